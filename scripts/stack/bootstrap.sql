@@ -1,0 +1,121 @@
+-- Local stack only: gives a plain PostgreSQL 15 what Supabase's image provides,
+-- so the migrations run unchanged here and on hosted Supabase.
+-- Applied by scripts/stack/cluster.mjs as the superuser `supabase_admin`, before
+-- any migration, on every `npm start`. Idempotent.
+-- The passwords below are the well-known local development ones that
+-- `supabase start` also prints; they never leave this machine.
+
+\set ON_ERROR_STOP on
+
+-- Roles ---------------------------------------------------------------------
+do $$
+begin
+  if not exists (select from pg_roles where rolname = 'postgres') then
+    create role postgres;
+  end if;
+  if not exists (select from pg_roles where rolname = 'anon') then
+    create role anon;
+  end if;
+  if not exists (select from pg_roles where rolname = 'authenticated') then
+    create role authenticated;
+  end if;
+  if not exists (select from pg_roles where rolname = 'service_role') then
+    create role service_role;
+  end if;
+  if not exists (select from pg_roles where rolname = 'authenticator') then
+    create role authenticator;
+  end if;
+end
+$$;
+
+-- As on hosted Supabase, `postgres` is not a superuser: it owns the project's
+-- objects and runs the migrations.
+alter role postgres with login nosuperuser createdb createrole replication bypassrls password 'postgres';
+alter role anon with nologin noinherit;
+alter role authenticated with nologin noinherit;
+alter role service_role with nologin noinherit bypassrls;
+alter role authenticator with login noinherit password 'postgres';
+grant anon, authenticated, service_role to authenticator;
+grant anon, authenticated, service_role to postgres;
+grant pg_monitor, pg_signal_backend to postgres;
+
+alter database postgres owner to postgres;
+alter role postgres set search_path = "$user", public, extensions;
+-- Which schemas PostgREST exposes; `supabase db advisors` reads it.
+alter database postgres set pgrst.db_schemas = 'public';
+
+-- Schemas ---------------------------------------------------------------------
+create schema if not exists extensions;
+alter schema extensions owner to postgres;
+grant usage on schema extensions to anon, authenticated, service_role;
+
+grant usage, create on schema public to postgres;
+grant usage on schema public to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on tables to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on functions to anon, authenticated, service_role;
+alter default privileges for role postgres in schema public grant all on sequences to anon, authenticated, service_role;
+
+-- Extensions that need a superuser (hosted Supabase installs these through
+-- supautils). The first migration names them too, with `if not exists`.
+create extension if not exists pg_stat_statements with schema extensions;
+create extension if not exists vector with schema extensions;
+create extension if not exists pgtap with schema extensions;
+create extension if not exists plpgsql_check;
+create extension if not exists pg_cron;
+grant usage on schema cron to postgres;
+grant all on all tables in schema cron to postgres;
+grant all on all sequences in schema cron to postgres;
+grant execute on all functions in schema cron to postgres;
+
+-- auth: the part of GoTrue's schema that migrations and RLS policies use ------
+create schema if not exists auth;
+grant usage on schema auth to postgres, anon, authenticated, service_role;
+
+create table if not exists auth.users (
+  id uuid primary key default gen_random_uuid(),
+  aud text default 'authenticated',
+  role text default 'authenticated',
+  email text unique,
+  phone text unique,
+  raw_app_meta_data jsonb not null default '{}',
+  raw_user_meta_data jsonb not null default '{}',
+  is_anonymous boolean not null default false,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  deleted_at timestamptz
+);
+comment on table auth.users is 'Local stand-in for GoTrue''s auth.users (only the columns this project uses).';
+grant all on auth.users to postgres, service_role;
+
+create or replace function auth.jwt() returns jsonb
+language sql stable
+set search_path = ''
+as $$
+  select coalesce(nullif(current_setting('request.jwt.claims', true), ''), '{}')::jsonb
+$$;
+
+create or replace function auth.uid() returns uuid
+language sql stable
+set search_path = ''
+as $$
+  select nullif(coalesce(current_setting('request.jwt.claim.sub', true), auth.jwt() ->> 'sub'), '')::uuid
+$$;
+
+create or replace function auth.role() returns text
+language sql stable
+set search_path = ''
+as $$
+  select nullif(coalesce(current_setting('request.jwt.claim.role', true), auth.jwt() ->> 'role'), '')
+$$;
+
+grant execute on function auth.jwt(), auth.uid(), auth.role() to postgres, anon, authenticated, service_role;
+
+-- Realtime publication ----------------------------------------------------------
+do $$
+begin
+  if not exists (select from pg_publication where pubname = 'supabase_realtime') then
+    create publication supabase_realtime;
+  end if;
+end
+$$;
+alter publication supabase_realtime owner to postgres;
