@@ -60,8 +60,8 @@ alter default privileges for role postgres in schema public grant all on sequenc
 create extension if not exists pg_stat_statements with schema extensions;
 create extension if not exists vector with schema extensions;
 create extension if not exists pgtap with schema extensions;
-create extension if not exists plpgsql_check;
-create extension if not exists pg_cron;
+create extension if not exists plpgsql_check with schema extensions;
+create extension if not exists pg_cron with schema pg_catalog;
 grant usage on schema cron to postgres;
 grant all on all tables in schema cron to postgres;
 grant all on all sequences in schema cron to postgres;

@@ -58,8 +58,7 @@ export function clusterAt(stateDir, port) {
     socketDir: dir,
     logFile: path.join(dir, "postgres.log"),
     port,
-    dbUrl: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres`,
-    superUrl: `postgresql://${SUPERUSER}:${PASSWORD}@127.0.0.1:${port}/postgres`,
+    dbUrl: `postgresql://postgres:${PASSWORD}@127.0.0.1:${port}/postgres?sslmode=disable`,
   };
 }
 
@@ -144,12 +143,9 @@ export function destroy(c) {
 }
 
 /** psql against the cluster; `as` is "super" (supabase_admin over the socket) or "postgres" (TCP, as the CLI connects). */
-export function psql(c, { as = "postgres", file, sql, db = "postgres", vars = {}, quiet = true } = {}) {
-  const conn = as === "super"
-    ? ["-h", c.socketDir, "-p", String(c.port), "-U", SUPERUSER, "-d", db]
-    : ["-d", c.dbUrl.replace(/\/postgres$/, `/${db}`)];
-  const args = [...conn, "-X", "-v", "ON_ERROR_STOP=1", ...(quiet ? ["-q"] : [])];
-  for (const [k, v] of Object.entries(vars)) args.push("-v", `${k}=${v}`);
+export function psql(c, { as = "postgres", file, sql } = {}) {
+  const conn = as === "super" ? ["-h", c.socketDir, "-p", String(c.port), "-U", SUPERUSER, "-d", "postgres"] : ["-d", c.dbUrl];
+  const args = [...conn, "-X", "-q", "-v", "ON_ERROR_STOP=1"];
   if (file) args.push("--single-transaction", "-f", file);
   if (sql) args.push("-At", "-c", sql);
   return run(`${PG_BIN}/psql`, args).stdout;

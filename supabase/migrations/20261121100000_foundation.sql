@@ -11,7 +11,7 @@ create extension if not exists unaccent with schema extensions;     -- "Acqua di
 create extension if not exists btree_gist with schema extensions;   -- exclusion constraints on price history
 create extension if not exists pgcrypto with schema extensions;     -- digest(), HMAC
 create extension if not exists pg_stat_statements with schema extensions;
-create extension if not exists pg_cron;                             -- schedules (schema cron)
+create extension if not exists pg_cron with schema pg_catalog;                           -- schedules (schema cron)
 
 -- Internals: queues, staging, security-definer helpers. Never exposed over the API.
 create schema if not exists private;

@@ -1,0 +1,176 @@
+#!/usr/bin/env node
+// `npm test`: every check against a throwaway cluster (never the dev stack's data),
+// ending with one line `N passed, N failed`.
+//   pgTAP (supabase/tests) · migration round trip · supabase db advisors · supabase db lint
+//   generated files up to date · Deno tests (in-process and over HTTP).
+import { spawnSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import * as db from "./stack/cluster.mjs";
+import { DENO, DENO_CONFIG, functionEnv, startFunctions, stopFunctions } from "./stack/functions.mjs";
+import { generated, LINTED_SCHEMAS } from "./gen.mjs";
+
+const { ROOT } = db;
+const tally = { passed: 0, failed: 0, skipped: 0 };
+const only = process.argv.slice(2); // e.g. `npm test -- pgtap deno`
+
+function record(name, ok, detail = "") {
+  tally[ok ? "passed" : "failed"]++;
+  console.log(`${ok ? "ok    " : "FAILED"} ${name}${!ok && detail ? `\n${detail.replace(/^/gm, "       ")}` : ""}`);
+}
+
+function sh(cmd, args, opts = {}) {
+  return spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, ...opts });
+}
+
+const wanted = (suite) => only.length === 0 || only.includes(suite);
+const supabase = (args, c) => sh(db.SUPABASE, [...args, `--remote=${c.dbUrl}`], { env: { ...process.env, DO_NOT_TRACK: "1" } });
+
+/** Schema of everything but the CLI's own bookkeeping, plus scheduled jobs (data in cron.job). */
+function schemaSnapshot(c) {
+  const r = sh(`${db.PG_BIN}/pg_dump`, ["-h", c.socketDir, "-p", String(c.port), "-U", "supabase_admin", "-d", "postgres",
+    "--schema-only", "--exclude-schema=supabase_migrations"]);
+  if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
+  const jobs = db.psql(c, { as: "super", sql: "select string_agg(jobname || ' ' || schedule, E'\\n' order by jobname) from cron.job" });
+  // pg_dump >= 15.14 brackets the dump with a random \restrict key; it is not schema.
+  const schema = r.stdout.replace(/^\\(un)?restrict .*$/gm, "");
+  return `${schema}\n-- cron jobs\n${jobs}`;
+}
+
+function diff(a, b) {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scentmatch-diff-"));
+  fs.writeFileSync(path.join(dir, "expected"), a);
+  fs.writeFileSync(path.join(dir, "actual"), b);
+  const out = sh("diff", ["-u", "expected", "actual"], { cwd: dir }).stdout;
+  fs.rmSync(dir, { recursive: true });
+  return out.split("\n").slice(0, 60).join("\n");
+}
+
+function pgtap(c) {
+  const files = fs.readdirSync(path.join(ROOT, "supabase/tests")).filter((f) => f.endsWith(".sql")).sort();
+  const r = sh("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
+    ...files.map((f) => `supabase/tests/${f}`)], { env: { ...process.env, PGPASSWORD: "postgres" } });
+  const out = `${r.stdout}\n${r.stderr}`;
+  let file = "";
+  let failedHere = 0;
+  for (const line of out.split("\n")) {
+    const f = /^(supabase\/tests\/\S+)/.exec(line);
+    if (f) file = path.basename(f[1]);
+    const t = /^\s*(not ok|ok) \d+( - (.*))?/.exec(line);
+    if (!t) continue;
+    const ok = t[1] === "ok";
+    if (!ok) failedHere++;
+    const detail = ok ? "" : out.split("\n").slice(out.split("\n").indexOf(line) + 1).filter((l) => /^\s*#/.test(l)).slice(0, 12).join("\n");
+    record(`pgtap ${file}: ${t[3] ?? ""}`, ok, detail);
+  }
+  if (r.status !== 0 && failedHere === 0) record("pgtap: pg_prove run", false, out.split("\n").filter((l) => /#|Dubious|Failed|error/i.test(l)).slice(0, 20).join("\n"));
+}
+
+function roundTrip(c, baseline) {
+  const migrations = fs.readdirSync(path.join(ROOT, "supabase/migrations")).filter((f) => f.endsWith(".sql")).sort();
+  const rollbacks = new Set(fs.readdirSync(path.join(ROOT, "supabase/rollbacks")));
+  const missing = migrations.filter((m) => !rollbacks.has(m));
+  record("every migration has a rollback in supabase/rollbacks", missing.length === 0, `missing: ${missing.join(", ")}`);
+  try {
+    for (const m of [...migrations].reverse()) {
+      if (rollbacks.has(m)) db.psql(c, { file: path.join(ROOT, "supabase/rollbacks", m) });
+    }
+    db.psql(c, { sql: "truncate supabase_migrations.schema_migrations" });
+    const after = schemaSnapshot(c);
+    record("rolling back every migration restores the bootstrap schema", after === baseline, diff(baseline, after));
+  } catch (err) {
+    record("rolling back every migration restores the bootstrap schema", false, err.message);
+  }
+  try {
+    db.pushMigrations(c);
+    record("migrations apply again after the rollback", true);
+  } catch (err) {
+    record("migrations apply again after the rollback", false, err.message);
+  }
+}
+
+function advisorsAndLint(c) {
+  const adv = supabase(["db", "advisors", "--level", "warn", "--fail-on", "warn"], c);
+  const advOut = `${adv.stdout}${adv.stderr}`;
+  record("supabase db advisors: no WARN or ERROR", adv.status === 0 && !/"level":\s*"(WARN|ERROR)"/.test(advOut), advOut.slice(0, 3000));
+  const lint = supabase(["db", "lint", "--schema", LINTED_SCHEMAS.join(","), "--level", "warning", "--fail-on", "error"], c);
+  const lintOut = `${lint.stdout}${lint.stderr}`;
+  record("supabase db lint: no errors", lint.status === 0 && !/"level":\s*"error"/.test(lintOut), lintOut.slice(0, 3000));
+}
+
+function generatedFilesFresh(c) {
+  for (const [file, content] of Object.entries(generated(c))) {
+    const current = fs.existsSync(path.join(ROOT, file)) ? fs.readFileSync(path.join(ROOT, file), "utf8") : "";
+    record(`${file} is up to date (npm run gen)`, current === content, diff(current, content));
+  }
+}
+
+async function denoTests(c) {
+  const port = await db.freePort(54360);
+  const logFile = path.join(c.dir, "functions.log");
+  const pid = await startFunctions(c, port, logFile);
+  try {
+    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", "scripts/stack"], {
+      env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
+    });
+    const out = `${r.stdout}\n${r.stderr}`;
+    for (const line of out.split("\n")) {
+      const t = /^(.*?) \.\.\. (ok|FAILED|ignored)/.exec(line);
+      if (!t || /^\s/.test(line)) continue; // steps are counted with their test
+      if (t[2] === "ignored") { tally.skipped++; continue; }
+      const name = t[1].trim();
+      const err = t[2] === "FAILED" ? out.slice(out.indexOf(`${name} =>`)).split("\n").slice(0, 25).join("\n") : "";
+      record(`deno ${name}`, t[2] === "ok", err);
+    }
+    if (r.status !== 0 && !/FAILED/.test(out)) record("deno test run", false, out.split("\n").slice(-30).join("\n"));
+  } finally {
+    stopFunctions(pid);
+  }
+}
+
+async function main() {
+  if (process.env.SCENTMATCH_TEST_RUN) throw new Error("the test runner must not start itself");
+  process.env.SCENTMATCH_TEST_RUN = "1";
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "scentmatch-test-"));
+  fs.chmodSync(stateDir, 0o755);
+  const c = db.clusterAt(stateDir, await db.freePort(54340));
+  console.log(`test: throwaway cluster on port ${c.port} in ${c.dir}`);
+  try {
+    db.create(c, { fast: true });
+    await db.start(c);
+    db.waitReady(c);
+    db.bootstrap(c);
+    const baseline = schemaSnapshot(c);
+    try {
+      db.pushMigrations(c);
+      record("migrations apply with supabase db push", true);
+    } catch (err) {
+      record("migrations apply with supabase db push", false, err.message);
+      return;
+    }
+    try {
+      db.seed(c);
+      record("supabase/seed.sql loads", true);
+    } catch (err) {
+      record("supabase/seed.sql loads", false, err.message);
+    }
+    if (wanted("pgtap")) pgtap(c);
+    if (wanted("advisors")) advisorsAndLint(c);
+    if (wanted("gen")) generatedFilesFresh(c);
+    if (wanted("deno")) await denoTests(c);
+    if (wanted("roundtrip")) roundTrip(c, baseline);
+  } finally {
+    if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
+    else db.destroy(c);
+    if (!process.env.KEEP_TEST_DB) fs.rmSync(stateDir, { recursive: true, force: true });
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  record("test harness", false, err instanceof db.StackError ? err.message : err.stack);
+}
+console.log(`\n${tally.passed} passed, ${tally.failed} failed${tally.skipped ? `, ${tally.skipped} skipped` : ""}`);
+process.exit(tally.failed ? 1 : 0);
