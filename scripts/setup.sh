@@ -75,8 +75,8 @@ fi
 # 3. npm dev tools (supabase CLI, deno), from the lock file.
 if [ ! -x node_modules/.bin/supabase ] || [ ! -x node_modules/.bin/deno ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   step "installing npm dev tools"
-  npm ci --no-audit --no-fund --loglevel=error >/dev/null || fail "npm ci failed" "run 'npm ci' to see npm's message"
+  npm install --no-audit --no-fund --loglevel=error >/dev/null || fail "npm install failed" "run 'npm install' to see npm's message"
 fi
-node_modules/.bin/supabase --version >/dev/null 2>&1 || fail "the supabase CLI does not run" "rm -rf node_modules && npm ci"
-node_modules/.bin/deno --version >/dev/null 2>&1 || fail "deno does not run" "rm -rf node_modules && npm ci"
+node_modules/.bin/supabase --version >/dev/null 2>&1 || fail "the supabase CLI does not run" "rm -rf node_modules && npm install"
+node_modules/.bin/deno --version >/dev/null 2>&1 || fail "deno does not run" "rm -rf node_modules && npm install"
 exit 0
