@@ -5,16 +5,346 @@ export type Database = {
   
   "public": {
           Tables: {
-            [_ in never]: never
+            "accords": {
+                  Row: {
+                    "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"brand_aliases": {
+                  Row: {
+                    "alias": string,"alias_normalized": string | null,"brand_id": string,"created_at": string,"id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alias": string,"alias_normalized"?: never,"brand_id": string,"created_at"?: string,"id"?: string,"updated_at"?: string
+                  }
+                  Update: {
+                    "alias"?: string,"alias_normalized"?: never,"brand_id"?: string,"created_at"?: string,"id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "brand_aliases_brand_id_fkey"
+      columns: ["brand_id"]
+isOneToOne: false
+      referencedRelation: "brands"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"brands": {
+                  Row: {
+                    "country": string | null,"created_at": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string,"website": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "country"?: string | null,"created_at"?: string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string,"website"?: string | null
+                  }
+                  Update: {
+                    "country"?: string | null,"created_at"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string,"website"?: string | null
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"currencies": {
+                  Row: {
+                    "code": string,"created_at": string,"minor_units": number,"name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "code": string,"created_at"?: string,"minor_units"?: number,"name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "code"?: string,"created_at"?: string,"minor_units"?: number,"name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"fragrance_accords": {
+                  Row: {
+                    "accord_id": string,"created_at": string,"fragrance_id": string,"strength": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "accord_id": string,"created_at"?: string,"fragrance_id": string,"strength": number,"updated_at"?: string
+                  }
+                  Update: {
+                    "accord_id"?: string,"created_at"?: string,"fragrance_id"?: string,"strength"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_accords_accord_id_fkey"
+      columns: ["accord_id"]
+isOneToOne: false
+      referencedRelation: "accords"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "fragrance_accords_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"fragrance_lines": {
+                  Row: {
+                    "brand_id": string,"created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "brand_id": string,"created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "brand_id"?: string,"created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_lines_brand_id_fkey"
+      columns: ["brand_id"]
+isOneToOne: false
+      referencedRelation: "brands"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"fragrance_notes": {
+                  Row: {
+                    "created_at": string,"fragrance_id": string,"note_id": string,"position": number,"tier": Database["public"]['Enums']["note_tier"],"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"fragrance_id": string,"note_id": string,"position": number,"tier": Database["public"]['Enums']["note_tier"],"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"fragrance_id"?: string,"note_id"?: string,"position"?: number,"tier"?: Database["public"]['Enums']["note_tier"],"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_notes_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "fragrance_notes_note_id_fkey"
+      columns: ["note_id"]
+isOneToOne: false
+      referencedRelation: "notes"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"fragrance_perfumers": {
+                  Row: {
+                    "created_at": string,"fragrance_id": string,"perfumer_id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"fragrance_id": string,"perfumer_id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"fragrance_id"?: string,"perfumer_id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_perfumers_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "fragrance_perfumers_perfumer_id_fkey"
+      columns: ["perfumer_id"]
+isOneToOne: false
+      referencedRelation: "perfumers"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"fragrances": {
+                  Row: {
+                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at": string,"deleted_at": string | null,"description": string | null,"family_slug": string | null,"gender": Database["public"]['Enums']["gender"],"id": string,"launch_year": number | null,"line_id": string | null,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"launch_year"?: number | null,"line_id"?: string | null,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "brand_id"?: string,"concentration"?: Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"launch_year"?: number | null,"line_id"?: string | null,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrances_brand_id_fkey"
+      columns: ["brand_id"]
+isOneToOne: false
+      referencedRelation: "brands"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "fragrances_family_slug_fkey"
+      columns: ["family_slug"]
+isOneToOne: false
+      referencedRelation: "olfactive_families"
+      referencedColumns: ["slug"]
+    },{
+      foreignKeyName: "fragrances_line_same_brand"
+      columns: ["line_id","brand_id"]
+isOneToOne: false
+      referencedRelation: "fragrance_lines"
+      referencedColumns: ["id","brand_id"]
+    }
+                  ]
+                },"note_families": {
+                  Row: {
+                    "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"notes": {
+                  Row: {
+                    "created_at": string,"family_id": string,"id": string,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "notes_family_id_fkey"
+      columns: ["family_id"]
+isOneToOne: false
+      referencedRelation: "note_families"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"olfactive_families": {
+                  Row: {
+                    "created_at": string,"description": string | null,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"description"?: string | null,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"description"?: string | null,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"perfumers": {
+                  Row: {
+                    "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
+                },"retailer_listings": {
+                  Row: {
+                    "affiliate_url": string | null,"created_at": string,"first_seen_at": string,"gtin": string | null,"id": string,"last_seen_at": string,"match_confidence": number | null,"match_method": Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status": Database["public"]['Enums']["listing_status"],"title": string,"updated_at": string,"url": string,"variant_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"last_seen_at"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status"?: Database["public"]['Enums']["listing_status"],"title": string,"updated_at"?: string,"url": string,"variant_id"?: string | null
+                  }
+                  Update: {
+                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"last_seen_at"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id"?: string,"retailer_sku"?: string,"status"?: Database["public"]['Enums']["listing_status"],"title"?: string,"updated_at"?: string,"url"?: string,"variant_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "retailer_listings_retailer_id_fkey"
+      columns: ["retailer_id"]
+isOneToOne: false
+      referencedRelation: "retailers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "retailer_listings_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"retailers": {
+                  Row: {
+                    "active": boolean,"affiliate_network": Database["public"]['Enums']["affiliate_network"],"country": string,"created_at": string,"currency": string,"feed_format": Database["public"]['Enums']["feed_format"],"id": string,"name": string,"slug": string,"update_interval": string,"updated_at": string,"website": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "active"?: boolean,"affiliate_network"?: Database["public"]['Enums']["affiliate_network"],"country": string,"created_at"?: string,"currency": string,"feed_format"?: Database["public"]['Enums']["feed_format"],"id"?: string,"name": string,"slug": string,"update_interval"?: string,"updated_at"?: string,"website": string
+                  }
+                  Update: {
+                    "active"?: boolean,"affiliate_network"?: Database["public"]['Enums']["affiliate_network"],"country"?: string,"created_at"?: string,"currency"?: string,"feed_format"?: Database["public"]['Enums']["feed_format"],"id"?: string,"name"?: string,"slug"?: string,"update_interval"?: string,"updated_at"?: string,"website"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "retailers_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    }
+                  ]
+                },"variants": {
+                  Row: {
+                    "created_at": string,"fragrance_id": string,"gtin": string | null,"id": string,"packaging": Database["public"]['Enums']["packaging"],"quantity": number,"size_ml": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"fragrance_id": string,"gtin"?: string | null,"id"?: string,"packaging"?: Database["public"]['Enums']["packaging"],"quantity"?: number,"size_ml": number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"fragrance_id"?: string,"gtin"?: string | null,"id"?: string,"packaging"?: Database["public"]['Enums']["packaging"],"quantity"?: number,"size_ml"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "variants_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    }
+                  ]
+                }
           }
           Views: {
             [_ in never]: never
           }
           Functions: {
-            [_ in never]: never
+            "data_quality_report":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "category": string,"check_name": string,"checked_at": string,"description": string,"failing_count": number,"sample_ids": (string)[],"severity": Database["public"]['Enums']["check_severity"]
+            }[]
+                           },
+"is_valid_gtin":
+{ Args: { "code": string }; Returns: boolean
+                           },
+"normalize_name":
+{ Args: { "name": string }; Returns: string
+                           }
           }
           Enums: {
-            [_ in never]: never
+            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -130,7 +460,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            
+            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"]
           }
         }
 } as const

@@ -1,0 +1,2 @@
+-- Rollback of 20261121100500_variants.sql.
+drop table if exists public.variants;
