@@ -1,15 +1,16 @@
 #!/usr/bin/env node
 // `npm run gen`: regenerates the files derived from the live schema of the
-// local stack (TypeScript types, data model docs). `npm test` fails when a
+// local stack: TypeScript types, docs/DATA-MODEL.md, docs/DATA-DICTIONARY.md. `npm test` fails when a
 // committed copy differs from what the migrations produce.
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { DOC_SCHEMAS, schemaDocs } from "./schema-docs.mjs";
 import * as db from "./stack/cluster.mjs";
 
-/** The schemas the project owns (lint, docs). */
-export const LINTED_SCHEMAS = ["public", "private"];
+/** The schemas the project owns: linted and documented. */
+export const LINTED_SCHEMAS = DOC_SCHEMAS;
 
 export const TYPES_FILE = "supabase/functions/_shared/database.types.ts";
 
@@ -23,7 +24,7 @@ function types(c) {
 
 /** Every generated file, path → content, from the cluster's live schema. */
 export function generated(c) {
-  return { [TYPES_FILE]: types(c) };
+  return { [TYPES_FILE]: types(c), ...schemaDocs(c) };
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

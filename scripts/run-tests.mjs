@@ -2,7 +2,7 @@
 // `npm test`: every check against a throwaway cluster (never the dev stack's data),
 // ending with one line `N passed, N failed`.
 //   pgTAP (supabase/tests) · migration round trip · supabase db advisors · supabase db lint
-//   generated files up to date · Deno tests (in-process and over HTTP).
+//   generated files up to date · Deno tests (in-process and over HTTP) · Node tests (scripts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -129,6 +129,21 @@ async function denoTests(c) {
   }
 }
 
+/** Node's test runner over scripts/*.test.mjs (the generators), TAP parsed per test. */
+function nodeTests(c) {
+  const files = fs.readdirSync(path.join(ROOT, "scripts")).filter((f) => f.endsWith(".test.mjs")).map((f) => `scripts/${f}`);
+  const r = sh(process.execPath, ["--test", "--test-reporter=tap", ...files], { env: { ...process.env, SUPABASE_DB_URL: c.dbUrl } });
+  const out = `${r.stdout}\n${r.stderr}`;
+  const lines = out.split("\n");
+  lines.forEach((line, i) => {
+    const t = /^(not ok|ok) \d+ - (.*?)( # SKIP.*)?$/.exec(line);
+    if (!t) return;
+    if (t[3]) { tally.skipped++; return; }
+    record(`node ${t[2]}`, t[1] === "ok", lines.slice(i + 1, i + 25).join("\n"));
+  });
+  if (r.status !== 0 && !/^not ok/m.test(out)) record("node test run", false, out.split("\n").slice(-30).join("\n"));
+}
+
 async function main() {
   if (process.env.SCENTMATCH_TEST_RUN) throw new Error("the test runner must not start itself");
   process.env.SCENTMATCH_TEST_RUN = "1";
@@ -136,6 +151,14 @@ async function main() {
   fs.chmodSync(stateDir, 0o755);
   const c = db.clusterAt(stateDir, await db.freePort(54340));
   console.log(`test: throwaway cluster on port ${c.port} in ${c.dir}`);
+  // An interrupted run still removes its cluster.
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      db.destroy(c);
+      fs.rmSync(stateDir, { recursive: true, force: true });
+      process.exit(130);
+    });
+  }
   try {
     db.create(c, { fast: true });
     await db.start(c);
@@ -159,6 +182,7 @@ async function main() {
     if (wanted("advisors")) advisorsAndLint(c);
     if (wanted("gen")) generatedFilesFresh(c);
     if (wanted("deno")) await denoTests(c);
+    if (wanted("node")) nodeTests(c);
     if (wanted("roundtrip")) roundTrip(c, baseline);
   } finally {
     if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
