@@ -116,6 +116,7 @@ async function denoTests(c) {
     });
     const out = `${r.stdout}\n${r.stderr}`;
     for (const line of out.split("\n")) {
+      if (line.startsWith("report: ")) console.log(line); // figures a test measured (e.g. parse accuracy)
       const t = /^(.*?) \.\.\. (ok|FAILED|ignored)/.exec(line);
       if (!t || /^\s/.test(line)) continue; // steps are counted with their test
       if (t[2] === "ignored") { tally.skipped++; continue; }

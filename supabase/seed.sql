@@ -6,3 +6,4 @@
 \ir seed/02_fragrances.sql
 \ir seed/03_catalog.sql
 \ir seed/04_retailers.sql
+\ir seed/05_prices.sql

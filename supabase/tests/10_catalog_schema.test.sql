@@ -5,8 +5,8 @@ select plan(33);
 select tables_are('public', array[
   'currencies', 'olfactive_families', 'brands', 'brand_aliases', 'perfumers', 'fragrance_lines', 'fragrances',
   'fragrance_perfumers', 'note_families', 'notes', 'fragrance_notes', 'accords', 'fragrance_accords', 'variants',
-  'retailers', 'retailer_listings'
-], 'public holds exactly the catalog tables');
+  'retailers', 'retailer_listings', 'fx_rates', 'current_offers', 'price_history'
+], 'public holds exactly the catalog and price tables');
 
 -- Conventions, checked over every table of the project's schemas.
 create temporary view project_tables as
@@ -33,8 +33,8 @@ select is_empty($$
   'every table has created_at and updated_at timestamptz not null');
 select is_empty($$
   select t.relname from project_tables t where not exists
-  (select from pg_trigger g where g.tgrelid = t.oid and g.tgfoid = 'private.set_updated_at'::regproc) $$,
-  'every table maintains updated_at with private.set_updated_at');
+  (select from pg_trigger g where g.tgrelid = t.oid and g.tgfoid in ('private.set_updated_at'::regproc, 'private.prevent_change'::regproc)) $$,
+  'every table maintains updated_at with private.set_updated_at, or is append-only');
 select is_empty($$
   select c.conrelid::regclass::text || ' ' || c.conname
   from pg_constraint c join project_tables t on t.oid = c.conrelid

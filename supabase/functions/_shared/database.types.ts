@@ -67,6 +67,44 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"current_offers": {
+                  Row: {
+                    "batch_id": number,"created_at": string,"currency": string,"in_stock": boolean,"listing_id": string,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base": number | null,"retailer_id": string,"stale": boolean,"updated_at": string,"variant_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "batch_id": number,"created_at"?: string,"currency": string,"in_stock": boolean,"listing_id": string,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base"?: number | null,"retailer_id": string,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Update: {
+                    "batch_id"?: number,"created_at"?: string,"currency"?: string,"in_stock"?: boolean,"listing_id"?: string,"observed_at"?: string,"price"?: number,"price_base"?: number,"price_per_100ml_base"?: number | null,"retailer_id"?: string,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "current_offers_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "current_offers_listing_id_fkey"
+      columns: ["listing_id"]
+isOneToOne: true
+      referencedRelation: "retailer_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "current_offers_retailer_id_fkey"
+      columns: ["retailer_id"]
+isOneToOne: false
+      referencedRelation: "retailers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "current_offers_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "variants"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"fragrance_accords": {
                   Row: {
                     "accord_id": string,"created_at": string,"fragrance_id": string,"strength": number,"updated_at": string
@@ -197,6 +235,26 @@ isOneToOne: false
       referencedColumns: ["id","brand_id"]
     }
                   ]
+                },"fx_rates": {
+                  Row: {
+                    "created_at": string,"currency": string,"rate_to_base": number,"source": string,"updated_at": string,"valid_on": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"currency": string,"rate_to_base": number,"source"?: string,"updated_at"?: string,"valid_on": string
+                  }
+                  Update: {
+                    "created_at"?: string,"currency"?: string,"rate_to_base"?: number,"source"?: string,"updated_at"?: string,"valid_on"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fx_rates_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    }
+                  ]
                 },"note_families": {
                   Row: {
                     "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
@@ -258,6 +316,26 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"price_history": {
+                  Row: {
+                    "created_at": string,"currency": string,"id": number,"in_stock": boolean,"listing_id": string,"price": number,"price_base": number,"updated_at": string,"valid": unknown
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"currency": string,"id"?: never,"in_stock": boolean,"listing_id": string,"price": number,"price_base": number,"updated_at"?: string,"valid": unknown
+                  }
+                  Update: {
+                    "created_at"?: string,"currency"?: string,"id"?: never,"in_stock"?: boolean,"listing_id"?: string,"price"?: number,"price_base"?: number,"updated_at"?: string,"valid"?: unknown
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "price_history_listing_id_fkey"
+      columns: ["listing_id"]
+isOneToOne: false
+      referencedRelation: "retailer_listings"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"retailer_listings": {
                   Row: {
@@ -331,20 +409,44 @@ isOneToOne: false
             [_ in never]: never
           }
           Functions: {
-            "data_quality_report":
+            "base_currency":
+{ Args: Record<PropertyKey, never>; Returns: string
+                           },
+"best_offers":
+{ Args: { "currency"?: string,"fragrance_id": string }; Returns: {
+              "converted_currency": string,"in_stock": boolean,"listing_id": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_converted": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"size_ml": number,"title": string,"url": string,"variant_id": string
+            }[]
+                           },
+"data_quality_report":
 { Args: Record<PropertyKey, never>; Returns: {
               "category": string,"check_name": string,"checked_at": string,"description": string,"failing_count": number,"sample_ids": (string)[],"severity": Database["public"]['Enums']["check_severity"]
             }[]
+                           },
+"fx_rate":
+{ Args: { "from_currency": string,"on_day"?: string }; Returns: number
                            },
 "is_valid_gtin":
 { Args: { "code": string }; Returns: boolean
                            },
 "normalize_name":
 { Args: { "name": string }; Returns: string
+                           },
+"price_history":
+{ Args: { "bucket"?: string,"from": string,"to"?: string,"variant_id": string }; Returns: {
+              "avg_price": number,"bucket_start": string,"currency": string,"max_price": number,"min_price": number,"retailers": number
+            }[]
+                           },
+"retailer_freshness":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "age": string,"breached_since": string,"expected_interval": string,"last_batch_at": string,"offers": number,"retailer_id": string,"slug": string,"stale_offers": number,"status": string
+            }[]
+                           },
+"review_price_anomaly":
+{ Args: { "anomaly_id": number,"approve": boolean }; Returns: Database["public"]['Enums']["review_status"]
                            }
           }
           Enums: {
-            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample"
+            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","review_status": "pending"|"approved"|"rejected"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -460,7 +562,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"]
+            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"review_status": ["pending", "approved", "rejected"]
           }
         }
 } as const

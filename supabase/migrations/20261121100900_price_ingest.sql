@@ -1,0 +1,369 @@
+-- Price ingestion: matching listings to variants, and the one set-based
+-- function that takes a whole webhook batch in one transaction.
+
+/**
+ * Matches listings (given with their title parse) to variants: GTIN first,
+ * then brand + name + concentration + size + packaging by trigram similarity.
+ * Auto-matches only above match_auto_threshold with a lead of match_min_margin;
+ * a weaker best candidate goes to review, none leaves the listing unmatched.
+ * Manual and existing matches are never touched. Returns the listings matched.
+ */
+create or replace function private.match_listings(listings jsonb)
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  auto_threshold numeric := private.setting('match_auto_threshold')::numeric;
+  review_threshold numeric := private.setting('match_review_threshold')::numeric;
+  min_margin numeric := private.setting('match_min_margin')::numeric;
+  matched integer;
+begin
+  -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb)';
+  perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
+  perform set_config('pg_trgm.similarity_threshold', '0.3', true);
+
+  create temporary table if not exists _to_match (listing_id uuid primary key, gtin text, parsed jsonb) on commit drop;
+  truncate _to_match;
+  insert into _to_match
+  select l.id, l.gtin, x.parsed
+  from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
+  join public.retailer_listings l on l.id = x.listing_id
+  where l.status in ('unmatched', 'review');
+
+  -- 1. GTIN: exact, confidence 1.
+  update public.retailer_listings l
+  set variant_id = v.id, match_method = 'gtin', match_confidence = 1, status = 'matched'
+  from _to_match t join public.variants v on v.gtin = t.gtin
+  where l.id = t.listing_id;
+  delete from _to_match t using public.retailer_listings l where l.id = t.listing_id and l.status = 'matched';
+
+  -- 2. Attributes: score every plausible variant, keep the best two per listing.
+  create temporary table if not exists _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint) on commit drop;
+  truncate _candidates;
+  insert into _candidates
+  select listing_id, variant_id, score, rank from (
+    select c.listing_id, c.variant_id, c.score,
+           row_number() over (partition by c.listing_id order by c.score desc, c.variant_id) as rank
+    from (
+      select t.listing_id, v.id as variant_id, round(
+          0.15 * case when p.brand_ids is null then 0.5 else 1 end
+        + 0.45 * f.sim
+        + 0.15 * case when p.concentration is null then 0.5 when f.concentration::text = p.concentration then 1 else 0 end
+        + 0.10 * case when p.size_ml is null then 0.5 else 1 end
+        + 0.10 * case when v.packaging::text = p.packaging then 1 else 0 end
+        + 0.025 * case when v.quantity = p.quantity then 1 else 0 end
+        + 0.025 * case when p.gender is null or f.gender::text = p.gender then 1 else 0 end, 3) as score
+      from _to_match t
+      cross join lateral (
+        select public.normalize_name(t.parsed ->> 'name') as name,
+               t.parsed ->> 'concentration' as concentration,
+               (t.parsed ->> 'size_ml')::numeric as size_ml,
+               coalesce(t.parsed ->> 'packaging', 'retail') as packaging,
+               coalesce((t.parsed ->> 'quantity')::int, 1) as quantity,
+               t.parsed ->> 'gender' as gender,
+               (select array_agg(id) from (
+                  select b.id from public.brands b where b.name_normalized = public.normalize_name(t.parsed ->> 'brand')
+                  union select a.brand_id from public.brand_aliases a where a.alias_normalized = public.normalize_name(t.parsed ->> 'brand')
+                ) ids) as brand_ids
+      ) p
+      cross join lateral (
+        select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, p.name)::numeric as sim
+        from public.fragrances f
+        where f.deleted_at is null
+          and (p.brand_ids is null or f.brand_id = any (p.brand_ids))
+          and f.name_normalized operator(extensions.%) p.name
+        order by extensions.similarity(f.name_normalized, p.name) desc
+        limit 20
+      ) f
+      join public.variants v on v.fragrance_id = f.id and (p.size_ml is null or v.size_ml = p.size_ml)
+      where p.name <> '' and (t.parsed ->> 'brand' is null or p.brand_ids is not null)
+    ) c
+  ) ranked
+  where rank <= 2;
+
+  with decision as (
+    select b.listing_id, b.variant_id, b.score, r.score as runner_up,
+           b.score >= auto_threshold and (r.score is null or b.score - r.score >= min_margin) as auto,
+           b.score >= review_threshold as reviewable
+    from _candidates b left join _candidates r on r.listing_id = b.listing_id and r.rank = 2
+    where b.rank = 1
+  ),
+  matched_rows as (
+    update public.retailer_listings l
+    set variant_id = d.variant_id, match_method = 'attributes', match_confidence = d.score, status = 'matched'
+    from decision d where l.id = d.listing_id and d.auto
+    returning l.id
+  ),
+  queued as (
+    insert into private.listing_match_candidates (listing_id, variant_id, confidence, runner_up_confidence, parsed)
+    select d.listing_id, d.variant_id, d.score, d.runner_up, t.parsed
+    from decision d join _to_match t on t.listing_id = d.listing_id
+    where not d.auto and d.reviewable
+    on conflict (listing_id) do update
+      set variant_id = excluded.variant_id, confidence = excluded.confidence,
+          runner_up_confidence = excluded.runner_up_confidence, parsed = excluded.parsed
+    returning listing_id
+  ),
+  in_review as (
+    update public.retailer_listings l set status = 'review'
+    from queued q where l.id = q.listing_id and l.status <> 'review'
+    returning l.id
+  )
+  -- (data-modifying CTEs always run to completion, read or not)
+  delete from private.listing_match_candidates c
+  where c.listing_id in (select listing_id from _to_match)
+    and c.listing_id not in (select listing_id from queued);
+
+  -- Listings with no candidate at all stay (or become again) unmatched.
+  update public.retailer_listings l set status = 'unmatched'
+  from _to_match t
+  where l.id = t.listing_id and l.status = 'review'
+    and not exists (select from private.listing_match_candidates c where c.listing_id = l.id);
+
+  select count(*) into matched from public.retailer_listings l join jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
+    on x.listing_id = l.id where l.status = 'matched';
+  return matched;
+end;
+$$;
+comment on function private.match_listings(jsonb) is
+  'Matches listings [{listing_id, parsed}] to variants: GTIN, then attribute similarity (see private.settings match_*). Returns how many of them are matched.';
+revoke execute on function private.match_listings(jsonb) from public;
+
+/**
+ * Ingests one webhook batch in one transaction; returns the response body.
+ * offers: [{row, sku, title, url, gtin, price, currency, in_stock, observed_at, parsed}]
+ * rejects: [{row, field, reason}] found before the database (bad types, missing fields).
+ * A replay (same body, or same Idempotency-Key and body) returns the stored result and changes nothing;
+ * the same Idempotency-Key with another body raises SQLSTATE SM409.
+ */
+create or replace function private.ingest_price_batch(
+  retailer uuid, idempotency_key text, payload_hash text, content_type text, offers jsonb, rejects jsonb default '[]'
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+as $$
+declare
+  batch bigint;
+  previous record;
+  batch_result jsonb;
+  horizon_days integer := private.setting('observation_horizon_days')::integer;
+  jump_share numeric := private.setting('anomaly_jump_share')::numeric;
+  low_margin numeric := private.setting('anomaly_below_low_margin')::numeric;
+  tolerance numeric := private.setting('anomaly_factor_tolerance')::numeric;
+  plausible jsonb := private.setting('plausible_per_100ml_base');
+begin
+  -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
+  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric, per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text)';
+  perform 'PRAGMA:TABLE: _rejects ("row" integer, field text, reason text)';
+  -- Replays change nothing and answer what they answered the first time.
+  if idempotency_key is not null then
+    select b.payload_hash, b.result into previous
+    from private.ingest_batches b where b.retailer_id = retailer and b.idempotency_key = ingest_price_batch.idempotency_key;
+    if found then
+      if previous.payload_hash <> ingest_price_batch.payload_hash then
+        raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+      end if;
+      return previous.result || '{"replayed": true}';
+    end if;
+  end if;
+  insert into private.ingest_batches (retailer_id, idempotency_key, payload_hash, content_type, row_count)
+  values (retailer, idempotency_key, payload_hash, content_type, jsonb_array_length(offers) + jsonb_array_length(rejects))
+  on conflict do nothing
+  returning id into batch;
+  if batch is null then
+    -- the same body arrived before (or concurrently, and has now committed)
+    select b.result, b.idempotency_key into previous from private.ingest_batches b
+    where b.retailer_id = retailer and b.payload_hash = ingest_price_batch.payload_hash;
+    if not found then
+      raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+    end if;
+    return previous.result || '{"replayed": true}';
+  end if;
+
+  -- A batch resolves the retailer's open freshness breach.
+  update private.freshness_breaches set resolved_at = now() where retailer_id = retailer and resolved_at is null;
+
+  create temporary table if not exists _offers (
+    "row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean,
+    observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric,
+    per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text
+  ) on commit drop;
+  truncate _offers;
+  insert into _offers ("row", sku, title, url, gtin, price, currency, in_stock, observed_at, parsed)
+  select o."row", o.sku, o.title, o.url, o.gtin, o.price, upper(o.currency), o.in_stock, o.observed_at, o.parsed
+  from jsonb_to_recordset(offers) as o ("row" integer, sku text, title text, url text, gtin text, price numeric,
+                                        currency text, in_stock boolean, observed_at timestamptz, parsed jsonb);
+
+  -- Rows the database cannot price are rejected with a reason; the rest of the batch goes on.
+  create temporary table if not exists _rejects ("row" integer, field text, reason text) on commit drop;
+  truncate _rejects;
+  insert into _rejects
+  select "row", field, reason from (
+    select o."row", 'currency' as field, format('unknown currency "%s"', o.currency) as reason
+    from _offers o where not exists (select from public.currencies c where c.code = o.currency)
+    union all
+    select o."row", 'currency', format('no exchange rate for %s on %s', o.currency, o.observed_at::date)
+    from _offers o where exists (select from public.currencies c where c.code = o.currency)
+      and public.fx_rate(o.currency, o.observed_at::date) is null
+    union all
+    select o."row", 'observed_at', 'more than one day in the future' from _offers o where o.observed_at > now() + interval '1 day'
+    union all
+    select o."row", 'observed_at', format('older than the %s-day horizon', horizon_days)
+    from _offers o where o.observed_at < now() - make_interval(days => horizon_days)
+  ) r;
+  delete from _offers o using _rejects r where r."row" = o."row";
+
+  -- Listings: the retailer's SKU is the key; the title and URL follow the feed.
+  insert into public.retailer_listings (retailer_id, retailer_sku, title, url, gtin, first_seen_at, last_seen_at)
+  select distinct on (o.sku) retailer, o.sku, o.title, o.url, o.gtin, o.observed_at, o.observed_at
+  from _offers o
+  order by o.sku, o.observed_at desc, o."row" desc
+  on conflict (retailer_id, retailer_sku) do update
+    set title = excluded.title, url = excluded.url, gtin = coalesce(excluded.gtin, retailer_listings.gtin),
+        first_seen_at = least(retailer_listings.first_seen_at, excluded.first_seen_at),
+        last_seen_at = greatest(retailer_listings.last_seen_at, excluded.last_seen_at);
+  update _offers o set listing_id = l.id
+  from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
+
+  perform private.match_listings(
+    (select coalesce(jsonb_agg(jsonb_build_object('listing_id', listing_id, 'parsed', parsed)), '[]')
+     from (select distinct on (listing_id) listing_id, parsed from _offers order by listing_id, observed_at desc) x));
+
+  -- Base-currency and per-100 ml prices.
+  update _offers o
+  set variant_id = l.variant_id,
+      size_ml = v.size_ml * v.quantity,
+      price_base = round(o.price * public.fx_rate(o.currency, o.observed_at::date), 2),
+      per_100ml = case when v.id is not null
+                       then round(o.price * public.fx_rate(o.currency, o.observed_at::date) / (v.size_ml * v.quantity) * 100, 2) end
+  from public.retailer_listings l left join public.variants v on v.id = l.variant_id
+  where l.id = o.listing_id;
+
+  -- Anomalies: compare with the listing's last 30 days of unflagged observations.
+  update _offers o
+  set reference = h.median, low = h.low
+  from (
+    select o2."row", percentile_cont(0.5) within group (order by p.price_base) as median, min(p.price_base) as low
+    from _offers o2
+    join private.price_observations p
+      on p.listing_id = o2.listing_id and p.anomaly is null
+     and p.observed_at >= o2.observed_at - interval '30 days' and p.observed_at < o2.observed_at
+    group by o2."row"
+  ) h
+  where h."row" = o."row";
+  update _offers o
+  set anomaly = k.kind, reason = k.reason
+  from (
+    select c."row", c.kind, case c.kind
+        when 'implausible' then format('%s %s per 100 ml is outside %s..%s, with no history to compare',
+                                       c.per_100ml, public.base_currency(), plausible ->> 0, plausible ->> 1)
+        when 'currency_error' then format('%s is about 100x off its 30-day median %s (currency or cents slip?)', c.price_base, round(c.reference, 2))
+        when 'unit_error' then format('%s is about 29.57x off its 30-day median %s (per-oz vs per-ml?)', c.price_base, round(c.reference, 2))
+        when 'jump' then format('%s moves more than %s%% against its 30-day median %s', c.price_base, jump_share * 100, round(c.reference, 2))
+        when 'below_30d_low' then format('%s is more than %s%% under its 30-day low %s', c.price_base, low_margin * 100, c.low)
+      end as reason
+    from (
+      select o2.*, case
+          when o2.reference is null then
+            case when o2.per_100ml not between (plausible ->> 0)::numeric and (plausible ->> 1)::numeric then 'implausible' end
+          when abs(o2.price_base / o2.reference / 100 - 1) <= tolerance or abs(o2.price_base / o2.reference * 100 - 1) <= tolerance then 'currency_error'
+          when abs(o2.price_base / o2.reference / 29.5735 - 1) <= tolerance or abs(o2.price_base / o2.reference * 29.5735 - 1) <= tolerance then 'unit_error'
+          when abs(o2.price_base / o2.reference - 1) > jump_share then 'jump'
+          when o2.price_base < o2.low * (1 - low_margin) then 'below_30d_low'
+        end::public.price_anomaly_kind as kind
+      from _offers o2
+    ) c
+  ) k
+  where k."row" = o."row" and k.kind is not null;
+
+  -- Every accepted row is observed, flagged or not: append-only, with its lineage.
+  insert into private.price_observations
+    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock, anomaly)
+  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.reason
+  from _offers o;
+  insert into private.price_anomalies
+    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock, kind, reason, reference_price_base)
+  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.in_stock, o.anomaly, o.reason,
+         coalesce(o.reference, o.low)
+  from _offers o where o.anomaly is not null;
+
+  perform private.apply_offers(batch, (
+    select coalesce(jsonb_agg(to_jsonb(x)), '[]') from (
+      select distinct on (o.listing_id) o.listing_id, o.variant_id, o.price, o.currency, o.price_base,
+             o.per_100ml as price_per_100ml_base, o.in_stock, o.observed_at
+      from _offers o where o.anomaly is null
+      order by o.listing_id, o.observed_at desc, o."row" desc) x));
+
+  select jsonb_build_object(
+    'batch_id', batch,
+    'accepted', (select count(*) from _offers),
+    'matched', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
+                where l.status = 'matched'),
+    'unmatched', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
+                  where l.status <> 'matched'),
+    'rejected', jsonb_array_length(rejects) + (select count(*) from _rejects),
+    'anomalies', (select count(*) from _offers where anomaly is not null),
+    'rejects', (select coalesce(jsonb_agg(r order by (r ->> 'row')::int, r ->> 'field'), '[]')
+                from (select jsonb_array_elements(rejects) as r
+                      union all select jsonb_build_object('row', "row", 'field', field, 'reason', reason) from _rejects) all_rejects))
+  into batch_result;
+  update private.ingest_batches set result = batch_result where id = batch;
+  return batch_result;
+end;
+$$;
+comment on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) is
+  'Ingests one price webhook batch in one transaction (listings, matching, FX, anomalies, observations, current offers, history) and returns the response counts. Replays return the stored result.';
+revoke execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) from public;
+
+/**
+ * Makes reviewed prices current: per listing, the latest price wins the current
+ * offer (whatever the commit order of concurrent batches), and the history
+ * closes the open range and opens a new one when the price or stock changes.
+ * offers: [{listing_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at}], one per listing.
+ */
+create or replace function private.apply_offers(batch bigint, offers jsonb)
+returns void
+language sql
+set search_path = ''
+as $$
+  -- The upsert row-locks each listing's offer, so concurrent batches touching a listing take turns below.
+  insert into public.current_offers as c
+    (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, batch_id, stale)
+  select o.listing_id, l.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock,
+         o.observed_at, batch, false
+  from jsonb_to_recordset(offers) as o (listing_id uuid, variant_id uuid, price numeric, currency text, price_base numeric,
+                                        price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)
+  join public.retailer_listings l on l.id = o.listing_id
+  order by o.listing_id
+  on conflict (listing_id) do update
+    set variant_id = excluded.variant_id, price = excluded.price, currency = excluded.currency, price_base = excluded.price_base,
+        price_per_100ml_base = excluded.price_per_100ml_base, in_stock = excluded.in_stock, observed_at = excluded.observed_at,
+        batch_id = excluded.batch_id, stale = false
+    where excluded.observed_at >= c.observed_at;
+
+  -- Close the open range where a newer, different price arrived ...
+  update public.price_history h
+  set valid = tstzrange(lower(h.valid), o.observed_at)
+  from jsonb_to_recordset(offers) as o (listing_id uuid, price numeric, currency text, in_stock boolean, observed_at timestamptz)
+  where h.listing_id = o.listing_id and upper_inf(h.valid) and o.observed_at > lower(h.valid)
+    and (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock);
+
+  -- ... and open one where the listing has no open range now (first price, or just closed).
+  insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
+  select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
+  from jsonb_to_recordset(offers) as o (listing_id uuid, price numeric, currency text, price_base numeric, in_stock boolean, observed_at timestamptz)
+  where not exists (select from public.price_history h where h.listing_id = o.listing_id and upper_inf(h.valid))
+    and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at);
+$$;
+comment on function private.apply_offers(bigint, jsonb) is 'Makes reviewed prices current (latest wins) and extends the price history; called by ingestion and by anomaly approval.';
+revoke execute on function private.apply_offers(bigint, jsonb) from public;
+
+grant execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb), private.match_listings(jsonb),
+  private.apply_offers(bigint, jsonb) to service_role;
+grant select, insert, update on private.ingest_batches, private.listing_match_candidates, private.freshness_breaches to service_role;
+grant insert on private.price_observations, private.price_anomalies to service_role;
+grant update (status, reviewed_at) on private.price_anomalies to service_role;
+grant delete on private.listing_match_candidates to service_role;
