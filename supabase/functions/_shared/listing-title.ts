@@ -90,24 +90,47 @@ const FILLER = [
   /\bperfume\b/gi, /\bfragrance\b/gi, /\bcologne\b/gi, /\+\s*body\s+lotion\b.*$/gi, /!/g,
 ];
 
-function findBrand(title: string, lexicon: BrandLexicon): { brand: string; spans: RegExp[] } | null {
-  const normTitle = ` ${normalizeName(title)} `;
-  let best: { brand: string; len: number } | null = null;
-  const hits: string[] = [];
-  for (const entry of lexicon) {
-    for (const name of [entry.brand, ...(entry.aliases ?? [])]) {
-      const n = normalizeName(name);
-      if (n && normTitle.includes(` ${n} `)) {
-        hits.push(name);
-        if (!best || n.length > best.len) best = { brand: entry.brand, len: n.length };
+type CompiledLexicon = { byName: Map<string, { brand: string; name: string }>; maxWords: number; names: Map<string, string[]> };
+const compiled = new WeakMap<BrandLexicon, CompiledLexicon>();
+
+/** Indexes a lexicon by normalized name (once per lexicon array), so a title costs a few map lookups. */
+function compile(lexicon: BrandLexicon): CompiledLexicon {
+  let c = compiled.get(lexicon);
+  if (!c) {
+    c = { byName: new Map(), maxWords: 1, names: new Map() };
+    for (const entry of lexicon) {
+      const names = [entry.brand, ...(entry.aliases ?? [])];
+      c.names.set(entry.brand, names);
+      for (const name of names) {
+        const n = normalizeName(name);
+        if (!n) continue;
+        c.byName.set(n, { brand: entry.brand, name });
+        c.maxWords = Math.max(c.maxWords, n.split(" ").length);
       }
     }
+    compiled.set(lexicon, c);
   }
-  if (!best) return null;
+  return c;
+}
+
+function findBrand(title: string, lexicon: BrandLexicon): { brand: string; spans: RegExp[] } | null {
+  if (!lexicon.length) return null;
+  const { byName, maxWords, names } = compile(lexicon);
+  const words = normalizeName(title).split(" ");
+  const hits: { brand: string; name: string; n: string }[] = [];
+  for (let len = Math.min(maxWords, words.length); len >= 1; len--) {
+    for (let i = 0; i + len <= words.length; i++) {
+      const n = words.slice(i, i + len).join(" ");
+      const hit = byName.get(n);
+      if (hit) hits.push({ ...hit, n });
+    }
+  }
+  if (!hits.length) return null;
+  const best = hits.reduce((a, b) => (b.n.length > a.n.length ? b : a));
   // Remove every name of the brand found in the title, longest first, but not one inside a longer
   // one already removed ("Boss" of "Hugo Boss Boss Bottled" is the product's).
-  const entry = lexicon.find((e) => e.brand === best!.brand)!;
-  const found = [entry.brand, ...(entry.aliases ?? [])].filter((n) => hits.includes(n))
+  const found = [...new Set(hits.filter((h) => h.brand === best.brand).map((h) => h.name))]
+    .filter((name) => names.get(best.brand)!.includes(name))
     .sort((a, b) => normalizeName(b).length - normalizeName(a).length);
   const kept = found.filter((n, i) => !found.slice(0, i).some((longer) => ` ${normalizeName(longer)} `.includes(` ${normalizeName(n)} `)));
   return { brand: best.brand, spans: kept.map((n) => wordsPattern(n)) };

@@ -1,0 +1,240 @@
+import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok } from "node:assert/strict";
+import { connect } from "../_shared/db.ts";
+import { env } from "../_shared/testing.ts";
+import { handler, MAX_BODY_BYTES } from "./index.ts";
+import { sign } from "./signature.ts";
+
+const sql = connect(env("SUPABASE_DB_URL"), { max: 4 });
+let skuSeq = 0;
+const uniq = (p: string) => `${p}-${Date.now().toString(36)}-${++skuSeq}`;
+
+type Post = { slug?: string; secret?: string; type?: string; key?: string; t?: number; headers?: Record<string, string>; http?: boolean };
+
+/** Signs and sends a body as retailer `slug` (seeded with secret whsec_dev_<slug>), in-process or over HTTP. */
+async function post(body: string | Uint8Array, o: Post = {}) {
+  const slug = o.slug ?? "notino-de";
+  const headers: Record<string, string> = {
+    "Content-Type": o.type ?? "application/json",
+    "X-Retailer": slug,
+    "X-Signature": await sign(body, o.secret ?? `whsec_dev_${slug}`, o.t),
+    ...(o.key ? { "Idempotency-Key": o.key } : {}),
+    ...o.headers,
+  };
+  const init = { method: "POST", headers, body: body as BodyInit };
+  const res = o.http ? await fetch(`${env("FUNCTIONS_URL")}/ingest-prices`, init) : await handler(new Request("http://x/functions/v1/ingest-prices", init));
+  return { status: res.status, headers: res.headers, body: await res.json() };
+}
+
+const offer = (sku: string, over: Record<string, unknown> = {}) => ({
+  sku, title: "Dior Sauvage Eau de Parfum 100 ml", price: 104.9, currency: "EUR", url: `https://www.notino.de/p/${sku}`,
+  in_stock: true, observed_at: new Date(Date.now() - 60_000).toISOString(), ...over,
+});
+const feed = (...offers: unknown[]) => JSON.stringify({ offers });
+
+/** A fingerprint of every table the pipeline writes: equal fingerprints, unchanged database. */
+async function fingerprint() {
+  const [r] = await sql`
+    select md5(concat_ws('|',
+      (select string_agg(t::text, ',' order by t.id) from public.retailer_listings t),
+      (select string_agg(t::text, ',' order by t.listing_id) from public.current_offers t),
+      (select string_agg(t::text, ',' order by t.id) from public.price_history t),
+      (select string_agg(t::text, ',' order by t.id) from private.price_observations t),
+      (select string_agg(t::text, ',' order by t.id) from private.ingest_batches t),
+      (select string_agg(t::text, ',' order by t.id) from private.price_anomalies t),
+      (select string_agg(t::text, ',' order by t.listing_id) from private.listing_match_candidates t))) as f`;
+  return r.f as string;
+}
+
+Deno.test("a signed JSON batch is ingested: listings matched, offers current, every observation traced to its batch and row", async () => {
+  const [a, b] = [uniq("NOT"), uniq("NOT")];
+  const res = await post(feed(offer(a), offer(b, { title: "Lattafa Khamrah EDP 100ml Unisex", price: 35 })));
+  assertEquals(res.status, 200);
+  assertEquals([res.body.accepted, res.body.matched, res.body.unmatched, res.body.rejected, res.body.anomalies], [2, 1, 1, 0, 0]);
+  const rows = await sql`
+    select l.retailer_sku, l.status, f.slug, v.size_ml::int as size, o.price::float, o.price_base::float, o.batch_id, p.row_number, b.payload_hash
+    from public.retailer_listings l
+    left join public.variants v on v.id = l.variant_id left join public.fragrances f on f.id = v.fragrance_id
+    join public.current_offers o on o.listing_id = l.id
+    join private.price_observations p on p.listing_id = l.id
+    join private.ingest_batches b on b.id = p.batch_id
+    where l.retailer_sku in (${a}, ${b}) order by p.row_number`;
+  assertEquals(rows.map((r) => [r.retailer_sku, r.status, r.slug, r.size, r.row_number]), [
+    [a, "matched", "dior-sauvage-edp", 100, 1],
+    [b, "unmatched", null, null, 2],
+  ]);
+  ok(rows.every((r) => String(r.batch_id) === String(res.body.batch_id) && /^[0-9a-f]{64}$/.test(r.payload_hash)));
+});
+
+Deno.test("replaying a batch, with or without its key, answers the same counts and changes nothing", async () => {
+  const body = feed(offer(uniq("NOT")), offer(uniq("NOT"), { price: "oops" }));
+  const key = uniq("key");
+  const first = await post(body, { key });
+  assertEquals(first.status, 200);
+  const before = await fingerprint();
+  const again = await post(body, { key });
+  const noKey = await post(body);
+  assertEquals(await fingerprint(), before);
+  for (const r of [again, noKey]) {
+    assertEquals(r.status, 200);
+    assertEquals({ ...r.body, replayed: undefined }, { ...first.body, replayed: undefined });
+    assertEquals(r.body.replayed, true);
+  }
+});
+
+Deno.test("the same Idempotency-Key with another body is 409 and changes nothing", async () => {
+  const key = uniq("key");
+  assertEquals((await post(feed(offer(uniq("NOT"))), { key })).status, 200);
+  const before = await fingerprint();
+  const res = await post(feed(offer(uniq("NOT"))), { key });
+  assertEquals([res.status, res.body.error.code], [409, "idempotency_conflict"]);
+  assertEquals(await fingerprint(), before);
+});
+
+Deno.test("a CSV feed with the usual affiliate columns is ingested", async () => {
+  const sku = uniq("FN");
+  const csv = "id,title,gtin,price,availability,link\n" +
+    `${sku},"Sauvage by Dior for Men - 3.4 oz EDP Spray (Tester)",,79.99 USD,out of stock,https://www.fragrancenet.com/p/${sku}\n`;
+  const res = await post(csv, { slug: "fragrancenet", type: "text/csv" });
+  assertEquals([res.status, res.body.accepted, res.body.matched], [200, 1, 1]);
+  const [row] = await sql`
+    select f.slug, v.packaging, o.in_stock, o.currency from public.retailer_listings l
+    join public.variants v on v.id = l.variant_id join public.fragrances f on f.id = v.fragrance_id
+    join public.current_offers o on o.listing_id = l.id where l.retailer_sku = ${sku}`;
+  assertEquals(row, { slug: "dior-sauvage-edp", packaging: "tester", in_stock: false, currency: "USD" });
+});
+
+Deno.test("a batch mixing valid and invalid rows keeps the valid ones and reports each reject", async () => {
+  const [good, bad1, bad2, bad3] = [uniq("NOT"), uniq("NOT"), uniq("NOT"), uniq("NOT")];
+  const res = await post(feed(offer(good), offer(bad1, { price: -5 }), offer(bad2, { currency: "XYZ" }), offer(bad3, { observed_at: "2001-01-01T00:00:00Z" }), 42));
+  assertEquals(res.status, 200);
+  assertEquals([res.body.accepted, res.body.rejected], [1, 4]);
+  assertEquals(res.body.rejects, [
+    { row: 2, field: "price", reason: "must be greater than 0" },
+    { row: 3, field: "currency", reason: 'unknown currency "XYZ"' },
+    { row: 4, field: "observed_at", reason: "older than the 400-day horizon" },
+    { row: 5, field: "row", reason: "offer must be an object" },
+  ]);
+  const stored = await sql`select retailer_sku from public.retailer_listings where retailer_sku in (${good}, ${bad1}, ${bad2}, ${bad3})`;
+  assertEquals(stored.map((r) => r.retailer_sku), [good]);
+});
+
+Deno.test("bad requests get their documented 4xx and change nothing", async () => {
+  const before = await fingerprint();
+  const body = feed(offer(uniq("NOT")));
+  const cases: [string, Promise<{ status: number; body: { error: { code: string } } }>, number][] = [
+    ["malformed JSON", post('{"offers": [', {}), 400],
+    ["JSON without offers", post('{"items": []}'), 400],
+    ["malformed CSV", post('id,title,price,link\n1,"unterminated,9,https://x', { type: "text/csv" }), 400],
+    ["CSV without a price column", post("id,title,link\n1,x,https://x", { type: "text/csv" }), 400],
+    ["invalid UTF-8", post(new Uint8Array([0x7b, 0xff, 0xfe, 0x7d])), 400],
+    ["bad signature", post(body, { secret: "whsec_wrong_secret_000" }), 401],
+    ["expired signature", post(body, { t: Math.floor(Date.now() / 1000) - 600 }), 401],
+    ["missing signature", post(body, { headers: { "X-Signature": "" } }), 401],
+    ["unknown retailer", post(body, { slug: "no-such-shop" }), 404],
+    ["unsupported media type", post(body, { type: "text/plain" }), 415],
+    ["too many offers", post(feed(...Array.from({ length: 20001 }, (_, i) => offer(`X${i}`)))), 413],
+  ];
+  for (const [name, res, status] of cases) {
+    const r = await res;
+    assertEquals([name, r.status], [name, status]);
+    ok(typeof r.body.error.code === "string", name);
+  }
+  assertEquals(await fingerprint(), before);
+});
+
+Deno.test("a body over the size limit is 413 before anything is read into the database", async () => {
+  const huge = new Uint8Array(MAX_BODY_BYTES + 1).fill(0x20);
+  const res = await post(huge);
+  assertEquals([res.status, res.body.error.code], [413, "payload_too_large"]);
+});
+
+Deno.test("GET is 405 and a missing X-Retailer is 400", async () => {
+  assertEquals((await handler(new Request("http://x/functions/v1/ingest-prices"))).status, 405);
+  const res = await handler(new Request("http://x/functions/v1/ingest-prices", { method: "POST", body: "{}" }));
+  assertEquals([res.status, (await res.json()).error.code], [400, "missing_retailer"]);
+});
+
+Deno.test("a retailer over its rate limit gets 429 with Retry-After", async () => {
+  await sql`update private.retailer_webhooks set rate_limit_per_minute = 1 where retailer_id = (select id from public.retailers where slug = 'manor-ch')`;
+  try {
+    assertEquals((await post(feed(offer(uniq("MAN"), { currency: "CHF" })), { slug: "manor-ch" })).status, 200);
+    const res = await post(feed(offer(uniq("MAN"), { currency: "CHF" })), { slug: "manor-ch" });
+    assertEquals([res.status, res.body.error.code], [429, "rate_limited"]);
+    const wait = Number(res.headers.get("Retry-After"));
+    ok(wait >= 1 && wait <= 60, `Retry-After ${wait}`);
+  } finally {
+    await sql`update private.retailer_webhooks set rate_limit_per_minute = 120 where retailer_id = (select id from public.retailers where slug = 'manor-ch')`;
+  }
+});
+
+Deno.test("two concurrent overlapping batches: no overlapping history, the latest price is current", async () => {
+  const skus = Array.from({ length: 40 }, () => uniq("NOT"));
+  const t0 = Date.now() - 10 * 60_000;
+  const older = feed(...skus.map((s) => offer(s, { price: 100, observed_at: new Date(t0).toISOString() })));
+  const newer = feed(...skus.map((s) => offer(s, { price: 90, observed_at: new Date(t0 + 60_000).toISOString() })));
+  const [a, b] = await Promise.all([post(newer), post(older)]);
+  assertEquals([a.status, b.status], [200, 200]);
+  const offers = await sql`select o.price::float as price from public.current_offers o join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku in ${sql(skus)}`;
+  assertEquals(offers.map((o) => o.price), Array(40).fill(90));
+  const [overlaps] = await sql`
+    select count(*)::int as n from public.price_history h1 join public.price_history h2
+      on h1.listing_id = h2.listing_id and h1.id < h2.id and h1.valid && h2.valid
+    join public.retailer_listings l on l.id = h1.listing_id where l.retailer_sku in ${sql(skus)}`;
+  assertEquals(overlaps.n, 0);
+  const [open] = await sql`select count(*)::int as n, min(price)::float as price from public.price_history h join public.retailer_listings l on l.id = h.listing_id
+                           where l.retailer_sku in ${sql(skus)} and upper_inf(h.valid)`;
+  assertEquals([open.n, open.price], [40, 90]);
+});
+
+Deno.test("a connection killed mid-batch leaves nothing of that batch visible", async () => {
+  const skus = Array.from({ length: 15000 }, () => uniq("KILL"));
+  const body = feed(...skus.map((s) => offer(s, { title: `Synthetic Kill Test ${s} EDP 50ml` })));
+  const before = await fingerprint();
+  const pending = post(body, { slug: "douglas-de" });
+  let killed = false;
+  for (let i = 0; i < 400 && !killed; i++) {
+    // Kill it while the server works on the batch (not while the client still streams the query:
+    // postgres-js then throws from a socket callback, an uncaught error of the library's own).
+    const running = await sql`select pid from pg_stat_activity
+      where query like '%private.ingest_price_batch(%' and state = 'active' and now() - query_start > interval '100 ms'
+        and pid <> pg_backend_pid()`;
+    if (running.length) {
+      await sql`select pg_terminate_backend(${running[0].pid})`;
+      killed = true;
+    } else await new Promise((ok) => setTimeout(ok, 5));
+  }
+  const res = await pending;
+  ok(killed, "the batch was caught running");
+  assertEquals([res.status, res.body.error.code], [503, "database_unavailable"]);
+  assertEquals(await fingerprint(), before);
+});
+
+Deno.test("a 100x price is held for review, stays out of best offers, and becomes current once approved", async () => {
+  const sku = uniq("NOT");
+  const day = 24 * 3600_000;
+  for (const [i, price] of [[5, 100], [4, 102], [3, 99]] as const) {
+    assertEquals((await post(feed(offer(sku, { price, observed_at: new Date(Date.now() - i * day).toISOString() })))).status, 200);
+  }
+  const res = await post(feed(offer(sku, { price: 10_100 })));
+  assertEquals([res.status, res.body.anomalies], [200, 1]);
+  const [held] = await sql`select a.id, a.kind, a.reason, o.price::float as current from private.price_anomalies a
+                           join public.retailer_listings l on l.id = a.listing_id join public.current_offers o on o.listing_id = l.id
+                           where l.retailer_sku = ${sku}`;
+  assertEquals([held.kind, held.current], ["currency_error", 99]);
+  ok(held.reason.includes("100x"), held.reason);
+  const reviewed = await sql.begin(async (tx) => {
+    await tx`select set_config('role', 'service_role', true)`;
+    return (await tx`select public.review_price_anomaly(${held.id}, true) as s`)[0].s;
+  });
+  assertEquals(reviewed, "approved");
+  const [now] = await sql`select o.price::float as price from public.current_offers o join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku = ${sku}`;
+  assertEquals(now.price, 10100);
+});
+
+Deno.test("POST /functions/v1/ingest-prices over HTTP needs no JWT, only the signature", async () => {
+  const res = await post(feed(offer(uniq("NOT"))), { http: true });
+  assertEquals([res.status, res.body.accepted], [200, 1]);
+  const bad = await post(feed(offer(uniq("NOT"))), { http: true, secret: "whsec_wrong_secret_000" });
+  assertEquals([bad.status, bad.body.error.code], [401, "invalid_signature"]);
+  notDeepStrictEqual(bad.body.error.message.includes("whsec"), true);
+});

@@ -1,0 +1,149 @@
+/**
+ * `POST /functions/v1/ingest-prices`: a retailer pushes its price feed.
+ * The HMAC signature is the authentication (verify_jwt = false in config.toml).
+ * See docs/PRICES.md for the contract; the SQL behind it is private.ingest_price_batch.
+ */
+import { db, type Sql } from "../_shared/db.ts";
+import { allowMethods, handle, HttpError, json } from "../_shared/http.ts";
+import { type BrandLexicon, parseListingTitle } from "../_shared/listing-title.ts";
+import { type FeedFormat, MalformedFeed, records, validate } from "./feed.ts";
+import { sha256Hex, verify } from "./signature.ts";
+
+/** Largest body accepted (413 above it). */
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const LEXICON_TTL_MS = 5 * 60 * 1000;
+/** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
+const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
+
+type Webhook = { retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number };
+
+/** Reads the body, refusing to buffer more than `limit` bytes. */
+async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(req.headers.get("content-length") ?? "0");
+  const tooLarge = () => new HttpError(413, "payload_too_large", `body exceeds ${limit} bytes`);
+  if (declared > limit) throw tooLarge();
+  if (!req.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for await (const chunk of req.body) {
+    size += chunk.length;
+    if (size > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  const body = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) (body.set(c, at), at += c.length);
+  return body;
+}
+
+function feedFormat(contentType: string | null): FeedFormat {
+  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
+  if (type === "application/json") return "json";
+  if (type === "text/csv" || type === "application/csv") return "csv";
+  throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json or text/csv");
+}
+
+/** The retailer's webhook settings; secrets are read by the connection's owner role, never by an API role. */
+async function webhookOf(sql: Sql, slug: string): Promise<Webhook | null> {
+  const [w] = await sql<Webhook[]>`
+    select r.id as retailer_id, r.currency,
+           array_remove(array[w.secret, case when w.previous_valid_until > now() then w.previous_secret end], null) as secrets,
+           w.rate_limit_per_minute, (private.setting('max_batch_rows'))::int as max_batch_rows
+    from public.retailers r join private.retailer_webhooks w on w.retailer_id = r.id
+    where r.slug = ${slug} and r.active`;
+  return w ?? null;
+}
+
+/** Seconds until the retailer may send again, or 0 when under its limit. */
+async function retryAfter(sql: Sql, w: Webhook): Promise<number> {
+  const [r] = await sql<{ recent: number; oldest: string | null }[]>`
+    select count(*)::int as recent, min(received_at) as oldest
+    from private.ingest_batches
+    where retailer_id = ${w.retailer_id} and received_at > now() - interval '1 minute'`;
+  if (r.recent < w.rate_limit_per_minute) return 0;
+  return Math.max(1, Math.ceil(60 - (Date.now() - new Date(r.oldest!).getTime()) / 1000));
+}
+
+/** Brands and aliases for the title parser, cached per isolate. */
+function lexiconCache(sql: () => Sql) {
+  let cached: { at: number; lexicon: BrandLexicon } | null = null;
+  return async (): Promise<BrandLexicon> => {
+    if (!cached || Date.now() - cached.at > LEXICON_TTL_MS) {
+      const rows = await sql()<{ brand: string; aliases: string[] }[]>`
+        select b.name as brand, coalesce(array_agg(a.alias) filter (where a.alias is not null), '{}') as aliases
+        from public.brands b left join public.brand_aliases a on a.brand_id = b.id
+        group by b.name`;
+      cached = { at: Date.now(), lexicon: rows.map((r) => ({ brand: r.brand, aliases: r.aliases })) };
+    }
+    return cached.lexicon;
+  };
+}
+
+export function ingestPricesHandler(sql: () => Sql) {
+  const lexicon = lexiconCache(sql);
+  return handle(async (req) => {
+    allowMethods(req, "POST");
+    const slug = req.headers.get("x-retailer")?.trim();
+    if (!slug) throw new HttpError(400, "missing_retailer", "X-Retailer header is required");
+    const body = await readBody(req, MAX_BODY_BYTES);
+
+    const webhook = await webhookOf(sql(), slug);
+    if (!webhook) throw new HttpError(404, "unknown_retailer", `no active retailer "${slug}"`);
+    const check = await verify(req.headers.get("x-signature"), body, webhook.secrets);
+    if (!check.ok) throw new HttpError(401, "invalid_signature", check.reason);
+
+    const format = feedFormat(req.headers.get("content-type"));
+    const wait = await retryAfter(sql(), webhook);
+    if (wait > 0) {
+      throw new HttpError(429, "rate_limited", `at most ${webhook.rate_limit_per_minute} batches per minute`, null, { "Retry-After": String(wait) });
+    }
+
+    const idempotencyKey = req.headers.get("idempotency-key")?.trim() || null;
+    if (idempotencyKey && idempotencyKey.length > 255) throw new HttpError(400, "invalid_idempotency_key", "Idempotency-Key is longer than 255 characters");
+
+    let text: string;
+    try {
+      text = new TextDecoder("utf-8", { fatal: true }).decode(body);
+    } catch {
+      throw new HttpError(400, "malformed_body", "body is not valid UTF-8");
+    }
+    let raw: Record<string, unknown>[];
+    try {
+      raw = records(text, format);
+    } catch (err) {
+      if (err instanceof MalformedFeed) throw new HttpError(400, "malformed_body", err.message);
+      throw err;
+    }
+    if (raw.length > webhook.max_batch_rows) {
+      throw new HttpError(413, "too_many_offers", `at most ${webhook.max_batch_rows} offers per call, got ${raw.length}`);
+    }
+    const { offers, rejects } = validate(raw, { currency: webhook.currency, observedAt: new Date(check.timestamp * 1000).toISOString() });
+    const brands = await lexicon();
+    const parsed = offers.map((o) => {
+      const p = parseListingTitle(o.title, brands);
+      return { ...o, parsed: { brand: p.brand, name: p.name, concentration: p.concentration, size_ml: p.sizeMl, packaging: p.packaging, gender: p.gender, quantity: p.quantity } };
+    });
+
+    try {
+      // One statement, so one transaction: the batch lands whole or not at all. No explicit BEGIN:
+      // postgres-js 3.4.9 crashes the isolate when a connection dies inside sql.begin() (porsager/postgres#1208).
+      const db = sql();
+      const [r] = await db`
+        select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${await sha256Hex(body)}, ${format},
+                                          ${db.json(parsed)}, ${db.json(rejects)}) as result`;
+      return json(r.result);
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      if (code === "SM409") throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
+      // The batch's transaction died with its connection: nothing of it was written; the sender should retry.
+      if (code && CONNECTION_LOST.has(code)) {
+        throw new HttpError(503, "database_unavailable", "the database connection was lost; nothing was written, retry", null, { "Retry-After": "5" });
+      }
+      throw err;
+    }
+  });
+}
+
+export const handler = ingestPricesHandler(db);
+
+if (import.meta.main) Deno.serve(handler);
