@@ -1,0 +1,101 @@
+-- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
+begin;
+select plan(33);
+
+-- Secrets and internals are out of every API role's reach.
+select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
+from unnest(array['anon', 'authenticated', 'service_role']) as r;
+select ok(not has_table_privilege('anon', 'private.price_observations', 'select'), 'anon cannot read raw observations');
+select ok(not has_function_privilege('anon', 'private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb)', 'execute'), 'anon cannot ingest');
+select ok(not has_function_privilege('authenticated', 'public.review_price_anomaly(bigint, boolean)', 'execute'), 'authenticated cannot review anomalies');
+select ok(not has_function_privilege('anon', 'public.retailer_freshness()', 'execute'), 'anon cannot read retailer freshness');
+select ok(has_function_privilege('anon', 'public.best_offers(uuid, text)', 'execute'), 'anon can call best_offers');
+select ok(has_function_privilege('anon', 'public.price_history(uuid, timestamptz, timestamptz, text)', 'execute'), 'anon can call price_history');
+
+-- Append-only observations in monthly partitions created ahead.
+select ok((select count(*) >= 4 from pg_inherits where inhparent = 'private.price_observations'::regclass), 'monthly partitions exist');
+select ok(to_regclass('private.price_observations_' || to_char(now() + interval '2 months', 'YYYY_MM')) is not null, 'partitions exist two months ahead');
+select is(private.ensure_price_partitions(), 0, 'ensure_price_partitions is idempotent');
+select ok(exists (select from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'current_offers'), 'current_offers is published for realtime');
+select is((select array_agg(jobname::text order by jobname) from cron.job where jobname like 'price-%'),
+  array['price-freshness', 'price-partitions', 'price-rollup'], 'partition, rollup and freshness jobs are scheduled');
+
+-- A small history to query: a listing of Sauvage EDP 100 ml at two shops.
+create temporary table fixture as
+select v.id as variant_id, f.id as fragrance_id, null::uuid as notino, null::uuid as fnet
+from public.variants v join public.fragrances f on f.id = v.fragrance_id
+where f.slug = 'dior-sauvage-edp' and v.size_ml = 100 and v.packaging = 'retail';
+with l as (
+  insert into public.retailer_listings (retailer_id, retailer_sku, title, url, variant_id, match_method, match_confidence, status)
+  select r.id, 'PRICE-TEST', 'Dior Sauvage EDP 100 ml', 'https://shop.example/p', (select variant_id from fixture), 'manual', 1, 'matched'
+  from public.retailers r where r.slug in ('notino-de', 'fragrancenet')
+  returning id, retailer_id
+)
+update fixture set notino = (select l.id from l join public.retailers r on r.id = l.retailer_id where r.slug = 'notino-de'),
+                   fnet = (select l.id from l join public.retailers r on r.id = l.retailer_id where r.slug = 'fragrancenet');
+grant select on fixture to anon, authenticated, service_role;
+insert into private.ingest_batches (retailer_id, payload_hash, content_type, row_count, received_at)
+select id, repeat('b', 64), 'json', 0, now() from public.retailers where slug = 'notino-de';
+select ok((select notino is not null and fnet is not null from fixture), 'fixture: Sauvage EDP 100 ml listed at Notino and FragranceNet');
+
+select private.apply_offers((select max(id) from private.ingest_batches), jsonb_build_array(
+  jsonb_build_object('listing_id', (select notino from fixture), 'variant_id', (select variant_id from fixture), 'price', 110, 'currency', 'EUR',
+    'price_base', 110, 'price_per_100ml_base', 110, 'in_stock', true, 'observed_at', now() - interval '20 days'),
+  jsonb_build_object('listing_id', (select fnet from fixture), 'variant_id', (select variant_id from fixture), 'price', 99, 'currency', 'USD',
+    'price_base', 91.08, 'price_per_100ml_base', 91.08, 'in_stock', false, 'observed_at', now() - interval '20 days')));
+select private.apply_offers((select max(id) from private.ingest_batches), jsonb_build_array(
+  jsonb_build_object('listing_id', (select notino from fixture), 'variant_id', (select variant_id from fixture), 'price', 100, 'currency', 'EUR',
+    'price_base', 100, 'price_per_100ml_base', 100, 'in_stock', true, 'observed_at', now() - interval '10 days')));
+-- an older observation arriving late changes neither the current offer nor the history
+select private.apply_offers((select max(id) from private.ingest_batches), jsonb_build_array(
+  jsonb_build_object('listing_id', (select notino from fixture), 'variant_id', (select variant_id from fixture), 'price', 150, 'currency', 'EUR',
+    'price_base', 150, 'price_per_100ml_base', 150, 'in_stock', true, 'observed_at', now() - interval '15 days')));
+
+select is((select price::int from public.current_offers where listing_id = (select notino from fixture)), 100, 'the latest price is current, a late older one is not');
+select is((select count(*)::int from public.price_history where listing_id = (select notino from fixture)), 2, 'a price change closes one range and opens another');
+select ok((select upper(valid) = (select lower(valid) from public.price_history where listing_id = (select notino from fixture) and upper_inf(valid))
+           from public.price_history where listing_id = (select notino from fixture) and not upper_inf(valid)), 'ranges are contiguous');
+select throws_ok($$ insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
+  values ((select notino from fixture), 1, 'EUR', 1, true, tstzrange(now() - interval '12 days', now() - interval '11 days')) $$,
+  '23P01', null, 'the exclusion constraint refuses overlapping ranges');
+
+-- best_offers: in stock first, converted, as anon.
+set local role anon;
+select is((select retailer_name from public.best_offers((select fragrance_id from fixture), 'EUR') where variant_id = (select variant_id from fixture)),
+  'Notino Deutschland', 'in stock beats a cheaper out-of-stock offer');
+select is((select price_converted from public.best_offers((select fragrance_id from fixture), 'USD') where variant_id = (select variant_id from fixture)),
+  round(100 / public.fx_rate('USD'), 2), 'prices are converted to the requested currency');
+select throws_ok($$ select * from public.best_offers((select fragrance_id from fixture), 'XXX') $$, '22023', 'unknown currency "XXX"', 'an unknown currency is a clear error');
+select is((select count(*)::int from public.price_history((select variant_id from fixture), now() - interval '30 days', now(), 'week')), 4,
+  'price_history buckets by week');
+select is((select min_price from public.price_history((select variant_id from fixture), date_trunc('day', now() - interval '12 days'), date_trunc('day', now() - interval '12 days') + interval '12 hours', 'day')),
+  91.08, 'price_history gives the lowest price across retailers per bucket');
+select throws_ok($$ select * from public.price_history((select variant_id from fixture), now(), now() - interval '1 day') $$, '22023', null, 'from after to is refused');
+select throws_ok($$ select * from public.price_history((select variant_id from fixture), now() - interval '1 day', now(), 'hour') $$, '22023', null, 'an unknown bucket is refused');
+reset role;
+
+-- Freshness: stale offers are marked and leave best_offers; silent retailers breach.
+update public.current_offers set observed_at = now() - interval '10 days' where listing_id = (select notino from fixture);
+select private.check_freshness();
+select ok((select stale from public.current_offers where listing_id = (select notino from fixture)), 'an offer past its SLA is marked stale');
+select isnt((select retailer_name from public.best_offers((select fragrance_id from fixture)) where variant_id = (select variant_id from fixture)),
+  'Notino Deutschland', 'a stale offer is not a best offer');
+select ok(exists (select from private.freshness_breaches b join public.retailers r on r.id = b.retailer_id where r.slug = 'jomashop' and b.resolved_at is null),
+  'a retailer that never sent a batch has an open breach');
+set local role service_role;
+select is((select status from public.retailer_freshness() where slug = 'jomashop'), 'never', 'retailer_freshness reports it');
+select is((select status from public.retailer_freshness() where slug = 'notino-de'), 'fresh', 'and a retailer that just sent is fresh');
+reset role;
+
+-- Rollup: partitions past the horizon are aggregated, then dropped.
+update private.settings set value = '0' where key = 'observation_horizon_days';
+select private.ensure_price_partitions(3, 0);
+insert into private.price_observations (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock)
+select (select notino from fixture), (select max(id) from private.ingest_batches), n, date_trunc('month', now() - interval '2 months') + n * interval '1 hour', 100 + n, 'EUR', 100 + n, true
+from generate_series(1, 3) n;
+select ok(private.rollup_price_observations() >= 2, 'old partitions are rolled up and dropped');
+select is((select observations from private.price_daily where listing_id = (select notino from fixture) and day = date_trunc('month', now() - interval '2 months')::date),
+  3, 'the daily rollup keeps the count of observations');
+
+select * from finish();
+rollback;
