@@ -4,7 +4,7 @@
 /**
  * Matches listings (given with their title parse) to variants: GTIN first,
  * then brand + name + concentration + size + packaging by trigram similarity.
- * Auto-matches only above match_auto_threshold with a lead of match_min_margin;
+ * Opposite genders never match. Auto-matches only above match_auto_threshold with a lead of match_min_margin;
  * a weaker best candidate goes to review, none leaves the listing unmatched.
  * Manual and existing matches are never touched. Returns the listings matched.
  */
@@ -79,6 +79,8 @@ begin
       ) f
       join public.variants v on v.fragrance_id = f.id and (p.size_ml is null or v.size_ml = p.size_ml)
       where p.name <> '' and (t.parsed ->> 'brand' is null or p.brand_ids is not null)
+        -- a title "for Men" is never the women's version (and vice versa): opposite genders are no candidates
+        and (p.gender is null or p.gender = 'unisex' or f.gender in ('unisex', p.gender::public.gender))
     ) c
   ) ranked
   where rank <= 2;

@@ -182,9 +182,11 @@ export function parseListingTitle(raw: string, lexicon: BrandLexicon = []): Pars
   const packaging = PACKAGINGS.find(([re]) => re.test(title))?.[1] ?? "retail";
   for (const [re] of PACKAGINGS) take(re);
 
-  let concentration: Concentration | null = CONCENTRATIONS.find(([re]) => re.test(title))?.[1] ?? null;
-  if (!concentration && COLOGNE.test(title) && !COLOGNE_GENRE.test(title)) concentration = "cologne";
-  for (const [re] of CONCENTRATIONS) take(re);
+  // Only the phrase that decided the concentration leaves the name: "Le Male Le Parfum Eau de Parfum" keeps its "Parfum".
+  const rule = CONCENTRATIONS.find(([re]) => re.test(title));
+  let concentration: Concentration | null = rule?.[1] ?? null;
+  if (rule) take(rule[0]);
+  else if (COLOGNE.test(title) && !COLOGNE_GENRE.test(title)) concentration = "cologne";
 
   const gender = GENDERS.find(([re]) => re.test(title))?.[1] ?? null;
   take(GENDER_MARKERS);
