@@ -148,23 +148,9 @@ function nodeTests(c) {
 async function main() {
   if (process.env.SCENTMATCH_TEST_RUN) throw new Error("the test runner must not start itself");
   process.env.SCENTMATCH_TEST_RUN = "1";
-  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "scentmatch-test-"));
-  fs.chmodSync(stateDir, 0o755);
-  const c = db.clusterAt(stateDir, await db.freePort(54340));
+  const { cluster: c, dispose } = await db.throwaway("scentmatch-test", 54340);
   console.log(`test: throwaway cluster on port ${c.port} in ${c.dir}`);
-  // An interrupted run still removes its cluster.
-  for (const signal of ["SIGINT", "SIGTERM"]) {
-    process.once(signal, () => {
-      db.destroy(c);
-      fs.rmSync(stateDir, { recursive: true, force: true });
-      process.exit(130);
-    });
-  }
   try {
-    db.create(c, { fast: true });
-    await db.start(c);
-    db.waitReady(c);
-    db.bootstrap(c);
     const baseline = schemaSnapshot(c);
     try {
       db.pushMigrations(c);
@@ -187,8 +173,7 @@ async function main() {
     if (wanted("roundtrip")) roundTrip(c, baseline);
   } finally {
     if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
-    else db.destroy(c);
-    if (!process.env.KEEP_TEST_DB) fs.rmSync(stateDir, { recursive: true, force: true });
+    else dispose();
   }
 }
 

@@ -5,6 +5,7 @@ import { execFileSync, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import path from "node:path";
 
 export const ROOT = path.resolve(import.meta.dirname, "../..");
@@ -181,4 +182,29 @@ export function waitReady(c) {
     spawnSync("sleep", ["0.1"]);
   }
   throw new StackError(`PostgreSQL on port ${c.port} does not accept connections`, `read ${c.logFile}`);
+}
+
+/**
+ * A bootstrapped cluster in a temporary folder on a free port (tests, benchmarks),
+ * removed by `dispose()` or when the process is interrupted.
+ */
+export async function throwaway(prefix, fromPort) {
+  const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
+  fs.chmodSync(stateDir, 0o755);
+  const c = clusterAt(stateDir, await freePort(fromPort));
+  const dispose = () => {
+    destroy(c);
+    fs.rmSync(stateDir, { recursive: true, force: true });
+  };
+  for (const signal of ["SIGINT", "SIGTERM"]) {
+    process.once(signal, () => {
+      dispose();
+      process.exit(130);
+    });
+  }
+  create(c, { fast: true });
+  await start(c);
+  waitReady(c);
+  bootstrap(c);
+  return { cluster: c, dispose };
 }

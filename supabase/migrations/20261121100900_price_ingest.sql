@@ -20,17 +20,34 @@ declare
   matched integer;
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb)';
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';
   perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
 
-  create temporary table if not exists _to_match (listing_id uuid primary key, gtin text, parsed jsonb) on commit drop;
+  -- Each listing's parse, normalized once (not once per candidate row).
+  create temporary table if not exists _to_match (
+    listing_id uuid primary key, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[],
+    concentration text, size_ml numeric, packaging text, quantity integer, gender text
+  ) on commit drop;
   truncate _to_match;
   insert into _to_match
-  select l.id, l.gtin, x.parsed
+  select l.id, l.gtin, x.parsed, public.normalize_name(x.parsed ->> 'name'), x.parsed ->> 'brand' is not null, null,
+         x.parsed ->> 'concentration', (x.parsed ->> 'size_ml')::numeric, coalesce(x.parsed ->> 'packaging', 'retail'),
+         coalesce((x.parsed ->> 'quantity')::int, 1), x.parsed ->> 'gender'
   from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
   join public.retailer_listings l on l.id = x.listing_id
   where l.status in ('unmatched', 'review');
+  update _to_match t
+  set brand_ids = ids.brand_ids
+  from (
+    select m.listing_id, array_agg(distinct coalesce(b.id, a.brand_id)) as brand_ids
+    from _to_match m
+    left join public.brands b on b.name_normalized = public.normalize_name(m.parsed ->> 'brand')
+    left join public.brand_aliases a on a.alias_normalized = public.normalize_name(m.parsed ->> 'brand')
+    where m.brand_given and (b.id is not null or a.brand_id is not null)
+    group by m.listing_id
+  ) ids
+  where ids.listing_id = t.listing_id;
 
   -- 1. GTIN: exact, confidence 1.
   update public.retailer_listings l
@@ -39,7 +56,8 @@ begin
   where l.id = t.listing_id;
   delete from _to_match t using public.retailer_listings l where l.id = t.listing_id and l.status = 'matched';
 
-  -- 2. Attributes: score every plausible variant, keep the best two per listing.
+  -- 2. Attributes: score every plausible variant, keep the best two per listing. Candidates come from
+  --    the brand's fragrances when the title names a known brand, else from the trigram index.
   create temporary table if not exists _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint) on commit drop;
   truncate _candidates;
   insert into _candidates
@@ -48,39 +66,32 @@ begin
            row_number() over (partition by c.listing_id order by c.score desc, c.variant_id) as rank
     from (
       select t.listing_id, v.id as variant_id, round(
-          0.15 * case when p.brand_ids is null then 0.5 else 1 end
+          0.15 * case when t.brand_ids is null then 0.5 else 1 end
         + 0.45 * f.sim
-        + 0.15 * case when p.concentration is null then 0.5 when f.concentration::text = p.concentration then 1 else 0 end
-        + 0.10 * case when p.size_ml is null then 0.5 else 1 end
-        + 0.10 * case when v.packaging::text = p.packaging then 1 else 0 end
-        + 0.025 * case when v.quantity = p.quantity then 1 else 0 end
-        + 0.025 * case when p.gender is null or f.gender::text = p.gender then 1 else 0 end, 3) as score
+        + 0.15 * case when t.concentration is null then 0.5 when f.concentration::text = t.concentration then 1 else 0 end
+        + 0.10 * case when t.size_ml is null then 0.5 else 1 end
+        + 0.10 * case when v.packaging::text = t.packaging then 1 else 0 end
+        + 0.025 * case when v.quantity = t.quantity then 1 else 0 end
+        + 0.025 * case when t.gender is null or f.gender::text = t.gender then 1 else 0 end, 3) as score
       from _to_match t
       cross join lateral (
-        select public.normalize_name(t.parsed ->> 'name') as name,
-               t.parsed ->> 'concentration' as concentration,
-               (t.parsed ->> 'size_ml')::numeric as size_ml,
-               coalesce(t.parsed ->> 'packaging', 'retail') as packaging,
-               coalesce((t.parsed ->> 'quantity')::int, 1) as quantity,
-               t.parsed ->> 'gender' as gender,
-               (select array_agg(id) from (
-                  select b.id from public.brands b where b.name_normalized = public.normalize_name(t.parsed ->> 'brand')
-                  union select a.brand_id from public.brand_aliases a where a.alias_normalized = public.normalize_name(t.parsed ->> 'brand')
-                ) ids) as brand_ids
-      ) p
-      cross join lateral (
-        select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, p.name)::numeric as sim
-        from public.fragrances f
-        where f.deleted_at is null
-          and (p.brand_ids is null or f.brand_id = any (p.brand_ids))
-          and f.name_normalized operator(extensions.%) p.name
-        order by extensions.similarity(f.name_normalized, p.name) desc
+        select g.id, g.concentration, g.gender, g.sim from (
+          select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric as sim
+          from public.fragrances f
+          where t.brand_ids is not null and f.brand_id = any (t.brand_ids) and f.deleted_at is null
+          union all
+          select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric
+          from public.fragrances f
+          where t.brand_ids is null and f.deleted_at is null and f.name_normalized operator(extensions.%) t.name
+        ) g
+        where g.sim >= 0.3
+        order by g.sim desc
         limit 20
       ) f
-      join public.variants v on v.fragrance_id = f.id and (p.size_ml is null or v.size_ml = p.size_ml)
-      where p.name <> '' and (t.parsed ->> 'brand' is null or p.brand_ids is not null)
+      join public.variants v on v.fragrance_id = f.id and (t.size_ml is null or v.size_ml = t.size_ml)
+      where t.name <> '' and (not t.brand_given or t.brand_ids is not null)
         -- a title "for Men" is never the women's version (and vice versa): opposite genders are no candidates
-        and (p.gender is null or p.gender = 'unisex' or f.gender in ('unisex', p.gender::public.gender))
+        and (t.gender is null or t.gender = 'unisex' or f.gender in ('unisex', t.gender::public.gender))
     ) c
   ) ranked
   where rank <= 2;
@@ -158,8 +169,9 @@ declare
   plausible jsonb := private.setting('plausible_per_100ml_base');
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric, per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text)';
+  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric, per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text, known_title text)';
   perform 'PRAGMA:TABLE: _rejects ("row" integer, field text, reason text)';
+  perform 'PRAGMA:TABLE: _rates (currency text, day date, rate numeric)';
   -- Replays change nothing and answer what they answered the first time.
   if idempotency_key is not null then
     select b.payload_hash, b.result into previous
@@ -191,13 +203,21 @@ begin
   create temporary table if not exists _offers (
     "row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean,
     observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric,
-    per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text
+    per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text, known_title text
   ) on commit drop;
   truncate _offers;
   insert into _offers ("row", sku, title, url, gtin, price, currency, in_stock, observed_at, parsed)
   select o."row", o.sku, o.title, o.url, o.gtin, o.price, upper(o.currency), o.in_stock, o.observed_at, o.parsed
   from jsonb_to_recordset(offers) as o ("row" integer, sku text, title text, url text, gtin text, price numeric,
                                         currency text, in_stock boolean, observed_at timestamptz, parsed jsonb);
+
+  -- Exchange rates, once per currency and day of the batch.
+  create temporary table if not exists _rates (currency text, day date, rate numeric, primary key (currency, day)) on commit drop;
+  truncate _rates;
+  insert into _rates
+  select d.currency, d.day, public.fx_rate(d.currency, d.day)
+  from (select distinct o.currency, o.observed_at::date as day from _offers o
+        where exists (select from public.currencies c where c.code = o.currency)) d;
 
   -- Rows the database cannot price are rejected with a reason; the rest of the batch goes on.
   create temporary table if not exists _rejects ("row" integer, field text, reason text) on commit drop;
@@ -208,8 +228,7 @@ begin
     from _offers o where not exists (select from public.currencies c where c.code = o.currency)
     union all
     select o."row", 'currency', format('no exchange rate for %s on %s', o.currency, o.observed_at::date)
-    from _offers o where exists (select from public.currencies c where c.code = o.currency)
-      and public.fx_rate(o.currency, o.observed_at::date) is null
+    from _offers o join _rates r on r.currency = o.currency and r.day = o.observed_at::date and r.rate is null
     union all
     select o."row", 'observed_at', 'more than one day in the future' from _offers o where o.observed_at > now() + interval '1 day'
     union all
@@ -217,8 +236,12 @@ begin
     from _offers o where o.observed_at < now() - make_interval(days => horizon_days)
   ) r;
   delete from _offers o using _rejects r where r."row" = o."row";
+  analyze _offers;  -- temp tables have no statistics otherwise, and self-joins would plan as nested loops
 
-  -- Listings: the retailer's SKU is the key; the title and URL follow the feed.
+  -- Listings: the retailer's SKU is the key; the title and URL follow the feed. Matching runs for
+  -- listings seen for the first time or retitled, not for every price update.
+  update _offers o set known_title = l.title
+  from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
   insert into public.retailer_listings (retailer_id, retailer_sku, title, url, gtin, first_seen_at, last_seen_at)
   select distinct on (o.sku) retailer, o.sku, o.title, o.url, o.gtin, o.observed_at, o.observed_at
   from _offers o
@@ -226,23 +249,32 @@ begin
   on conflict (retailer_id, retailer_sku) do update
     set title = excluded.title, url = excluded.url, gtin = coalesce(excluded.gtin, retailer_listings.gtin),
         first_seen_at = least(retailer_listings.first_seen_at, excluded.first_seen_at),
-        last_seen_at = greatest(retailer_listings.last_seen_at, excluded.last_seen_at);
+        last_seen_at = greatest(retailer_listings.last_seen_at, excluded.last_seen_at)
+    -- a price update of an unchanged listing does not rewrite the row (last_seen_at is kept to the hour;
+    -- current_offers.observed_at has the exact time)
+    where (retailer_listings.title, retailer_listings.url) is distinct from (excluded.title, excluded.url)
+       or (excluded.gtin is not null and excluded.gtin is distinct from retailer_listings.gtin)
+       or excluded.first_seen_at < retailer_listings.first_seen_at
+       or excluded.last_seen_at > retailer_listings.last_seen_at + interval '1 hour';
   update _offers o set listing_id = l.id
   from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
 
   perform private.match_listings(
     (select coalesce(jsonb_agg(jsonb_build_object('listing_id', listing_id, 'parsed', parsed)), '[]')
-     from (select distinct on (listing_id) listing_id, parsed from _offers order by listing_id, observed_at desc) x));
+     from (select distinct on (listing_id) listing_id, parsed from _offers
+           where known_title is distinct from title
+           order by listing_id, observed_at desc) x));
 
   -- Base-currency and per-100 ml prices.
   update _offers o
   set variant_id = l.variant_id,
       size_ml = v.size_ml * v.quantity,
-      price_base = round(o.price * public.fx_rate(o.currency, o.observed_at::date), 2),
-      per_100ml = case when v.id is not null
-                       then round(o.price * public.fx_rate(o.currency, o.observed_at::date) / (v.size_ml * v.quantity) * 100, 2) end
-  from public.retailer_listings l left join public.variants v on v.id = l.variant_id
-  where l.id = o.listing_id;
+      price_base = round(o.price * r.rate, 2),
+      per_100ml = case when v.id is not null then round(o.price * r.rate / (v.size_ml * v.quantity) * 100, 2) end
+  from public.retailer_listings l
+  left join public.variants v on v.id = l.variant_id
+  cross join _rates r
+  where l.id = o.listing_id and r.currency = o.currency and r.day = o.observed_at::date;
 
   -- Anomalies: compare with the listing's last 30 days of unflagged observations.
   update _offers o
@@ -257,29 +289,25 @@ begin
   ) h
   where h."row" = o."row";
   update _offers o
-  set anomaly = k.kind, reason = k.reason
-  from (
-    select c."row", c.kind, case c.kind
-        when 'implausible' then format('%s %s per 100 ml is outside %s..%s, with no history to compare',
-                                       c.per_100ml, public.base_currency(), plausible ->> 0, plausible ->> 1)
-        when 'currency_error' then format('%s is about 100x off its 30-day median %s (currency or cents slip?)', c.price_base, round(c.reference, 2))
-        when 'unit_error' then format('%s is about 29.57x off its 30-day median %s (per-oz vs per-ml?)', c.price_base, round(c.reference, 2))
-        when 'jump' then format('%s moves more than %s%% against its 30-day median %s', c.price_base, jump_share * 100, round(c.reference, 2))
-        when 'below_30d_low' then format('%s is more than %s%% under its 30-day low %s', c.price_base, low_margin * 100, c.low)
-      end as reason
-    from (
-      select o2.*, case
-          when o2.reference is null then
-            case when o2.per_100ml not between (plausible ->> 0)::numeric and (plausible ->> 1)::numeric then 'implausible' end
-          when abs(o2.price_base / o2.reference / 100 - 1) <= tolerance or abs(o2.price_base / o2.reference * 100 - 1) <= tolerance then 'currency_error'
-          when abs(o2.price_base / o2.reference / 29.5735 - 1) <= tolerance or abs(o2.price_base / o2.reference * 29.5735 - 1) <= tolerance then 'unit_error'
-          when abs(o2.price_base / o2.reference - 1) > jump_share then 'jump'
-          when o2.price_base < o2.low * (1 - low_margin) then 'below_30d_low'
-        end::public.price_anomaly_kind as kind
-      from _offers o2
-    ) c
-  ) k
-  where k."row" = o."row" and k.kind is not null;
+  set anomaly = case
+      when o.reference is null then
+        case when o.per_100ml not between (plausible ->> 0)::numeric and (plausible ->> 1)::numeric then 'implausible' end
+      when abs(o.price_base / o.reference / 100 - 1) <= tolerance or abs(o.price_base / o.reference * 100 - 1) <= tolerance then 'currency_error'
+      when abs(o.price_base / o.reference / 29.5735 - 1) <= tolerance or abs(o.price_base / o.reference * 29.5735 - 1) <= tolerance then 'unit_error'
+      when abs(o.price_base / o.reference - 1) > jump_share then 'jump'
+      when o.price_base < o.low * (1 - low_margin) then 'below_30d_low'
+    end::public.price_anomaly_kind
+  where o.reference is not null or o.per_100ml is not null;
+  update _offers o
+  set reason = case o.anomaly
+      when 'implausible' then format('%s %s per 100 ml is outside %s..%s, with no history to compare',
+                                     o.per_100ml, public.base_currency(), plausible ->> 0, plausible ->> 1)
+      when 'currency_error' then format('%s is about 100x off its 30-day median %s (currency or cents slip?)', o.price_base, round(o.reference, 2))
+      when 'unit_error' then format('%s is about 29.57x off its 30-day median %s (per-oz vs per-ml?)', o.price_base, round(o.reference, 2))
+      when 'jump' then format('%s moves more than %s%% against its 30-day median %s', o.price_base, jump_share * 100, round(o.reference, 2))
+      when 'below_30d_low' then format('%s is more than %s%% under its 30-day low %s', o.price_base, low_margin * 100, o.low)
+    end
+  where o.anomaly is not null;
 
   -- Every accepted row is observed, flagged or not: append-only, with its lineage.
   insert into private.price_observations
@@ -346,19 +374,25 @@ as $$
         batch_id = excluded.batch_id, stale = false
     where excluded.observed_at >= c.observed_at;
 
-  -- Close the open range where a newer, different price arrived ...
-  update public.price_history h
-  set valid = tstzrange(lower(h.valid), o.observed_at)
-  from jsonb_to_recordset(offers) as o (listing_id uuid, price numeric, currency text, in_stock boolean, observed_at timestamptz)
-  where h.listing_id = o.listing_id and upper_inf(h.valid) and o.observed_at > lower(h.valid)
-    and (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock);
-
-  -- ... and open one where the listing has no open range now (first price, or just closed).
+  -- History, one pass: each listing's open range is looked up once; a newer, different price closes
+  -- it and opens the next; a listing with no range gets its first. Older (late) prices leave it alone.
+  with o as (
+    select o.*, h.id as open_id, lower(h.valid) as open_from,
+           (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock) as changed
+    from jsonb_to_recordset(offers) as o (listing_id uuid, price numeric, currency text, price_base numeric,
+                                          in_stock boolean, observed_at timestamptz)
+    left join public.price_history h on h.listing_id = o.listing_id and upper_inf(h.valid)
+  ),
+  closed as (
+    update public.price_history h set valid = tstzrange(lower(h.valid), o.observed_at)
+    from o where h.id = o.open_id and o.observed_at > o.open_from and o.changed
+    returning h.listing_id
+  )
   insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
   select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
-  from jsonb_to_recordset(offers) as o (listing_id uuid, price numeric, currency text, price_base numeric, in_stock boolean, observed_at timestamptz)
-  where not exists (select from public.price_history h where h.listing_id = o.listing_id and upper_inf(h.valid))
-    and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at);
+  from o
+  where o.listing_id in (select listing_id from closed)
+     or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
 $$;
 comment on function private.apply_offers(bigint, jsonb) is 'Makes reviewed prices current (latest wins) and extends the price history; called by ingestion and by anomaly approval.';
 revoke execute on function private.apply_offers(bigint, jsonb) from public;

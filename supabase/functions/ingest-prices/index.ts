@@ -12,10 +12,25 @@ import { sha256Hex, verify } from "./signature.ts";
 /** Largest body accepted (413 above it). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const LEXICON_TTL_MS = 5 * 60 * 1000;
+const MAX_CACHED_PARSES = 200_000;
 /** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
 const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
 
 type Webhook = { retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number };
+
+/** Durations of the request's stages, for the Server-Timing response header. */
+function stopwatch() {
+  let last = performance.now();
+  const laps: string[] = [];
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      laps.push(`${name};dur=${(now - last).toFixed(1)}`);
+      last = now;
+    },
+    header: () => laps.join(", "),
+  };
+}
 
 /** Reads the body, refusing to buffer more than `limit` bytes. */
 async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
@@ -64,33 +79,52 @@ async function retryAfter(sql: Sql, w: Webhook): Promise<number> {
   return Math.max(1, Math.ceil(60 - (Date.now() - new Date(r.oldest!).getTime()) / 1000));
 }
 
-/** Brands and aliases for the title parser, cached per isolate. */
-function lexiconCache(sql: () => Sql) {
-  let cached: { at: number; lexicon: BrandLexicon } | null = null;
-  return async (): Promise<BrandLexicon> => {
-    if (!cached || Date.now() - cached.at > LEXICON_TTL_MS) {
+type Parse = { brand: string | null; name: string; concentration: string | null; size_ml: number | null; packaging: string; gender: string | null; quantity: number };
+
+/**
+ * Title parses, cached per isolate with the brand lexicon they were made with
+ * (reloaded every 5 minutes): a feed resends the same titles every batch.
+ */
+function titleParser(sql: () => Sql) {
+  let lexicon: { at: number; brands: BrandLexicon } | null = null;
+  let parses = new Map<string, Parse>();
+  return async (titles: string[]): Promise<Parse[]> => {
+    if (!lexicon || Date.now() - lexicon.at > LEXICON_TTL_MS) {
       const rows = await sql()<{ brand: string; aliases: string[] }[]>`
         select b.name as brand, coalesce(array_agg(a.alias) filter (where a.alias is not null), '{}') as aliases
         from public.brands b left join public.brand_aliases a on a.brand_id = b.id
         group by b.name`;
-      cached = { at: Date.now(), lexicon: rows.map((r) => ({ brand: r.brand, aliases: r.aliases })) };
+      lexicon = { at: Date.now(), brands: rows.map((r) => ({ brand: r.brand, aliases: r.aliases })) };
+      parses = new Map();
     }
-    return cached.lexicon;
+    if (parses.size > MAX_CACHED_PARSES) parses = new Map();
+    return titles.map((title) => {
+      let p = parses.get(title);
+      if (!p) {
+        const t = parseListingTitle(title, lexicon!.brands);
+        p = { brand: t.brand, name: t.name, concentration: t.concentration, size_ml: t.sizeMl, packaging: t.packaging, gender: t.gender, quantity: t.quantity };
+        parses.set(title, p);
+      }
+      return p;
+    });
   };
 }
 
 export function ingestPricesHandler(sql: () => Sql) {
-  const lexicon = lexiconCache(sql);
+  const parseTitles = titleParser(sql);
   return handle(async (req) => {
     allowMethods(req, "POST");
+    const timing = stopwatch();
     const slug = req.headers.get("x-retailer")?.trim();
     if (!slug) throw new HttpError(400, "missing_retailer", "X-Retailer header is required");
     const body = await readBody(req, MAX_BODY_BYTES);
+    timing.lap("read");
 
     const webhook = await webhookOf(sql(), slug);
     if (!webhook) throw new HttpError(404, "unknown_retailer", `no active retailer "${slug}"`);
     const check = await verify(req.headers.get("x-signature"), body, webhook.secrets);
     if (!check.ok) throw new HttpError(401, "invalid_signature", check.reason);
+    timing.lap("auth");
 
     const format = feedFormat(req.headers.get("content-type"));
     const wait = await retryAfter(sql(), webhook);
@@ -118,11 +152,9 @@ export function ingestPricesHandler(sql: () => Sql) {
       throw new HttpError(413, "too_many_offers", `at most ${webhook.max_batch_rows} offers per call, got ${raw.length}`);
     }
     const { offers, rejects } = validate(raw, { currency: webhook.currency, observedAt: new Date(check.timestamp * 1000).toISOString() });
-    const brands = await lexicon();
-    const parsed = offers.map((o) => {
-      const p = parseListingTitle(o.title, brands);
-      return { ...o, parsed: { brand: p.brand, name: p.name, concentration: p.concentration, size_ml: p.sizeMl, packaging: p.packaging, gender: p.gender, quantity: p.quantity } };
-    });
+    const parses = await parseTitles(offers.map((o) => o.title));
+    const parsed = offers.map((o, i) => ({ ...o, parsed: parses[i] }));
+    timing.lap("parse");
 
     try {
       // One statement, so one transaction: the batch lands whole or not at all. No explicit BEGIN:
@@ -131,7 +163,8 @@ export function ingestPricesHandler(sql: () => Sql) {
       const [r] = await db`
         select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${await sha256Hex(body)}, ${format},
                                           ${db.json(parsed)}, ${db.json(rejects)}) as result`;
-      return json(r.result);
+      timing.lap("db");
+      return json(r.result, 200, { "Server-Timing": timing.header() });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "SM409") throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
