@@ -67,21 +67,35 @@ grant execute on function public.normalize_name(text), public.is_valid_gtin(text
 
 -- The catalog table convention, in one place ------------------------------------
 
+create or replace procedure private.track_updates(tbl regclass)
+language plpgsql
+set search_path = ''
+as $$
+begin
+  execute format('comment on column %s.created_at is %L', tbl, 'When the row was created.');
+  execute format('comment on column %s.updated_at is %L', tbl, 'When the row was last changed.');
+  execute format('create trigger set_updated_at before update on %s for each row execute function private.set_updated_at()', tbl);
+end;
+$$;
+comment on procedure private.track_updates(regclass) is
+  'Documents a table''s created_at/updated_at columns and keeps updated_at current with a trigger.';
+revoke execute on procedure private.track_updates(regclass) from public;
+
 create or replace procedure private.make_catalog_table(tbl regclass, readable_when text default 'true')
 language plpgsql
 set search_path = ''
 as $$
 begin
+  call private.track_updates(tbl);
   execute format('alter table %s enable row level security', tbl);
   execute format('revoke all on %s from anon, authenticated', tbl);
   execute format('grant select on %s to anon, authenticated', tbl);
   execute format('grant select, insert, update, delete on %s to service_role', tbl);
   execute format('create policy "catalog is readable by everyone" on %s for select to anon, authenticated using (%s)', tbl, readable_when);
-  execute format('create trigger set_updated_at before update on %s for each row execute function private.set_updated_at()', tbl);
 end;
 $$;
 comment on procedure private.make_catalog_table(regclass, text) is
-  'Applies the catalog convention to a table: RLS on; anon and authenticated may only SELECT (rows where readable_when holds); only service_role writes; updated_at maintained.';
+  'Applies the catalog convention to a table: RLS on; anon and authenticated may only SELECT (rows where readable_when holds); only service_role writes; timestamps documented and updated_at maintained.';
 revoke execute on procedure private.make_catalog_table(regclass, text) from public;
 
 -- Lookup tables -------------------------------------------------------------------
@@ -97,8 +111,6 @@ comment on table public.currencies is 'ISO-4217 currencies that prices may be qu
 comment on column public.currencies.code is 'ISO-4217 code, e.g. EUR.';
 comment on column public.currencies.name is 'English name.';
 comment on column public.currencies.minor_units is 'Digits after the decimal point (2 for EUR, 0 for JPY).';
-comment on column public.currencies.created_at is 'When the row was created.';
-comment on column public.currencies.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.currencies');
 
 insert into public.currencies (code, name, minor_units) values
@@ -118,8 +130,6 @@ comment on table public.olfactive_families is 'Olfactive families a fragrance is
 comment on column public.olfactive_families.slug is 'Stable key, kebab-case.';
 comment on column public.olfactive_families.name is 'Display name.';
 comment on column public.olfactive_families.description is 'What characterizes the family.';
-comment on column public.olfactive_families.created_at is 'When the row was created.';
-comment on column public.olfactive_families.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.olfactive_families');
 
 insert into public.olfactive_families (slug, name, description) values

@@ -18,8 +18,6 @@ comment on column public.brands.name is 'Canonical display name, e.g. "Dior".';
 comment on column public.brands.name_normalized is 'Denormalized: normalize_name(name), generated; unique, and the key retailer titles are matched on.';
 comment on column public.brands.country is 'ISO-3166 alpha-2 country of origin.';
 comment on column public.brands.website is 'Official website.';
-comment on column public.brands.created_at is 'When the row was created.';
-comment on column public.brands.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.brands');
 
 create table public.brand_aliases (
@@ -36,8 +34,6 @@ comment on column public.brand_aliases.id is 'Public identifier.';
 comment on column public.brand_aliases.brand_id is 'The brand this alias names.';
 comment on column public.brand_aliases.alias is 'The alias as written.';
 comment on column public.brand_aliases.alias_normalized is 'Denormalized: normalize_name(alias), generated; unique across aliases so an alias names one brand.';
-comment on column public.brand_aliases.created_at is 'When the row was created.';
-comment on column public.brand_aliases.updated_at is 'When the row was last changed.';
 create index brand_aliases_brand_id_idx on public.brand_aliases (brand_id);
 call private.make_catalog_table('public.brand_aliases');
 
@@ -52,8 +48,6 @@ comment on table public.perfumers is 'Noses who compose fragrances.';
 comment on column public.perfumers.id is 'Public identifier.';
 comment on column public.perfumers.slug is 'URL key, kebab-case, unique.';
 comment on column public.perfumers.name is 'Display name.';
-comment on column public.perfumers.created_at is 'When the row was created.';
-comment on column public.perfumers.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.perfumers');
 
 create table public.fragrance_lines (
@@ -72,7 +66,5 @@ comment on column public.fragrance_lines.id is 'Public identifier.';
 comment on column public.fragrance_lines.brand_id is 'Brand of every fragrance in the line.';
 comment on column public.fragrance_lines.slug is 'URL key, unique per brand.';
 comment on column public.fragrance_lines.name is 'Display name, e.g. "Sauvage".';
-comment on column public.fragrance_lines.created_at is 'When the row was created.';
-comment on column public.fragrance_lines.updated_at is 'When the row was last changed.';
 -- brand_id is the leading column of fragrance_lines_brand_slug_unique, which indexes the FK.
 call private.make_catalog_table('public.fragrance_lines');

@@ -31,8 +31,6 @@ comment on column public.fragrances.family_slug is 'Olfactive family.';
 comment on column public.fragrances.launch_year is 'Year of launch.';
 comment on column public.fragrances.description is 'Editorial description.';
 comment on column public.fragrances.deleted_at is 'Soft delete: when set, the fragrance is hidden from API roles and kept for history.';
-comment on column public.fragrances.created_at is 'When the row was created.';
-comment on column public.fragrances.updated_at is 'When the row was last changed.';
 
 create unique index fragrances_identity_unique on public.fragrances (brand_id, name_normalized, concentration) where deleted_at is null;
 comment on index public.fragrances_identity_unique is 'A brand has one live fragrance per normalized name and concentration.';
@@ -52,8 +50,6 @@ create table public.fragrance_perfumers (
 comment on table public.fragrance_perfumers is 'Who composed which fragrance.';
 comment on column public.fragrance_perfumers.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_perfumers.perfumer_id is 'A perfumer who composed it.';
-comment on column public.fragrance_perfumers.created_at is 'When the row was created.';
-comment on column public.fragrance_perfumers.updated_at is 'When the row was last changed.';
 create index fragrance_perfumers_perfumer_id_idx on public.fragrance_perfumers (perfumer_id);
 -- Rows of a soft-deleted fragrance are hidden with it (the subquery runs under fragrances' RLS).
 call private.make_catalog_table('public.fragrance_perfumers',

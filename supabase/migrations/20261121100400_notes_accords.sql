@@ -11,8 +11,6 @@ comment on table public.note_families is 'Top level of the note hierarchy: Citru
 comment on column public.note_families.id is 'Public identifier.';
 comment on column public.note_families.slug is 'Stable key, kebab-case.';
 comment on column public.note_families.name is 'Display name.';
-comment on column public.note_families.created_at is 'When the row was created.';
-comment on column public.note_families.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.note_families');
 
 create table public.notes (
@@ -28,8 +26,6 @@ comment on column public.notes.id is 'Public identifier.';
 comment on column public.notes.family_id is 'The note''s family.';
 comment on column public.notes.slug is 'Stable key, kebab-case.';
 comment on column public.notes.name is 'Display name.';
-comment on column public.notes.created_at is 'When the row was created.';
-comment on column public.notes.updated_at is 'When the row was last changed.';
 create index notes_family_id_idx on public.notes (family_id);
 call private.make_catalog_table('public.notes');
 
@@ -48,8 +44,6 @@ comment on column public.fragrance_notes.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_notes.note_id is 'The note.';
 comment on column public.fragrance_notes.tier is 'top, heart or base.';
 comment on column public.fragrance_notes.position is 'Order within the tier, from 1 (most prominent).';
-comment on column public.fragrance_notes.created_at is 'When the row was created.';
-comment on column public.fragrance_notes.updated_at is 'When the row was last changed.';
 create index fragrance_notes_note_id_idx on public.fragrance_notes (note_id);
 call private.make_catalog_table('public.fragrance_notes',
   'exists (select from public.fragrances f where f.id = fragrance_id)');
@@ -65,8 +59,6 @@ comment on table public.accords is 'Impressions a blend gives: fresh spicy, ambe
 comment on column public.accords.id is 'Public identifier.';
 comment on column public.accords.slug is 'Stable key, kebab-case.';
 comment on column public.accords.name is 'Display name.';
-comment on column public.accords.created_at is 'When the row was created.';
-comment on column public.accords.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.accords');
 
 create table public.fragrance_accords (
@@ -81,8 +73,6 @@ comment on table public.fragrance_accords is 'How strongly each accord shows in 
 comment on column public.fragrance_accords.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_accords.accord_id is 'The accord.';
 comment on column public.fragrance_accords.strength is 'Strength from 0 (trace) to 100 (dominant).';
-comment on column public.fragrance_accords.created_at is 'When the row was created.';
-comment on column public.fragrance_accords.updated_at is 'When the row was last changed.';
 create index fragrance_accords_accord_id_idx on public.fragrance_accords (accord_id);
 call private.make_catalog_table('public.fragrance_accords',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

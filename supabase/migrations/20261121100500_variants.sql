@@ -18,8 +18,6 @@ comment on column public.variants.size_ml is 'Millilitres of one item (> 0).';
 comment on column public.variants.packaging is 'retail, tester, unboxed, refill, travel, gift_set or sample.';
 comment on column public.variants.quantity is 'Items sold together (3 for "3 x 20 ml").';
 comment on column public.variants.gtin is 'GTIN-8/12/13/14 (EAN/UPC) with a valid check digit; unique.';
-comment on column public.variants.created_at is 'When the row was created.';
-comment on column public.variants.updated_at is 'When the row was last changed.';
 -- fragrance_id leads variants_identity_unique, which indexes the FK.
 call private.make_catalog_table('public.variants',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

@@ -26,8 +26,6 @@ comment on column public.retailers.feed_format is 'Format the shop sends its pri
 comment on column public.retailers.update_interval is 'How often the feed is expected; a retailer silent for longer breaches its freshness SLA.';
 comment on column public.retailers.website is 'Shop home page (https).';
 comment on column public.retailers.active is 'Inactive retailers are kept for history but not shown.';
-comment on column public.retailers.created_at is 'When the row was created.';
-comment on column public.retailers.updated_at is 'When the row was last changed.';
 create index retailers_currency_idx on public.retailers (currency);
 call private.make_catalog_table('public.retailers');
 
@@ -66,8 +64,6 @@ comment on column public.retailer_listings.match_confidence is 'Confidence of th
 comment on column public.retailer_listings.status is 'Where the listing is in matching.';
 comment on column public.retailer_listings.first_seen_at is 'First time a feed contained it.';
 comment on column public.retailer_listings.last_seen_at is 'Latest time a feed contained it.';
-comment on column public.retailer_listings.created_at is 'When the row was created.';
-comment on column public.retailer_listings.updated_at is 'When the row was last changed.';
 create index retailer_listings_variant_id_idx on public.retailer_listings (variant_id);
 create index retailer_listings_gtin_idx on public.retailer_listings (gtin) where gtin is not null;
 create index retailer_listings_needs_match_idx on public.retailer_listings (retailer_id, status) where status in ('unmatched', 'review');

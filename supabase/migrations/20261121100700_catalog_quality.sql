@@ -19,10 +19,7 @@ comment on column private.data_quality_checks.name is 'Check key, as it appears 
 comment on column private.data_quality_checks.category is 'completeness, uniqueness, validity or integrity.';
 comment on column private.data_quality_checks.severity is 'How bad a failure is.';
 comment on column private.data_quality_checks.description is 'What a failing row means.';
-comment on column private.data_quality_checks.created_at is 'When the row was created.';
-comment on column private.data_quality_checks.updated_at is 'When the row was last changed.';
-create trigger set_updated_at before update on private.data_quality_checks
-  for each row execute function private.set_updated_at();
+call private.track_updates('private.data_quality_checks');
 
 insert into private.data_quality_checks (name, category, severity, description) values
   ('fragrance_without_notes', 'completeness', 'warn', 'A live fragrance has no note pyramid.'),
@@ -113,12 +110,9 @@ comment on column private.data_quality_results.severity is 'The check''s severit
 comment on column private.data_quality_results.failing_count is 'Failing rows (0 = passed).';
 comment on column private.data_quality_results.sample_ids is 'Up to 10 failing ids, smallest first.';
 comment on column private.data_quality_results.checked_at is 'When the run happened.';
-comment on column private.data_quality_results.created_at is 'When the row was created.';
-comment on column private.data_quality_results.updated_at is 'When the row was last changed.';
 create index data_quality_results_check_name_idx on private.data_quality_results (check_name, checked_at desc);
 create index data_quality_results_checked_at_idx on private.data_quality_results (checked_at desc);
-create trigger set_updated_at before update on private.data_quality_results
-  for each row execute function private.set_updated_at();
+call private.track_updates('private.data_quality_results');
 
 /** Runs every check in one statement and records the results; returns the run id. */
 create or replace function private.run_data_quality_checks()

@@ -14,9 +14,7 @@ comment on table private.settings is 'Tunable thresholds of the pipelines (read 
 comment on column private.settings.key is 'Setting name.';
 comment on column private.settings.value is 'Value as JSON (number, string, ...).';
 comment on column private.settings.description is 'What it controls, and its unit.';
-comment on column private.settings.created_at is 'When the row was created.';
-comment on column private.settings.updated_at is 'When the row was last changed.';
-create trigger set_updated_at before update on private.settings for each row execute function private.set_updated_at();
+call private.track_updates('private.settings');
 
 insert into private.settings (key, value, description) values
   ('match_auto_threshold', '0.80', 'Attribute-match confidence at or above which a listing is matched without review.'),
@@ -57,8 +55,6 @@ comment on column public.fx_rates.currency is 'Currency converted from.';
 comment on column public.fx_rates.valid_on is 'Day the rate applies from.';
 comment on column public.fx_rates.rate_to_base is 'Base-currency value of one unit (USD 0.92 means 1 USD = 0.92 EUR).';
 comment on column public.fx_rates.source is 'Where the rate came from.';
-comment on column public.fx_rates.created_at is 'When the row was created.';
-comment on column public.fx_rates.updated_at is 'When the row was last changed.';
 call private.make_catalog_table('public.fx_rates');
 
 create or replace function public.base_currency()
@@ -104,9 +100,7 @@ comment on column private.retailer_webhooks.secret is 'Current HMAC-SHA256 signi
 comment on column private.retailer_webhooks.previous_secret is 'The secret before the last rotation, still accepted until previous_valid_until.';
 comment on column private.retailer_webhooks.previous_valid_until is 'End of the rotation grace period.';
 comment on column private.retailer_webhooks.rate_limit_per_minute is 'Batches accepted per rolling minute; more get 429.';
-comment on column private.retailer_webhooks.created_at is 'When the row was created.';
-comment on column private.retailer_webhooks.updated_at is 'When the row was last changed.';
-create trigger set_updated_at before update on private.retailer_webhooks for each row execute function private.set_updated_at();
+call private.track_updates('private.retailer_webhooks');
 
 -- Ingest batches: the lineage of every observation -------------------------------
 create table private.ingest_batches (
@@ -132,10 +126,8 @@ comment on column private.ingest_batches.payload_hash is 'SHA-256 (hex) of the r
 comment on column private.ingest_batches.content_type is 'json or csv.';
 comment on column private.ingest_batches.row_count is 'Offers in the body.';
 comment on column private.ingest_batches.result is 'The counts and rejects answered to the sender.';
-comment on column private.ingest_batches.created_at is 'When the row was created.';
-comment on column private.ingest_batches.updated_at is 'When the row was last changed.';
 create index ingest_batches_received_idx on private.ingest_batches (retailer_id, received_at desc);
-create trigger set_updated_at before update on private.ingest_batches for each row execute function private.set_updated_at();
+call private.track_updates('private.ingest_batches');
 
 -- Observations: append-only, partitioned by month ---------------------------------
 create table private.price_observations (
@@ -167,7 +159,7 @@ comment on column private.price_observations.price_per_100ml_base is 'Base-curre
 comment on column private.price_observations.in_stock is 'Availability as sent.';
 comment on column private.price_observations.anomaly is 'Why the price was held for review (null when it was not).';
 comment on column private.price_observations.created_at is 'When the row was created.';
-comment on column private.price_observations.updated_at is 'When the row was last changed.';
+comment on column private.price_observations.updated_at is 'Never changes: observations are append-only.';
 create index price_observations_listing_idx on private.price_observations (listing_id, observed_at desc);
 create index price_observations_batch_idx on private.price_observations (batch_id);
 create table private.price_observations_default partition of private.price_observations default;
@@ -245,8 +237,6 @@ comment on column public.current_offers.in_stock is 'Availability.';
 comment on column public.current_offers.observed_at is 'When the retailer last reported this price.';
 comment on column public.current_offers.batch_id is 'Batch that reported it (lineage).';
 comment on column public.current_offers.stale is 'Not confirmed within the retailer''s freshness SLA; excluded from best offers.';
-comment on column public.current_offers.created_at is 'When the row was created.';
-comment on column public.current_offers.updated_at is 'When the row was last changed.';
 create index current_offers_variant_idx on public.current_offers (variant_id);
 create index current_offers_retailer_idx on public.current_offers (retailer_id);
 create index current_offers_currency_idx on public.current_offers (currency);
@@ -274,8 +264,6 @@ comment on column public.price_history.currency is 'Currency as sent (checked on
 comment on column public.price_history.price_base is 'Price in the base currency when it started.';
 comment on column public.price_history.in_stock is 'Availability during the range.';
 comment on column public.price_history.valid is 'When this price held: [first seen, next different price).';
-comment on column public.price_history.created_at is 'When the row was created.';
-comment on column public.price_history.updated_at is 'When the row was last changed.';
 -- listing_id leads the exclusion constraint's GiST index, which serves the FK.
 create index price_history_listing_idx on public.price_history (listing_id, lower(valid) desc);
 call private.make_catalog_table('public.price_history');
@@ -320,12 +308,10 @@ comment on column private.price_anomalies.reason is 'Human-readable reason with 
 comment on column private.price_anomalies.reference_price_base is 'The median or low it was compared with.';
 comment on column private.price_anomalies.status is 'pending, approved or rejected.';
 comment on column private.price_anomalies.reviewed_at is 'When it was reviewed.';
-comment on column private.price_anomalies.created_at is 'When the row was created.';
-comment on column private.price_anomalies.updated_at is 'When the row was last changed.';
 create index price_anomalies_listing_idx on private.price_anomalies (listing_id);
 create index price_anomalies_batch_idx on private.price_anomalies (batch_id);
 create index price_anomalies_pending_idx on private.price_anomalies (created_at) where status = 'pending';
-create trigger set_updated_at before update on private.price_anomalies for each row execute function private.set_updated_at();
+call private.track_updates('private.price_anomalies');
 
 -- Listings waiting for a person: the best candidate found, below the auto-match threshold.
 create table private.listing_match_candidates (
@@ -343,10 +329,8 @@ comment on column private.listing_match_candidates.variant_id is 'Best candidate
 comment on column private.listing_match_candidates.confidence is 'Its confidence.';
 comment on column private.listing_match_candidates.runner_up_confidence is 'Confidence of the second-best candidate (close calls go to review).';
 comment on column private.listing_match_candidates.parsed is 'The title parse the match used.';
-comment on column private.listing_match_candidates.created_at is 'When the row was created.';
-comment on column private.listing_match_candidates.updated_at is 'When the row was last changed.';
 create index listing_match_candidates_variant_idx on private.listing_match_candidates (variant_id);
-create trigger set_updated_at before update on private.listing_match_candidates for each row execute function private.set_updated_at();
+call private.track_updates('private.listing_match_candidates');
 
 -- Daily rollups of dropped partitions ----------------------------------------------------
 create table private.price_daily (
@@ -371,9 +355,7 @@ comment on column private.price_daily.max_price is 'Highest price that day.';
 comment on column private.price_daily.avg_price is 'Mean price that day.';
 comment on column private.price_daily.min_price_base is 'Lowest base-currency price that day.';
 comment on column private.price_daily.observations is 'Observations aggregated.';
-comment on column private.price_daily.created_at is 'When the row was created.';
-comment on column private.price_daily.updated_at is 'When the row was last changed.';
-create trigger set_updated_at before update on private.price_daily for each row execute function private.set_updated_at();
+call private.track_updates('private.price_daily');
 
 -- Freshness SLA breaches --------------------------------------------------------------------
 create table private.freshness_breaches (
@@ -394,11 +376,9 @@ comment on column private.freshness_breaches.detected_at is 'When the freshness 
 comment on column private.freshness_breaches.last_batch_at is 'Its latest batch at that time (null: never sent one).';
 comment on column private.freshness_breaches.expected_interval is 'Its SLA at that time.';
 comment on column private.freshness_breaches.resolved_at is 'When a batch arrived again.';
-comment on column private.freshness_breaches.created_at is 'When the row was created.';
-comment on column private.freshness_breaches.updated_at is 'When the row was last changed.';
 create unique index freshness_breaches_one_open_idx on private.freshness_breaches (retailer_id) where resolved_at is null;
 create index freshness_breaches_retailer_idx on private.freshness_breaches (retailer_id, detected_at desc);
-create trigger set_updated_at before update on private.freshness_breaches for each row execute function private.set_updated_at();
+call private.track_updates('private.freshness_breaches');
 
 grant select on private.ingest_batches, private.price_observations, private.price_anomalies, private.listing_match_candidates,
   private.price_daily, private.freshness_breaches to service_role;

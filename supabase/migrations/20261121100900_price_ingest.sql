@@ -1,6 +1,11 @@
 -- Price ingestion: matching listings to variants, and the one set-based
 -- function that takes a whole webhook batch in one transaction.
 
+-- Candidates of a known brand: nearest names within the brand, one index scan.
+create index if not exists fragrances_brand_name_trgm_idx on public.fragrances
+  using gist (brand_id, name_normalized extensions.gist_trgm_ops) where deleted_at is null;
+comment on index public.fragrances_brand_name_trgm_idx is 'Matching: the live fragrances of a brand nearest a parsed name (KNN with <->).';
+
 /**
  * Matches listings (given with their title parse) to variants: GTIN first,
  * then brand + name + concentration + size + packaging by trigram similarity.
@@ -76,9 +81,16 @@ begin
       from _to_match t
       cross join lateral (
         select g.id, g.concentration, g.gender, g.sim from (
+          -- the brand's 20 nearest names, by KNN on fragrances_brand_name_trgm_idx
           select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric as sim
-          from public.fragrances f
-          where t.brand_ids is not null and f.brand_id = any (t.brand_ids) and f.deleted_at is null
+          from unnest(coalesce(t.brand_ids, '{}')) as b (id)
+          cross join lateral (
+            select f.id, f.concentration, f.gender, f.name_normalized
+            from public.fragrances f
+            where f.brand_id = b.id and f.deleted_at is null
+            order by f.name_normalized operator(extensions.<->) t.name
+            limit 20
+          ) f
           union all
           select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric
           from public.fragrances f

@@ -12,3 +12,4 @@ drop type if exists public.note_tier;
 drop type if exists public.packaging;
 drop type if exists public.gender;
 drop type if exists public.concentration;
+drop procedure if exists private.track_updates(regclass);

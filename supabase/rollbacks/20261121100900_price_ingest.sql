@@ -2,3 +2,4 @@
 drop function if exists private.apply_offers(bigint, jsonb);
 drop function if exists private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb);
 drop function if exists private.match_listings(jsonb);
+drop index if exists public.fragrances_brand_name_trgm_idx;

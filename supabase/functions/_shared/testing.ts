@@ -19,7 +19,3 @@ export async function callFunction(name: string, init: RequestInit & { token?: s
   if (init.token) headers.set("Authorization", `Bearer ${init.token}`);
   return await fetch(`${env("FUNCTIONS_URL")}/${name}`, { ...init, headers });
 }
-
-export function assertOk(cond: unknown, msg: string): asserts cond {
-  if (!cond) throw new Error(msg);
-}

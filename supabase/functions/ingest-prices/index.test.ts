@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok } from "node:assert/strict";
 import { connect } from "../_shared/db.ts";
-import { env } from "../_shared/testing.ts";
+import { callFunction, env } from "../_shared/testing.ts";
 import { handler, MAX_BODY_BYTES } from "./index.ts";
 import { sign } from "./signature.ts";
 
@@ -21,7 +21,7 @@ async function post(body: string | Uint8Array, o: Post = {}) {
     ...o.headers,
   };
   const init = { method: "POST", headers, body: body as BodyInit };
-  const res = o.http ? await fetch(`${env("FUNCTIONS_URL")}/ingest-prices`, init) : await handler(new Request("http://x/functions/v1/ingest-prices", init));
+  const res = o.http ? await callFunction("ingest-prices", init) : await handler(new Request("http://x/functions/v1/ingest-prices", init));
   return { status: res.status, headers: res.headers, body: await res.json() };
 }
 
