@@ -248,7 +248,6 @@ begin
     from _offers o where o.observed_at < now() - make_interval(days => horizon_days)
   ) r;
   delete from _offers o using _rejects r where r."row" = o."row";
-  analyze _offers;  -- temp tables have no statistics otherwise, and self-joins would plan as nested loops
 
   -- Listings: the retailer's SKU is the key; the title and URL follow the feed. Matching runs for
   -- listings seen for the first time or retitled, not for every price update.
@@ -270,6 +269,7 @@ begin
        or excluded.last_seen_at > retailer_listings.last_seen_at + interval '1 hour';
   update _offers o set listing_id = l.id
   from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
+  analyze _offers;  -- temp tables have no statistics otherwise: joins on listing_id would plan blind
 
   perform private.match_listings(
     (select coalesce(jsonb_agg(jsonb_build_object('listing_id', listing_id, 'parsed', parsed)), '[]')
@@ -342,10 +342,9 @@ begin
   select jsonb_build_object(
     'batch_id', batch,
     'accepted', (select count(*) from _offers),
-    'matched', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
-                where l.status = 'matched'),
-    'unmatched', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
-                  where l.status <> 'matched'),
+    -- variant_id was copied from each listing after matching: set exactly when the listing is matched
+    'matched', (select count(distinct listing_id) from _offers where variant_id is not null),
+    'unmatched', (select count(distinct listing_id) from _offers where variant_id is null),
     'rejected', jsonb_array_length(rejects) + (select count(*) from _rejects),
     'anomalies', (select count(*) from _offers where anomaly is not null),
     'rejects', (select coalesce(jsonb_agg(r order by (r ->> 'row')::int, r ->> 'field'), '[]')
