@@ -115,7 +115,7 @@ export function* generate(n, seed, ref) {
       for (const tier of ["top", "heart", "base"]) {
         const count = 2 + r.int(3);
         const used = new Set();
-        for (let p = 1; used.size < count; p++) {
+        while (used.size < count) {
           const note = r.pick(ref.notes);
           if (used.has(note)) continue;
           used.add(note);

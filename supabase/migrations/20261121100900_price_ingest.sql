@@ -11,10 +11,10 @@ comment on index public.fragrances_brand_name_trgm_idx is 'Matching: the live fr
  * then brand + name + concentration + size + packaging by trigram similarity.
  * Opposite genders never match. Auto-matches only above match_auto_threshold with a lead of match_min_margin;
  * a weaker best candidate goes to review, none leaves the listing unmatched.
- * Manual and existing matches are never touched. Returns the listings matched.
+ * Manual and existing matches are never touched.
  */
 create or replace function private.match_listings(listings jsonb)
-returns integer
+returns void
 language plpgsql
 set search_path = ''
 as $$
@@ -22,7 +22,6 @@ declare
   auto_threshold numeric := private.setting('match_auto_threshold')::numeric;
   review_threshold numeric := private.setting('match_review_threshold')::numeric;
   min_margin numeric := private.setting('match_min_margin')::numeric;
-  matched integer;
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
   perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';
@@ -146,14 +145,10 @@ begin
   from _to_match t
   where l.id = t.listing_id and l.status = 'review'
     and not exists (select from private.listing_match_candidates c where c.listing_id = l.id);
-
-  select count(*) into matched from public.retailer_listings l join jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
-    on x.listing_id = l.id where l.status = 'matched';
-  return matched;
 end;
 $$;
 comment on function private.match_listings(jsonb) is
-  'Matches listings [{listing_id, parsed}] to variants: GTIN, then attribute similarity (see private.settings match_*). Returns how many of them are matched.';
+  'Matches listings [{listing_id, parsed}] to variants: GTIN, then attribute similarity (see private.settings match_*).';
 revoke execute on function private.match_listings(jsonb) from public;
 
 /**
@@ -181,7 +176,7 @@ declare
   plausible jsonb := private.setting('plausible_per_100ml_base');
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric, per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text, known_title text)';
+  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, price_base numeric, per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text, known_title text)';
   perform 'PRAGMA:TABLE: _rejects ("row" integer, field text, reason text)';
   perform 'PRAGMA:TABLE: _rates (currency text, day date, rate numeric)';
   -- Replays change nothing and answer what they answered the first time.
@@ -201,7 +196,7 @@ begin
   returning id into batch;
   if batch is null then
     -- the same body arrived before (or concurrently, and has now committed)
-    select b.result, b.idempotency_key into previous from private.ingest_batches b
+    select b.result into previous from private.ingest_batches b
     where b.retailer_id = retailer and b.payload_hash = ingest_price_batch.payload_hash;
     if not found then
       raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
@@ -214,7 +209,7 @@ begin
 
   create temporary table if not exists _offers (
     "row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean,
-    observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, size_ml numeric, price_base numeric,
+    observed_at timestamptz, parsed jsonb, listing_id uuid, variant_id uuid, price_base numeric,
     per_100ml numeric, reference numeric, low numeric, anomaly public.price_anomaly_kind, reason text, known_title text
   ) on commit drop;
   truncate _offers;
@@ -251,7 +246,7 @@ begin
 
   -- Listings: the retailer's SKU is the key; the title and URL follow the feed. Matching runs for
   -- listings seen for the first time or retitled, not for every price update.
-  update _offers o set known_title = l.title
+  update _offers o set listing_id = l.id, known_title = l.title
   from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
   insert into public.retailer_listings (retailer_id, retailer_sku, title, url, gtin, first_seen_at, last_seen_at)
   select distinct on (o.sku) retailer, o.sku, o.title, o.url, o.gtin, o.observed_at, o.observed_at
@@ -267,8 +262,8 @@ begin
        or (excluded.gtin is not null and excluded.gtin is distinct from retailer_listings.gtin)
        or excluded.first_seen_at < retailer_listings.first_seen_at
        or excluded.last_seen_at > retailer_listings.last_seen_at + interval '1 hour';
-  update _offers o set listing_id = l.id
-  from public.retailer_listings l where l.retailer_id = retailer and l.retailer_sku = o.sku;
+  update _offers o set listing_id = l.id  -- the listings just created
+  from public.retailer_listings l where o.listing_id is null and l.retailer_id = retailer and l.retailer_sku = o.sku;
   analyze _offers;  -- temp tables have no statistics otherwise: joins on listing_id would plan blind
 
   perform private.match_listings(
@@ -280,7 +275,6 @@ begin
   -- Base-currency and per-100 ml prices.
   update _offers o
   set variant_id = l.variant_id,
-      size_ml = v.size_ml * v.quantity,
       price_base = round(o.price * r.rate, 2),
       per_100ml = case when v.id is not null then round(o.price * r.rate / (v.size_ml * v.quantity) * 100, 2) end
   from public.retailer_listings l

@@ -48,7 +48,7 @@ export function ozToMl(oz: number): number {
   return Math.abs(nearest - ml) / ml <= 0.03 ? nearest : Math.round(ml);
 }
 
-// Each rule: a pattern, what it means, and whether its words leave the name.
+// Each rule: a pattern and the concentration it names; the first that matches decides.
 const CONCENTRATIONS: [RegExp, Concentration][] = [
   [/\bextrait(?:\s+de\s+parfum)?\b/i, "extrait"],
   [/\beau\s+de\s+parfum\b|\bedp\b/i, "edp"],
@@ -90,18 +90,16 @@ const FILLER = [
   /\bperfume\b/gi, /\bfragrance\b/gi, /\bcologne\b/gi, /\+\s*body\s+lotion\b.*$/gi, /!/g,
 ];
 
-type CompiledLexicon = { byName: Map<string, { brand: string; name: string }>; maxWords: number; names: Map<string, string[]> };
+type CompiledLexicon = { byName: Map<string, { brand: string; name: string }>; maxWords: number };
 const compiled = new WeakMap<BrandLexicon, CompiledLexicon>();
 
 /** Indexes a lexicon by normalized name (once per lexicon array), so a title costs a few map lookups. */
 function compile(lexicon: BrandLexicon): CompiledLexicon {
   let c = compiled.get(lexicon);
   if (!c) {
-    c = { byName: new Map(), maxWords: 1, names: new Map() };
+    c = { byName: new Map(), maxWords: 1 };
     for (const entry of lexicon) {
-      const names = [entry.brand, ...(entry.aliases ?? [])];
-      c.names.set(entry.brand, names);
-      for (const name of names) {
+      for (const name of [entry.brand, ...(entry.aliases ?? [])]) {
         const n = normalizeName(name);
         if (!n) continue;
         c.byName.set(n, { brand: entry.brand, name });
@@ -115,7 +113,7 @@ function compile(lexicon: BrandLexicon): CompiledLexicon {
 
 function findBrand(title: string, lexicon: BrandLexicon): { brand: string; spans: RegExp[] } | null {
   if (!lexicon.length) return null;
-  const { byName, maxWords, names } = compile(lexicon);
+  const { byName, maxWords } = compile(lexicon);
   const words = normalizeName(title).split(" ");
   const hits: { brand: string; name: string; n: string }[] = [];
   for (let len = Math.min(maxWords, words.length); len >= 1; len--) {
@@ -130,7 +128,6 @@ function findBrand(title: string, lexicon: BrandLexicon): { brand: string; spans
   // Remove every name of the brand found in the title, longest first, but not one inside a longer
   // one already removed ("Boss" of "Hugo Boss Boss Bottled" is the product's).
   const found = [...new Set(hits.filter((h) => h.brand === best.brand).map((h) => h.name))]
-    .filter((name) => names.get(best.brand)!.includes(name))
     .sort((a, b) => normalizeName(b).length - normalizeName(a).length);
   const kept = found.filter((n, i) => !found.slice(0, i).some((longer) => ` ${normalizeName(longer)} `.includes(` ${normalizeName(n)} `)));
   return { brand: best.brand, spans: kept.map((n) => wordsPattern(n)) };
