@@ -52,18 +52,21 @@ function pgtap(c) {
   const r = sh("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
     ...files.map((f) => `supabase/tests/${f}`)], { env: { ...process.env, PGPASSWORD: "postgres" } });
   const out = `${r.stdout}\n${r.stderr}`;
+  const lines = out.split("\n");
   let file = "";
   let failedHere = 0;
-  for (const line of out.split("\n")) {
+  lines.forEach((line, i) => {
     const f = /^(supabase\/tests\/\S+)/.exec(line);
     if (f) file = path.basename(f[1]);
     const t = /^\s*(not ok|ok) \d+( - (.*))?/.exec(line);
-    if (!t) continue;
+    if (!t) return;
     const ok = t[1] === "ok";
     if (!ok) failedHere++;
-    const detail = ok ? "" : out.split("\n").slice(out.split("\n").indexOf(line) + 1).filter((l) => /^\s*#/.test(l)).slice(0, 12).join("\n");
-    record(`pgtap ${file}: ${t[3] ?? ""}`, ok, detail);
-  }
+    // the diagnostics pgTAP prints right under a failing test
+    const below = lines.slice(i + 1);
+    const end = below.findIndex((l) => !/^\s*#/.test(l));
+    record(`pgtap ${file}: ${t[3] ?? ""}`, ok, ok ? "" : below.slice(0, end < 0 ? below.length : end).slice(0, 12).join("\n"));
+  });
   if (r.status !== 0 && failedHere === 0) record("pgtap: pg_prove run", false, out.split("\n").filter((l) => /#|Dubious|Failed|error/i.test(l)).slice(0, 20).join("\n"));
 }
 
