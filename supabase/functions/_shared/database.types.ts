@@ -131,6 +131,46 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"fragrance_documents": {
+                  Row: {
+                    "content_hash": string,"created_at": string,"document": string,"fragrance_id": string,"search_name": string,"search_vector": unknown,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content_hash": string,"created_at"?: string,"document": string,"fragrance_id": string,"search_name": string,"search_vector": unknown,"updated_at"?: string
+                  }
+                  Update: {
+                    "content_hash"?: string,"created_at"?: string,"document"?: string,"fragrance_id"?: string,"search_name"?: string,"search_vector"?: unknown,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_documents_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: true
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"fragrance_embeddings": {
+                  Row: {
+                    "content_hash": string,"created_at": string,"dimension": number,"embedding": string,"fragrance_id": string,"model": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "content_hash": string,"created_at"?: string,"dimension"?: number,"embedding": string,"fragrance_id": string,"model": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "content_hash"?: string,"created_at"?: string,"dimension"?: number,"embedding"?: string,"fragrance_id"?: string,"model"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_embeddings_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: true
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"fragrance_lines": {
                   Row: {
                     "brand_id": string,"created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
@@ -383,6 +423,32 @@ isOneToOne: false
       referencedColumns: ["code"]
     }
                   ]
+                },"similar_fragrances_cache": {
+                  Row: {
+                    "created_at": string,"fragrance_id": string,"rank": number,"score": number,"shared_accords": (string)[],"shared_notes": (string)[],"similar_fragrance_id": string,"similarity": number,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"fragrance_id": string,"rank": number,"score": number,"shared_accords"?: (string)[],"shared_notes"?: (string)[],"similar_fragrance_id": string,"similarity": number,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"fragrance_id"?: string,"rank"?: number,"score"?: number,"shared_accords"?: (string)[],"shared_notes"?: (string)[],"similar_fragrance_id"?: string,"similarity"?: number,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "similar_fragrances_cache_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "similar_fragrances_cache_similar_fragrance_id_fkey"
+      columns: ["similar_fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"variants": {
                   Row: {
                     "created_at": string,"fragrance_id": string,"gtin": string | null,"id": string,"packaging": Database["public"]['Enums']["packaging"],"quantity": number,"size_ml": number,"updated_at": string
@@ -417,6 +483,9 @@ isOneToOne: false
               "converted_currency": string,"in_stock": boolean,"listing_id": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_converted": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"size_ml": number,"title": string,"url": string,"variant_id": string
             }[]
                            },
+"concentration_label":
+{ Args: { "c": Database["public"]['Enums']["concentration"] }; Returns: string
+                           },
 "data_quality_report":
 { Args: Record<PropertyKey, never>; Returns: {
               "category": string,"check_name": string,"checked_at": string,"description": string,"failing_count": number,"sample_ids": (string)[],"severity": Database["public"]['Enums']["check_severity"]
@@ -443,6 +512,21 @@ isOneToOne: false
                            },
 "review_price_anomaly":
 { Args: { "anomaly_id": number,"approve": boolean }; Returns: Database["public"]['Enums']["review_status"]
+                           },
+"search_fragrances":
+{ Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
+              "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"price_currency": string,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number
+            }[]
+                           },
+"similar_fragrances":
+{ Args: { "fragrance_id": string,"k"?: number }; Returns: {
+              "brand_name": string,"cached": boolean,"concentration": Database["public"]['Enums']["concentration"],"name": string,"score": number,"shared_accords": (string)[],"shared_notes": (string)[],"similar_fragrance_id": string,"similarity": number,"slug": string
+            }[]
+                           },
+"similar_fragrances_live":
+{ Args: { "fragrance_id": string,"k"?: number }; Returns: {
+              "score": number,"shared_accords": (string)[],"shared_notes": (string)[],"similar_fragrance_id": string,"similarity": number
+            }[]
                            }
           }
           Enums: {

@@ -1,0 +1,227 @@
+-- Hybrid search and "smells like": search_fragrances fuses full text,
+-- trigram and vector kNN results by weighted Reciprocal Rank Fusion;
+-- similar_fragrances re-ranks vector neighbours by shared notes and accords,
+-- served from a cache that the embed pipeline refills and embedding changes
+-- invalidate.
+
+-- Load pgvector and pg_trgm first, so the SET clauses below name known settings
+-- (a placeholder setting can only be set by a superuser).
+select '[1]'::extensions.vector, extensions.similarity('a', 'a');
+
+/**
+ * Hybrid search. q is matched three ways, each giving a ranked list: full
+ * text (websearch syntax; any word may match, documents with all words rank
+ * first; "-word", "without word" and "no word" exclude), trigram similarity
+ * of "brand name" (typos), and cosine kNN of query_embedding among vectors of
+ * embedding_model. The lists are fused by sum(weight / (60 + rank)).
+ * The query is dynamic SQL on purpose: each call is planned for its own
+ * filters, so a selective filter can use a b-tree and an exact sort, and no
+ * generic plan is reused across very different filters.
+ */
+create or replace function public.search_fragrances(
+  q text,
+  query_embedding extensions.vector(512) default null,
+  embedding_model text default null,
+  filters jsonb default '{}',
+  currency text default 'EUR',
+  page integer default 1,
+  page_size integer default 20,
+  keyword_weight double precision default 1.0,
+  trigram_weight double precision default 1.0,
+  vector_weight double precision default 1.0
+)
+returns table (
+  fragrance_id uuid, slug text, name text, brand_name text, brand_slug text,
+  concentration public.concentration, gender public.gender, family text, top_notes text[],
+  best_price numeric, best_price_per_100ml numeric, price_currency text, available boolean,
+  score double precision, keyword_rank integer, trigram_rank integer, vector_rank integer
+)
+language plpgsql
+stable
+set search_path = ''
+set hnsw.ef_search = 100
+set hnsw.iterative_scan = relaxed_order
+set pg_trgm.word_similarity_threshold = 0.5
+as $$
+declare
+  query_text text := btrim(coalesce(search_fragrances.q, ''));
+  rate numeric := public.fx_rate(upper(search_fragrances.currency));
+  negated text;
+  positive text;
+  tsq_all tsquery;
+  tsq_any tsquery;
+  tsq_not tsquery;
+  name_query text;
+  brand_uuid uuid;
+  depth integer := least(1000, search_fragrances.page * search_fragrances.page_size + 40);
+  f_gender public.gender;
+  f_family text;
+  f_brand text;
+  f_concentration public.concentration;
+  f_min_price numeric;
+  f_max_price numeric;
+  f_in_stock boolean;
+  unknown text;
+  predicate text;
+  keyword_sql text := 'select null::uuid, null::int where false';
+  trigram_sql text := keyword_sql;
+  vector_sql text := keyword_sql;
+begin
+  if length(query_text) > 500 then
+    raise exception 'q is too long: % characters (at most 500)', length(query_text) using errcode = '22023';
+  end if;
+  if query_text = '' and search_fragrances.query_embedding is null then
+    raise exception 'q must not be empty' using errcode = '22023';
+  end if;
+  if search_fragrances.page is null or search_fragrances.page not between 1 and 50 then
+    raise exception 'page must be between 1 and 50, got %', search_fragrances.page using errcode = '22023';
+  end if;
+  if search_fragrances.page_size is null or search_fragrances.page_size not between 1 and 100 then
+    raise exception 'page_size must be between 1 and 100, got %', search_fragrances.page_size using errcode = '22023';
+  end if;
+  if jsonb_typeof(coalesce(filters, '{}')) <> 'object' then
+    raise exception 'filters must be a JSON object' using errcode = '22023';
+  end if;
+  select string_agg(key, ', ') into unknown from jsonb_object_keys(coalesce(filters, '{}')) as key
+  where key not in ('gender', 'family', 'brand', 'concentration', 'min_price', 'max_price', 'in_stock');
+  if unknown is not null then
+    raise exception 'unknown filter: %', unknown using errcode = '22023',
+      hint = 'filters are gender, family, brand, concentration, min_price, max_price, in_stock';
+  end if;
+  begin
+    f_gender := filters ->> 'gender';
+    f_family := filters ->> 'family';
+    f_brand := filters ->> 'brand';
+    f_concentration := filters ->> 'concentration';
+    f_min_price := filters ->> 'min_price';
+    f_max_price := filters ->> 'max_price';
+    f_in_stock := filters ->> 'in_stock';
+  exception when invalid_text_representation or data_exception then
+    raise exception 'bad filter value: %', sqlerrm using errcode = '22023';
+  end;
+  if rate is null then
+    raise exception 'unknown currency "%"', search_fragrances.currency using errcode = '22023', hint = 'use an ISO-4217 code listed in public.currencies';
+  end if;
+  if least(keyword_weight, trigram_weight, vector_weight) < 0 or greatest(keyword_weight, trigram_weight, vector_weight) <= 0 then
+    raise exception 'weights must be non-negative and not all zero' using errcode = '22023';
+  end if;
+  if f_min_price > f_max_price then
+    raise exception 'min_price % is above max_price %', f_min_price, f_max_price using errcode = '22023';
+  end if;
+  if f_brand is not null then
+    select b.id into brand_uuid from public.brands b where b.slug = f_brand;
+    if brand_uuid is null then
+      return;  -- an unknown brand matches nothing
+    end if;
+  end if;
+
+  -- "-smoke", "without smoke", "no smoke" exclude; the rest is matched.
+  select string_agg(m[1], ' ') into negated
+  from regexp_matches(query_text, '(?:^|\s)(?:-|without\s+|no\s+)([[:alnum:]]+)', 'gi') as m;
+  positive := extensions.unaccent('extensions.unaccent'::regdictionary,
+    regexp_replace(query_text, '(?:^|\s)(?:-|without\s+|no\s+)([[:alnum:]]+)', ' ', 'gi'));
+  if positive ~ '[[:alnum:]]' then  -- (to_tsquery of nothing raises a NOTICE)
+    tsq_all := websearch_to_tsquery('english', positive);
+    tsq_any := replace(plainto_tsquery('english', positive)::text, ' & ', ' | ')::tsquery;
+  else
+    tsq_all := ''::tsquery;
+    tsq_any := ''::tsquery;
+  end if;
+  tsq_not := case when negated is null then ''::tsquery
+    else replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
+  name_query := public.normalize_name(positive);
+
+  predicate := concat_ws(' and ', 'f.deleted_at is null',
+    case when f_gender is not null then 'f.gender = $1' end,
+    case when f_family is not null then 'f.family_slug = $2' end,
+    case when brand_uuid is not null then 'f.brand_id = $3' end,
+    case when f_concentration is not null then 'f.concentration = $4' end,
+    case when numnode(tsq_not) > 0 then
+      'not exists (select 1 from public.fragrance_documents nd where nd.fragrance_id = f.id and nd.search_vector @@ $10)' end,
+    case when f_min_price is not null or f_max_price is not null or f_in_stock is true then
+      'exists (select 1 from public.variants v
+                 join public.current_offers o on o.variant_id = v.id and not o.stale
+                 join public.retailers r on r.id = o.retailer_id and r.active
+               where v.fragrance_id = f.id and ($7 is not true or o.in_stock)
+                 and ($5::numeric is null or o.price_base >= $5 * $18) and ($6::numeric is null or o.price_base <= $6 * $18))' end);
+
+  if keyword_weight > 0 and numnode(tsq_any) > 0 then
+    keyword_sql := format($q$
+      select d.fragrance_id,
+             (row_number() over (order by (d.search_vector @@ $8) desc, ts_rank_cd(d.search_vector, $9) desc, d.fragrance_id))::int
+      from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
+      where d.search_vector @@ $9 and %s
+      order by (d.search_vector @@ $8) desc, ts_rank_cd(d.search_vector, $9) desc, d.fragrance_id
+      limit $14 $q$, predicate);
+  end if;
+  if trigram_weight > 0 and length(name_query) between 3 and 64 then
+    trigram_sql := format($q$
+      select d.fragrance_id, (row_number() over (order by extensions.word_similarity($11, d.search_name) desc, d.fragrance_id))::int
+      from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
+      where $11 operator(extensions.<%%) d.search_name and %s
+      order by extensions.word_similarity($11, d.search_name) desc, d.fragrance_id
+      limit $14 $q$, predicate);
+  end if;
+  if vector_weight > 0 and search_fragrances.query_embedding is not null then
+    -- relaxed_order lets pgvector keep scanning until enough rows pass the
+    -- filters; the outer row_number() restores exact distance order.
+    vector_sql := format($q$
+      select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
+      from (
+        select e.fragrance_id, e.embedding operator(extensions.<=>) $12 as distance
+        from public.fragrance_embeddings e join public.fragrances f on f.id = e.fragrance_id
+        where e.model = $13 and %s
+        order by e.embedding operator(extensions.<=>) $12
+        limit $14
+      ) s $q$, predicate);
+  end if;
+
+  return query execute format($q$
+    with keyword(fragrance_id, rnk) as materialized (%s),
+    trigram(fragrance_id, rnk) as materialized (%s),
+    vector(fragrance_id, rnk) as materialized (%s),
+    fused as (
+      select l.fragrance_id,
+             sum(l.weight / (60.0 + l.rnk)) as score,
+             min(l.rnk) filter (where l.list = 'k') as k_rank,
+             min(l.rnk) filter (where l.list = 't') as t_rank,
+             min(l.rnk) filter (where l.list = 'v') as v_rank
+      from (
+        select k.fragrance_id, k.rnk, $15 as weight, 'k' as list from keyword k
+        union all select t.fragrance_id, t.rnk, $16, 't' from trigram t
+        union all select v.fragrance_id, v.rnk, $17, 'v' from vector v
+      ) l
+      group by l.fragrance_id
+    ), page as (
+      select * from fused order by score desc, fragrance_id offset $19 limit $20
+    )
+    select p.fragrance_id, f.slug, f.name, b.name, b.slug, f.concentration, f.gender, fam.name,
+           array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+                 where fn.fragrance_id = f.id and fn.tier = 'top' order by fn.position),
+           round(bo.price_base / $18, 2), round(bo.price_per_100ml_base / $18, 2), $21, bo.in_stock,
+           p.score::double precision, p.k_rank, p.t_rank, p.v_rank
+    from page p
+    join public.fragrances f on f.id = p.fragrance_id
+    join public.brands b on b.id = f.brand_id
+    left join public.olfactive_families fam on fam.slug = f.family_slug
+    left join lateral (
+      select o.price_base, o.price_per_100ml_base, o.in_stock
+      from public.variants v
+      join public.current_offers o on o.variant_id = v.id and not o.stale
+      join public.retailers r on r.id = o.retailer_id and r.active
+      where v.fragrance_id = f.id
+      order by o.in_stock desc, o.price_base
+      limit 1
+    ) bo on true
+    order by p.score desc, p.fragrance_id $q$, keyword_sql, trigram_sql, vector_sql)
+  using f_gender, f_family, brand_uuid, f_concentration,
+        f_min_price, f_max_price, f_in_stock,
+        tsq_all, tsq_any, tsq_not, name_query, search_fragrances.query_embedding, search_fragrances.embedding_model,
+        depth, keyword_weight, trigram_weight, vector_weight, rate,
+        (search_fragrances.page - 1) * search_fragrances.page_size, search_fragrances.page_size, upper(search_fragrances.currency);
+end;
+$$;
+comment on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) is
+  'Hybrid fragrance search: full text, trigram (typos) and vector kNN fused by weighted Reciprocal Rank Fusion; filters (a JSON object) by gender, family (slug), brand (slug), concentration, min_price/max_price (in currency) and in_stock; returns one page of result cards with the best current price. Raises 22023 for an empty or over-long q, an unknown or malformed filter, a bad page or an unknown currency.';
+revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) from public;
+grant execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) to anon, authenticated, service_role;
