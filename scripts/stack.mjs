@@ -58,7 +58,7 @@ async function start() {
   }
   if (!functionsPid()) {
     say("starting the edge function server");
-    const pid = await startFunctions(cluster, FUNCTIONS_PORT, path.join(LOGS, "functions.log"));
+    const pid = await startFunctions(cluster, FUNCTIONS_PORT, path.join(LOGS, "functions.log"), { schedule: true });
     fs.writeFileSync(FUNCTIONS_PID, String(pid));
   } else if (!started) {
     say("already running");

@@ -50,6 +50,38 @@ export function gateway(functions: Record<string, Mounted>, jwtSecret: string): 
   };
 }
 
+/**
+ * The local stand-in for the pg_cron + pg_net schedules of hosted Supabase
+ * (which this stack lacks): calls each function on its schedule through the
+ * gateway with the service key, one call at a time per function.
+ */
+export const LOCAL_SCHEDULE: { fn: string; everySeconds: number }[] = [{ fn: "embed", everySeconds: 10 }];
+
+function runSchedule(baseUrl: string, serviceKey: string) {
+  for (const { fn, everySeconds } of LOCAL_SCHEDULE) {
+    let running = false;
+    const tick = async () => {
+      if (running) return;
+      running = true;
+      try {
+        const res = await fetch(`${baseUrl}/functions/v1/${fn}`, {
+          method: "POST",
+          headers: { Authorization: `Bearer ${serviceKey}`, "Content-Type": "application/json" },
+          body: "{}",
+        });
+        await res.body?.cancel();
+        if (!res.ok) console.error(JSON.stringify({ level: "error", schedule: fn, status: res.status }));
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", schedule: fn, error: String(err) }));
+      } finally {
+        running = false;
+      }
+    };
+    setTimeout(tick, 1000);
+    setInterval(tick, everySeconds * 1000);
+  }
+}
+
 if (import.meta.main) {
   const secret = Deno.env.get("SUPABASE_JWT_SECRET");
   if (!secret) throw new Error("SUPABASE_JWT_SECRET is not set");
@@ -60,4 +92,8 @@ if (import.meta.main) {
     port,
     onListen: () => console.log(`functions: serving ${Object.keys(functions).join(", ")} on http://127.0.0.1:${port}/functions/v1/`),
   }, gateway(functions, secret));
+  if (Deno.env.get("LOCAL_SCHEDULE")) {
+    runSchedule(`http://127.0.0.1:${port}`, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? "");
+    console.log(`functions: local schedule: ${LOCAL_SCHEDULE.map((s) => `${s.fn} every ${s.everySeconds} s`).join(", ")}`);
+  }
 }

@@ -28,15 +28,19 @@ async function ready(port) {
   try { return (await fetch(`http://127.0.0.1:${port}/`)).ok; } catch { return false; }
 }
 
-/** Spawns the server in the background; resolves with its pid once it answers. */
-export async function startFunctions(cluster, port, logFile) {
+/**
+ * Spawns the server in the background; resolves with its pid once it answers.
+ * With `schedule`, the server also does what pg_cron + pg_net do on hosted
+ * Supabase (see functions-server.ts); tests leave it off to drive the queue themselves.
+ */
+export async function startFunctions(cluster, port, logFile, { schedule = false } = {}) {
   if (!(await portIsFree(port))) {
     throw new StackError(`port ${port} (edge functions) is already taken by another program`,
       `stop it ('ss -ltnp | grep ${port}' shows which), or stop a 'supabase start' stack with 'supabase stop'`);
   }
   const log = fs.openSync(logFile, "a");
   const child = spawn(DENO, ["run", "--allow-all", "--config", DENO_CONFIG, path.join(import.meta.dirname, "functions-server.ts")], {
-    cwd: ROOT, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...functionEnv(cluster, port) },
+    cwd: ROOT, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...functionEnv(cluster, port), ...(schedule ? { LOCAL_SCHEDULE: "1" } : {}) },
   });
   child.unref();
   for (let i = 0; i < 600; i++) {

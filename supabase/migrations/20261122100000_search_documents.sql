@@ -15,7 +15,7 @@ create table public.fragrance_documents (
 );
 comment on table public.fragrance_documents is 'The searchable text of each live fragrance, derived from the catalog by private.refresh_fragrance_documents; never written directly.';
 comment on column public.fragrance_documents.fragrance_id is 'The fragrance described.';
-comment on column public.fragrance_documents.document is 'Name, brand, concentration, gender, family, notes by tier, accords and description, one fact per line: the text that is embedded.';
+comment on column public.fragrance_documents.document is 'The text that is embedded: one sentence with name, brand, concentration, accords, gender, family and notes by tier, then the description.';
 comment on column public.fragrance_documents.content_hash is 'md5 of document: an embedding is current when it was made from this hash.';
 comment on column public.fragrance_documents.search_vector is 'Weighted full text (english, unaccented): A name and brand, B notes and accords, C family and description.';
 comment on column public.fragrance_documents.search_name is 'normalize_name(brand || name): the string typo-tolerant (trigram) search compares with.';
@@ -74,13 +74,14 @@ with parts as (
   where f.deleted_at is null
 ), docs as (
   select p.*,
+         -- One flowing sentence of facts, then the description: sentence encoders
+         -- embed this better than labelled lines (see docs/SEARCH.md).
          concat_ws(E'\n',
-           format('%s by %s, %s.', p.name, p.brand, p.concentration),
-           format('A %s fragrance%s.', p.gender, ' in the ' || lower(p.family) || ' family'),
-           'Top notes: ' || p.top_notes || '.',
-           'Heart notes: ' || p.heart_notes || '.',
-           'Base notes: ' || p.base_notes || '.',
-           'Accords: ' || p.accords || '.',
+           format('%s by %s, %s: a %s%s fragrance%s%s.',
+             p.name, p.brand, p.concentration, lower(p.accords) || ' ', p.gender,
+             ' from the ' || lower(p.family) || ' family',
+             ', with ' || nullif(concat_ws(', ', 'top notes of ' || lower(p.top_notes), 'heart notes of ' || lower(p.heart_notes),
+                                          'base notes of ' || lower(p.base_notes)), '')),
            p.description) as document
   from parts p
 )

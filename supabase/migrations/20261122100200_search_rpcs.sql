@@ -13,7 +13,10 @@ select '[1]'::extensions.vector, extensions.similarity('a', 'a');
  * text (websearch syntax; any word may match, documents with all words rank
  * first; "-word", "without word" and "no word" exclude), trigram similarity
  * of "brand name" (typos), and cosine kNN of query_embedding among vectors of
- * embedding_model. The lists are fused by sum(weight / (60 + rank)).
+ * embedding_model. The lists are fused by sum(weight / (rrf_k + rank)).
+ * The default weights and rrf_k were chosen on the labeled queries of
+ * supabase/functions/search/eval (docs/SEARCH.md): the local model's vectors
+ * are weaker than the full text, so they break ties rather than lead.
  * The query is dynamic SQL on purpose: each call is planned for its own
  * filters, so a selective filter can use a b-tree and an exact sort, and no
  * generic plan is reused across very different filters.
@@ -28,7 +31,8 @@ create or replace function public.search_fragrances(
   page_size integer default 20,
   keyword_weight double precision default 1.0,
   trigram_weight double precision default 1.0,
-  vector_weight double precision default 1.0
+  vector_weight double precision default 0.35,
+  rrf_k integer default 20
 )
 returns table (
   fragrance_id uuid, slug text, name text, brand_name text, brand_slug text,
@@ -53,7 +57,9 @@ declare
   tsq_not tsquery;
   name_query text;
   brand_uuid uuid;
-  depth integer := least(1000, search_fragrances.page * search_fragrances.page_size + 40);
+  -- How deep each list goes: the same for every page within a block of 100
+  -- results, so consecutive pages neither overlap nor skip.
+  depth integer := least(5000, ceil(search_fragrances.page * search_fragrances.page_size / 100.0)::int * 100);
   f_gender public.gender;
   f_family text;
   f_brand text;
@@ -105,6 +111,9 @@ begin
   if least(keyword_weight, trigram_weight, vector_weight) < 0 or greatest(keyword_weight, trigram_weight, vector_weight) <= 0 then
     raise exception 'weights must be non-negative and not all zero' using errcode = '22023';
   end if;
+  if rrf_k is null or rrf_k not between 1 and 1000 then
+    raise exception 'rrf_k must be between 1 and 1000, got %', rrf_k using errcode = '22023';
+  end if;
   if f_min_price > f_max_price then
     raise exception 'min_price % is above max_price %', f_min_price, f_max_price using errcode = '22023';
   end if;
@@ -124,11 +133,10 @@ begin
     tsq_all := websearch_to_tsquery('english', positive);
     tsq_any := replace(plainto_tsquery('english', positive)::text, ' & ', ' | ')::tsquery;
   else
-    tsq_all := ''::tsquery;
-    tsq_any := ''::tsquery;
+    tsq_all := null;
+    tsq_any := null;
   end if;
-  tsq_not := case when negated is null then ''::tsquery
-    else replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
+  tsq_not := case when negated is not null then replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
   name_query := public.normalize_name(positive);
 
   predicate := concat_ws(' and ', 'f.deleted_at is null',
@@ -136,7 +144,7 @@ begin
     case when f_family is not null then 'f.family_slug = $2' end,
     case when brand_uuid is not null then 'f.brand_id = $3' end,
     case when f_concentration is not null then 'f.concentration = $4' end,
-    case when numnode(tsq_not) > 0 then
+    case when tsq_not is not null then
       'not exists (select 1 from public.fragrance_documents nd where nd.fragrance_id = f.id and nd.search_vector @@ $10)' end,
     case when f_min_price is not null or f_max_price is not null or f_in_stock is true then
       'exists (select 1 from public.variants v
@@ -145,7 +153,7 @@ begin
                where v.fragrance_id = f.id and ($7 is not true or o.in_stock)
                  and ($5::numeric is null or o.price_base >= $5 * $18) and ($6::numeric is null or o.price_base <= $6 * $18))' end);
 
-  if keyword_weight > 0 and numnode(tsq_any) > 0 then
+  if keyword_weight > 0 and tsq_any is not null then
     keyword_sql := format($q$
       select d.fragrance_id,
              (row_number() over (order by (d.search_vector @@ $8) desc, ts_rank_cd(d.search_vector, $9) desc, d.fragrance_id))::int
@@ -156,10 +164,13 @@ begin
   end if;
   if trigram_weight > 0 and length(name_query) between 3 and 64 then
     trigram_sql := format($q$
-      select d.fragrance_id, (row_number() over (order by extensions.word_similarity($11, d.search_name) desc, d.fragrance_id))::int
+      select d.fragrance_id,
+             (row_number() over (order by extensions.word_similarity($11, d.search_name) desc,
+                                          extensions.similarity($11, d.search_name) desc, d.fragrance_id))::int
       from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
       where $11 operator(extensions.<%%) d.search_name and %s
-      order by extensions.word_similarity($11, d.search_name) desc, d.fragrance_id
+      -- best word match first; among equals the closest whole name ("Sauvage" before "Sauvage Elixir")
+      order by extensions.word_similarity($11, d.search_name) desc, extensions.similarity($11, d.search_name) desc, d.fragrance_id
       limit $14 $q$, predicate);
   end if;
   if vector_weight > 0 and search_fragrances.query_embedding is not null then
@@ -182,7 +193,7 @@ begin
     vector(fragrance_id, rnk) as materialized (%s),
     fused as (
       select l.fragrance_id,
-             sum(l.weight / (60.0 + l.rnk)) as score,
+             sum(l.weight / ($22 + l.rnk)) as score,
              min(l.rnk) filter (where l.list = 'k') as k_rank,
              min(l.rnk) filter (where l.list = 't') as t_rank,
              min(l.rnk) filter (where l.list = 'v') as v_rank
@@ -218,10 +229,11 @@ begin
         f_min_price, f_max_price, f_in_stock,
         tsq_all, tsq_any, tsq_not, name_query, search_fragrances.query_embedding, search_fragrances.embedding_model,
         depth, keyword_weight, trigram_weight, vector_weight, rate,
-        (search_fragrances.page - 1) * search_fragrances.page_size, search_fragrances.page_size, upper(search_fragrances.currency);
+        (search_fragrances.page - 1) * search_fragrances.page_size, search_fragrances.page_size, upper(search_fragrances.currency),
+        search_fragrances.rrf_k::double precision;
 end;
 $$;
-comment on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) is
-  'Hybrid fragrance search: full text, trigram (typos) and vector kNN fused by weighted Reciprocal Rank Fusion; filters (a JSON object) by gender, family (slug), brand (slug), concentration, min_price/max_price (in currency) and in_stock; returns one page of result cards with the best current price. Raises 22023 for an empty or over-long q, an unknown or malformed filter, a bad page or an unknown currency.';
-revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) from public;
-grant execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision) to anon, authenticated, service_role;
+comment on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) is
+  'Hybrid fragrance search: full text, trigram (typos) and vector kNN fused by weighted Reciprocal Rank Fusion (sum of weight / (rrf_k + rank)); filters (a JSON object) by gender, family (slug), brand (slug), concentration, min_price/max_price (in currency) and in_stock; returns one page of result cards with the best current price. Raises 22023 for an empty or over-long q, an unknown or malformed filter, a bad page or an unknown currency.';
+revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) from public;
+grant execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) to anon, authenticated, service_role;

@@ -52,7 +52,7 @@ as $$
       select e.fragrance_id, e.embedding from public.fragrance_embeddings e
       where e.model = t.model and e.fragrance_id <> similar_fragrances_live.fragrance_id
       order by e.embedding operator(extensions.<=>) t.embedding
-      limit greatest(50, 3 * k)
+      limit greatest(100, 2 * k)  -- the same pool for every k up to 50, so cached and live answers agree
     ) e
   ), scored as (
     select nb.id, nb.similarity,

@@ -70,7 +70,9 @@ export function embedHandler(sql: () => Sql, embedder: () => EmbeddingProvider) 
       throw new HttpError(400, "invalid_request", "batch_size must be an integer from 1 to 1000");
     }
     const report = await processQueue(sql(), embedder(), { batchSize });
-    console.log(JSON.stringify({ level: report.failed ? "warn" : "info", fn: "embed", ...report }));
+    if (report.claimed || report.similar_cached) {
+      console.log(JSON.stringify({ level: report.failed ? "warn" : "info", fn: "embed", ...report }));
+    }
     return json(report);
   });
 }

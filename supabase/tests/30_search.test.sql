@@ -1,0 +1,172 @@
+-- Search: documents kept current by triggers, the embedding queue's
+-- semantics, hybrid search and "smells like" under the API roles.
+begin;
+select plan(61);
+
+-- A deterministic unit vector per seed, standing in for a model's output.
+create function pg_temp.vec(seed double precision) returns extensions.vector
+language sql immutable as $$
+  select extensions.l2_normalize(array_agg(sin(i * seed + seed) order by i)::real[]::extensions.vector)
+  from generate_series(1, 512) i
+$$;
+create function pg_temp.fid(fragrance_slug text) returns uuid
+language sql stable as $$ select id from public.fragrances where slug = fragrance_slug $$;
+
+-- Internals stay internal ---------------------------------------------------------
+select ok(not has_table_privilege(r, 'private.embedding_jobs', 'select'), format('%s cannot read the embedding queue', r))
+from unnest(array['anon', 'authenticated']) as r;
+select ok(not has_table_privilege('anon', 'private.search_queries', 'select'), 'anon cannot read the search log');
+select ok(not has_function_privilege('authenticated', 'private.claim_embedding_jobs(integer, text)', 'execute'), 'authenticated cannot claim jobs');
+select ok(not has_table_privilege('anon', 'public.fragrance_embeddings', 'insert'), 'anon cannot write embeddings');
+select ok(has_function_privilege('anon', 'public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer)', 'execute'),
+  'anon can search');
+select ok(has_function_privilege('authenticated', 'public.similar_fragrances(uuid, integer)', 'execute'), 'authenticated can ask for similar fragrances');
+select is((select count(*)::int from cron.job where jobname = 'search-cache-expiry'), 1, 'expired query embeddings are deleted by pg_cron');
+select is((select count(*)::int from cron.job where jobname = 'embed-fragrances'), 0, 'without pg_net no embed schedule is created (the local stack calls embed itself)');
+
+-- Documents -------------------------------------------------------------------------
+select is((select count(*)::int from public.fragrance_documents),
+          (select count(*)::int from public.fragrances where deleted_at is null), 'every live fragrance has a document');
+select matches((select document from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+  'top notes of calabrian bergamot, pepper, heart notes of sichuan pepper', 'the document lists the notes by tier');
+select ok((select search_vector @@ to_tsquery('english', 'sauvag') from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+  'the full-text vector holds the name');
+
+create temporary table before as
+select fragrance_id, content_hash, updated_at from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt');
+update public.fragrances set launch_year = 2016 where slug = 'dior-sauvage-edt';
+select is((select content_hash from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+  (select content_hash from before), 'an edit outside the document leaves its hash alone');
+
+insert into public.fragrance_notes (fragrance_id, note_id, tier, position)
+select pg_temp.fid('dior-sauvage-edt'), id, 'base', 9 from public.notes where name = 'Vanilla';
+select isnt((select content_hash from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+  (select content_hash from before), 'adding a note changes the document');
+update public.notes set name = 'Vanilla Absolute' where name = 'Vanilla';
+select ok((select bool_and(d.document like '%vanilla absolute%') from public.fragrance_documents d
+           join public.fragrance_notes fn on fn.fragrance_id = d.fragrance_id join public.notes n on n.id = fn.note_id
+           where n.name = 'Vanilla Absolute'), 'renaming a note rewrites every document that uses it');
+update public.brands set name = 'Christian Dior' where slug = 'dior';
+select matches((select document from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+  '^Sauvage by Christian Dior', 'renaming a brand rewrites its fragrances'' documents');
+
+-- The queue ---------------------------------------------------------------------------
+select is((select queued from private.embedding_progress()), (select documents from private.embedding_progress()),
+  'every document without an embedding is queued');
+select throws_ok($$ select * from private.claim_embedding_jobs(5, 'some-other-model') $$, '22023', null,
+  'a worker running another model than the database expects is refused');
+select throws_ok($$ select * from private.claim_embedding_jobs(0, 'use-lite-512') $$, '22023', null, 'a batch size of 0 is refused');
+
+create temporary table claimed as select * from private.claim_embedding_jobs(5, 'use-lite-512');
+select is((select count(*)::int from claimed), 5, 'a claim returns up to batch_size jobs');
+select ok((select bool_and(attempts = 1 and document <> '') from claimed), 'claimed jobs carry their document and count the attempt');
+select is((select count(*)::int from private.claim_embedding_jobs(1000, 'use-lite-512') c where c.job_id in (select job_id from claimed)), 0,
+  'claimed jobs are invisible to other claims until the visibility timeout');
+-- That second claim took every other job; make them visible again for what follows.
+update private.embedding_jobs set visible_at = now() - interval '1 second', attempts = 0 where id not in (select job_id from claimed);
+
+select throws_ok(
+  format($$ select private.complete_embedding_jobs(%L::jsonb, 'use-lite-512') $$,
+    (select jsonb_agg(jsonb_build_object('job_id', job_id, 'fragrance_id', fragrance_id, 'content_hash', content_hash,
+       'embedding', case when job_id = (select min(job_id) from claimed) then '[1,2,3]' else pg_temp.vec(job_id)::text end)) from claimed)),
+  '22000', null, 'a vector of the wrong dimension fails the whole batch');
+select is((select count(*)::int from public.fragrance_embeddings), 0, '... and writes nothing');
+
+select is(private.complete_embedding_jobs(
+  (select jsonb_agg(jsonb_build_object('job_id', job_id, 'fragrance_id', fragrance_id, 'content_hash', content_hash,
+     'embedding', pg_temp.vec(job_id)::text)) from claimed), 'use-lite-512'), 5, 'completing stores the vectors and acknowledges the jobs');
+select is((select count(*)::int from public.fragrance_embeddings e join claimed c using (fragrance_id)
+           where e.model = 'use-lite-512' and e.dimension = 512 and e.content_hash = c.content_hash), 5,
+  'embeddings record model, dimension and content hash');
+select is((select count(*)::int from private.embedding_jobs where id in (select job_id from claimed)), 0, 'completed jobs leave the queue');
+select is(private.enqueue_embeddings(array(select fragrance_id from claimed)), 0, 'an unchanged document is never queued again');
+
+update public.fragrances set description = description || ' Now reformulated.' where id = (select fragrance_id from claimed order by job_id limit 1);
+select is((select count(*)::int from private.embedding_jobs where fragrance_id = (select fragrance_id from claimed order by job_id limit 1)), 1,
+  'a changed document is queued again');
+select is(private.complete_embedding_jobs(
+  (select jsonb_agg(jsonb_build_object('job_id', j.id, 'fragrance_id', c.fragrance_id, 'content_hash', c.content_hash, 'embedding', pg_temp.vec(1)::text))
+   from claimed c join private.embedding_jobs j on j.fragrance_id = c.fragrance_id), 'use-lite-512'), 0,
+  'a vector of the old content does not acknowledge the job of the new one');
+
+-- Failures: backoff, then the dead letter.
+create temporary table flaky as select * from private.claim_embedding_jobs(1, 'use-lite-512');
+select is((select (retrying, dead)::text from private.fail_embedding_jobs(array(select job_id from flaky), 'provider answered 503')),
+  '(1,0)', 'a failed job is retried');
+select ok((select visible_at between now() + interval '9 seconds' and now() + interval '11 seconds' and last_error = 'provider answered 503'
+           from private.embedding_jobs where id = (select job_id from flaky)), 'the first retry waits embedding_retry_base_seconds');
+update private.embedding_jobs set attempts = 3 where id = (select job_id from flaky);
+select is((select (retrying, dead)::text from private.fail_embedding_jobs(array(select job_id from flaky), 'timeout')), '(1,0)',
+  'a job below the attempt limit is retried');
+select ok((select visible_at between now() + interval '39 seconds' and now() + interval '41 seconds'
+           from private.embedding_jobs where id = (select job_id from flaky)), 'the delay doubles with each attempt');
+update private.embedding_jobs set attempts = 5 where id = (select job_id from flaky);
+select is((select (retrying, dead)::text from private.fail_embedding_jobs(array(select job_id from flaky), 'timeout')),
+  '(0,1)', 'the last allowed attempt dead-letters the job');
+select is((select status || ': ' || last_error from private.embedding_jobs where id = (select job_id from flaky)), 'dead: timeout',
+  'a dead job keeps its last error');
+select is(private.retry_dead_embedding_jobs(), 1, 'dead jobs can be put back in the queue');
+select is((select (status, attempts)::text from private.embedding_jobs where id = (select job_id from flaky)), '(queued,0)', '... with a fresh attempt count');
+
+-- A crashed worker: once the visibility timeout passes, the job is claimable again.
+update private.embedding_jobs set visible_at = now() - interval '1 second', attempts = 1 where id = (select job_id from flaky);
+select is((select attempts from private.claim_embedding_jobs(1000, 'use-lite-512') where job_id = (select job_id from flaky)), 2,
+  'a job whose visibility timeout passed is claimed again');
+
+-- Search, as anon ---------------------------------------------------------------------
+-- Vectors for every document, so the vector list has something to rank.
+insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
+select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(hashtext(d.fragrance_id::text) % 1000 / 7.0)
+from public.fragrance_documents d
+on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash;
+
+set local role anon;
+select is((select name from public.search_fragrances('sauvge') limit 1), 'Sauvage', 'a misspelt name finds the fragrance (trigram)');
+select is((select name from public.search_fragrances('bacarat rouge') limit 1), 'Baccarat Rouge 540', 'a misspelt two-word name finds it');
+select is((select name from public.search_fragrances('Terre d''Hermès') limit 1), 'Terre d''Hermès',
+  'an accented name is found');
+select is((select vector_rank from public.search_fragrances('zzzz',
+            query_embedding => (select embedding from public.fragrance_embeddings where fragrance_id = pg_temp.fid('chanel-n-5-edp')),
+            embedding_model => 'use-lite-512') where slug = 'chanel-n-5-edp'), 1, 'the nearest vector ranks first in the vector list');
+select ok((select bool_and(gender = 'masculine') and count(*) > 0 from public.search_fragrances('fresh citrus', filters => '{"gender": "masculine"}')),
+  'the gender filter holds');
+select ok((select bool_and(brand_slug = 'dior' and family = 'Woody') and count(*) > 0
+           from public.search_fragrances('vetiver', filters => '{"brand": "dior", "family": "woody"}')), 'brand and family filters combine');
+select is((select count(*)::int from public.search_fragrances('vetiver', filters => '{"brand": "no-such-brand"}')), 0, 'an unknown brand matches nothing');
+select is((select count(*)::int from public.search_fragrances('rose', query_embedding => pg_temp.vec(0.5), embedding_model => 'use-lite-512',
+            filters => '{"gender": "feminine"}', page_size => 50, keyword_weight => 0, trigram_weight => 0)),
+  least(50, (select count(*)::int from public.fragrances where gender = 'feminine' and deleted_at is null)),
+  'a filtered vector search still fills the page (iterative index scan)');
+select is((select count(*)::int from (
+    select fragrance_id from public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page => 1, page_size => 10)
+    intersect
+    select fragrance_id from public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page => 2, page_size => 10)) x), 0,
+  'pages do not overlap');
+select is((select count(*)::int from public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page => 2, page_size => 10)), 10,
+  'page 2 is a full page');
+select ok(not exists (select 1 from public.search_fragrances('oud without smoke') r join public.fragrance_documents d on d.fragrance_id = r.fragrance_id
+                      where d.search_vector @@ to_tsquery('english', 'smoke')), '"without smoke" excludes smoky fragrances');
+select throws_ok($$ select * from public.search_fragrances('   ') $$, '22023', 'q must not be empty', 'an empty query is a clear error');
+select throws_ok(format($$ select * from public.search_fragrances(%L) $$, repeat('oud ', 2500)), '22023', null, 'a 10,000-character query is a clear error');
+select throws_ok($$ select * from public.search_fragrances('oud', filters => '{"colour": "red"}') $$, '22023', 'unknown filter: colour', 'an unknown filter is named');
+select throws_ok($$ select * from public.search_fragrances('oud', filters => '{"gender": "robot"}') $$, '22023', null, 'a bad filter value is a clear error');
+select lives_ok($$ select * from public.search_fragrances('''; drop table public.fragrances; -- " \ %') $$, 'SQL metacharacters are just text');
+select lives_ok($$ select * from public.search_fragrances('ウード 玫瑰') $$, 'non-Latin text is answered');
+
+-- "Smells like": live, then cached, then invalidated.
+select throws_ok(format($$ select * from public.similar_fragrances(%L, 5) $$, gen_random_uuid()), 'P0002', null, 'an unknown fragrance is not found');
+select is((select bool_and(not cached) from public.similar_fragrances(pg_temp.fid('dior-sauvage-edt'), 5)), true, 'uncached answers are computed live');
+reset role;
+select ok(private.refresh_similar_cache(1000) > 0, 'the pipeline fills the cache');
+set local role authenticated;
+select is((select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances(pg_temp.fid('dior-sauvage-edt'), 5) where cached),
+          (select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances_live(pg_temp.fid('dior-sauvage-edt'), 5)),
+  'the cache answers what the live computation would');
+reset role;
+update public.fragrance_embeddings set embedding = pg_temp.vec(42) where fragrance_id = pg_temp.fid('dior-sauvage-edt');
+select is((select count(*)::int from public.similar_fragrances_cache
+           where fragrance_id = pg_temp.fid('dior-sauvage-edt') or similar_fragrance_id = pg_temp.fid('dior-sauvage-edt')), 0,
+  'changing an embedding drops the cache entries it affects');
+
+select * from finish();
+rollback;
