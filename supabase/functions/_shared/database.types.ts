@@ -514,7 +514,7 @@ isOneToOne: false
 { Args: { "anomaly_id": number,"approve": boolean }; Returns: Database["public"]['Enums']["review_status"]
                            },
 "search_fragrances":
-{ Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
+{ Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"rrf_k"?: number,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
               "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"price_currency": string,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number
             }[]
                            },

@@ -5,6 +5,8 @@ import type { EmbeddingProvider } from "./provider.ts";
 
 export * from "./provider.ts";
 export { CircuitBreaker, CircuitOpenError } from "./circuit-breaker.ts";
+export { LocalProvider } from "./local.ts";
+export { OpenAIProvider } from "./openai.ts";
 
 let shared: EmbeddingProvider | undefined;
 
