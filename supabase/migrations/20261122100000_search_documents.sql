@@ -21,8 +21,9 @@ comment on column public.fragrance_documents.search_vector is 'Weighted full tex
 comment on column public.fragrance_documents.search_name is 'normalize_name(brand || name): the string typo-tolerant (trigram) search compares with.';
 create index fragrance_documents_search_vector_idx on public.fragrance_documents using gin (search_vector);
 create index fragrance_documents_search_name_trgm_idx on public.fragrance_documents using gin (search_name extensions.gin_trgm_ops);
-call private.make_catalog_table('public.fragrance_documents',
-  'exists (select 1 from public.fragrances f where f.id = fragrance_id and f.deleted_at is null)');
+-- Readable by all: rows exist only for live fragrances (deleting or soft-deleting one removes them),
+-- so the policy needs no per-row lookup of the fragrance.
+call private.make_catalog_table('public.fragrance_documents');
 
 /** Human words for a concentration ("edp" -> "Eau de Parfum"). */
 create or replace function public.concentration_label(c public.concentration)

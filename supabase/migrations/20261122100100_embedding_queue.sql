@@ -30,8 +30,9 @@ comment on column public.fragrance_embeddings.embedding is 'Unit-length 512-d ve
 create index fragrance_embeddings_hnsw_idx on public.fragrance_embeddings
   using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64);
 comment on index public.fragrance_embeddings_hnsw_idx is 'Approximate nearest neighbours by cosine distance (pgvector HNSW).';
-call private.make_catalog_table('public.fragrance_embeddings',
-  'exists (select 1 from public.fragrances f where f.id = fragrance_id and f.deleted_at is null)');
+-- Readable by all: rows exist only for live fragrances (deleting or soft-deleting one removes them),
+-- so the policy needs no per-row lookup of the fragrance.
+call private.make_catalog_table('public.fragrance_embeddings');
 
 create table private.embedding_jobs (
   id bigint generated always as identity primary key,

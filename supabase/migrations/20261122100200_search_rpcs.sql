@@ -69,6 +69,7 @@ declare
   f_in_stock boolean;
   unknown text;
   predicate text;
+  fragrance_join text;
   keyword_sql text := 'select null::uuid, null::int where false';
   trigram_sql text := keyword_sql;
   vector_sql text := keyword_sql;
@@ -139,39 +140,59 @@ begin
   tsq_not := case when negated is not null then replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
   name_query := public.normalize_name(positive);
 
-  predicate := concat_ws(' and ', 'f.deleted_at is null',
+  -- Each list's rows are aliased x (x.fragrance_id). Documents and embeddings
+  -- exist only for live fragrances, so fragrances f is joined only to filter.
+  predicate := concat_ws(' and ', 'true',
     case when f_gender is not null then 'f.gender = $1' end,
     case when f_family is not null then 'f.family_slug = $2' end,
     case when brand_uuid is not null then 'f.brand_id = $3' end,
     case when f_concentration is not null then 'f.concentration = $4' end,
     case when tsq_not is not null then
-      'not exists (select 1 from public.fragrance_documents nd where nd.fragrance_id = f.id and nd.search_vector @@ $10)' end,
+      'not exists (select 1 from public.fragrance_documents nd where nd.fragrance_id = x.fragrance_id and nd.search_vector @@ $10)' end,
     case when f_min_price is not null or f_max_price is not null or f_in_stock is true then
       'exists (select 1 from public.variants v
                  join public.current_offers o on o.variant_id = v.id and not o.stale
                  join public.retailers r on r.id = o.retailer_id and r.active
-               where v.fragrance_id = f.id and ($7 is not true or o.in_stock)
+               where v.fragrance_id = x.fragrance_id and ($7 is not true or o.in_stock)
                  and ($5::numeric is null or o.price_base >= $5 * $18) and ($6::numeric is null or o.price_base <= $6 * $18))' end);
 
+  fragrance_join := case when f_gender is not null or f_family is not null or brand_uuid is not null or f_concentration is not null
+                         then 'join public.fragrances f on f.id = x.fragrance_id' else '' end;
+
   if keyword_weight > 0 and tsq_any is not null then
+    -- Documents with every word first, then those with some; each tier ranks
+    -- at most 3 x depth matches, so a common word ("fresh") costs the same on
+    -- 100k documents as on 1k (the vector list finds what the cap leaves out).
     keyword_sql := format($q$
-      select d.fragrance_id,
-             (row_number() over (order by (d.search_vector @@ $8) desc, ts_rank_cd(d.search_vector, $9) desc, d.fragrance_id))::int
-      from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
-      where d.search_vector @@ $9 and %s
-      order by (d.search_vector @@ $8) desc, ts_rank_cd(d.search_vector, $9) desc, d.fragrance_id
-      limit $14 $q$, predicate);
+      select c.fragrance_id, (row_number() over (order by c.tier, c.rank desc, c.fragrance_id))::int
+      from (
+        (select x.fragrance_id, 1 as tier, ts_rank_cd(x.search_vector, $9) as rank
+         from public.fragrance_documents x %1$s
+         where x.search_vector @@ $8 and %2$s limit 3 * $14)
+        union all
+        (select x.fragrance_id, 2, ts_rank_cd(x.search_vector, $9)
+         from public.fragrance_documents x %1$s
+         where x.search_vector @@ $9 and not (x.search_vector @@ $8) and %2$s limit 3 * $14)
+      ) c
+      order by c.tier, c.rank desc, c.fragrance_id
+      limit $14 $q$, fragrance_join, predicate);
   end if;
   if trigram_weight > 0 and length(name_query) between 3 and 64 then
+    -- Names within word similarity 0.5 of the query, through the trigram GIN
+    -- index; at most 300 are scored, so a name-like common word costs the
+    -- same at any catalog size. Among equals the closest whole name wins
+    -- ("Sauvage" before "Sauvage Elixir").
     trigram_sql := format($q$
-      select d.fragrance_id,
-             (row_number() over (order by extensions.word_similarity($11, d.search_name) desc,
-                                          extensions.similarity($11, d.search_name) desc, d.fragrance_id))::int
-      from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
-      where $11 operator(extensions.<%%) d.search_name and %s
-      -- best word match first; among equals the closest whole name ("Sauvage" before "Sauvage Elixir")
-      order by extensions.word_similarity($11, d.search_name) desc, extensions.similarity($11, d.search_name) desc, d.fragrance_id
-      limit $14 $q$, predicate);
+      select n.fragrance_id, (row_number() over (order by n.distance, n.whole_distance, n.fragrance_id))::int
+      from (
+        select x.fragrance_id, $11 operator(extensions.<<->) x.search_name as distance,
+               $11 operator(extensions.<->) x.search_name as whole_distance
+        from public.fragrance_documents x %s
+        where $11 operator(extensions.<%%) x.search_name and %s
+        limit 300
+      ) n
+      order by n.distance, n.whole_distance, n.fragrance_id
+      limit $14 $q$, fragrance_join, predicate);
   end if;
   if vector_weight > 0 and search_fragrances.query_embedding is not null then
     -- relaxed_order lets pgvector keep scanning until enough rows pass the
@@ -179,12 +200,12 @@ begin
     vector_sql := format($q$
       select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
       from (
-        select e.fragrance_id, e.embedding operator(extensions.<=>) $12 as distance
-        from public.fragrance_embeddings e join public.fragrances f on f.id = e.fragrance_id
-        where e.model = $13 and %s
-        order by e.embedding operator(extensions.<=>) $12
+        select x.fragrance_id, x.embedding operator(extensions.<=>) $12 as distance
+        from public.fragrance_embeddings x %s
+        where x.model = $13 and %s
+        order by x.embedding operator(extensions.<=>) $12
         limit $14
-      ) s $q$, predicate);
+      ) s $q$, fragrance_join, predicate);
   end if;
 
   return query execute format($q$
@@ -212,7 +233,7 @@ begin
            round(bo.price_base / $18, 2), round(bo.price_per_100ml_base / $18, 2), $21, bo.in_stock,
            p.score::double precision, p.k_rank, p.t_rank, p.v_rank
     from page p
-    join public.fragrances f on f.id = p.fragrance_id
+    join public.fragrances f on f.id = p.fragrance_id and f.deleted_at is null
     join public.brands b on b.id = f.brand_id
     left join public.olfactive_families fam on fam.slug = f.family_slug
     left join lateral (

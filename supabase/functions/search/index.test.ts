@@ -27,7 +27,8 @@ Deno.test("search: anon finds a misspelt name, with a search id to report clicks
 
 Deno.test("search: descriptive queries are answered by meaning and words", async () => {
   const { body } = await search({ q: "smoky campfire" });
-  assertEquals(body.results[0].slug, "maison-margiela-replica-by-the-fireplace-edt");
+  const slugs = body.results.slice(0, 3).map((r: { slug: string }) => r.slug);
+  ok(slugs.includes("maison-margiela-replica-by-the-fireplace-edt"), `top 3: ${slugs}`);
   ok(body.results.some((r: { vector_rank: number | null }) => r.vector_rank !== null), "the vector list takes part");
 });
 

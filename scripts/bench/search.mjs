@@ -1,0 +1,185 @@
+#!/usr/bin/env node
+// `npm run bench:search [-- --fragrances N --queries Q]`: hybrid search at scale.
+// On a throwaway cluster with the seed plus N generated fragrances, writes
+// synthetic embeddings clustered like real ones (around the centroids of each
+// fragrance's family and main accords, plus noise), then measures: HNSW build
+// time and index size; recall@10 of the index against exact search, and the
+// latency of both (exact search is the baseline); p50/p95 of
+// public.search_fragrances unfiltered and with a selective filter; and the
+// local model's throughput on real documents. Ends with one JSON line.
+import { spawnSync } from "node:child_process";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import postgres from "postgres";
+import * as db from "../stack/cluster.mjs";
+import { DENO, DENO_CONFIG } from "../stack/functions.mjs";
+
+const { values } = parseArgs({
+  options: { fragrances: { type: "string", default: "100000" }, queries: { type: "string", default: "200" } },
+});
+const QUERIES = Number(values.queries);
+const log = (msg) => console.error(`bench:search: ${msg}`);
+const ms = (t0) => performance.now() - t0;
+const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
+const r2 = (x) => Math.round(x * 100) / 100;
+
+// Words people type, for the keyword half of each query.
+const WORDS = ["fresh citrus", "vanilla", "oud", "rose", "leather", "sauvage", "aquatic", "woody amber", "iris", "tobacco",
+  "green fig", "musk", "lavender", "cherry", "sandalwood", "incense", "bergamot", "patchouli", "honey", "tea"];
+
+/** Synthetic embeddings: unit vectors near the centroids of the fragrance's family and two strongest accords. */
+async function writeEmbeddings(sql) {
+  await sql`create temporary table centroid as
+    select kind, key, extensions.l2_normalize(array(select (random() * 2 - 1)::real from generate_series(1, 512) where key is not null)::extensions.vector) as v
+    from (select 'family' as kind, slug as key from public.olfactive_families
+          union all select 'accord', id::text from public.accords) k`;
+  await sql`create temporary table noise as
+    select n, extensions.l2_normalize(array(select (random() * 2 - 1)::real from generate_series(1, 512) where n is not null)::extensions.vector) as v
+    from generate_series(0, 999) n`;
+  const scale = (w) => sql.unsafe(`array_fill(${Number(w)}::real, array[512])::extensions.vector`);
+  await sql`alter table public.fragrance_embeddings disable trigger user`;
+  await sql`
+    insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
+    select d.fragrance_id, 'use-lite-512', d.content_hash,
+           extensions.l2_normalize(fam.v * ${scale(1.0)} + coalesce(a1.v * ${scale(0.7)}, ${scale(0)}) + coalesce(a2.v * ${scale(0.4)}, ${scale(0)})
+                                   + n1.v * ${scale(0.45)} + n2.v * ${scale(0.3)})
+    from public.fragrance_documents d
+    join public.fragrances f on f.id = d.fragrance_id
+    join centroid fam on fam.kind = 'family' and fam.key = coalesce(f.family_slug, 'woody')
+    left join lateral (select accord_id::text as k from public.fragrance_accords where fragrance_id = f.id order by strength desc, accord_id limit 1) t1 on true
+    left join lateral (select accord_id::text as k from public.fragrance_accords where fragrance_id = f.id order by strength desc, accord_id offset 1 limit 1) t2 on true
+    left join centroid a1 on a1.kind = 'accord' and a1.key = t1.k
+    left join centroid a2 on a2.kind = 'accord' and a2.key = t2.k
+    join noise n1 on n1.n = abs(hashtext(f.id::text)) % 1000
+    join noise n2 on n2.n = abs(hashtext(f.slug)) % 1000
+    on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash`;
+  await sql`alter table public.fragrance_embeddings enable trigger user`;
+  await sql`delete from private.embedding_jobs`;
+  // Query vectors: a family centroid plus one accord, plus fresh noise.
+  return (await sql`
+    select (extensions.l2_normalize(f.v + a.v * ${scale(0.7)} + n.v * ${scale(0.5)}))::text as v
+    from generate_series(1, ${QUERIES}) i
+    cross join lateral (select v from centroid where kind = 'family' and i > 0 order by random() limit 1) f
+    cross join lateral (select v from centroid where kind = 'accord' and i > 0 order by random() limit 1) a
+    cross join lateral (select v from noise where i > 0 order by random() limit 1) n`).map((r) => r.v);
+}
+
+async function timeQueries(sql, queries, run) {
+  const times = [];
+  for (const [i, q] of queries.entries()) {
+    const t0 = performance.now();
+    await run(q, i);
+    times.push(ms(t0));
+  }
+  return { p50_ms: r2(pct(times, 50)), p95_ms: r2(pct(times, 95)) };
+}
+
+function modelThroughput(dbUrl) {
+  const r = spawnSync(DENO, ["run", "--allow-all", "--config", DENO_CONFIG, path.join(import.meta.dirname, "embed-throughput.ts")],
+    { encoding: "utf8", env: { ...process.env, SUPABASE_DB_URL: dbUrl } });
+  if (r.status !== 0) throw new Error(`model throughput run failed:\n${r.stderr.slice(-2000)}`);
+  return JSON.parse(r.stdout.trim().split("\n").at(-1));
+}
+
+async function main() {
+  const { cluster: c, dispose } = await db.throwaway("scentmatch-bench-search", 54380);
+  const sql = postgres(c.dbUrl, { max: 1, onnotice: () => {} });
+  try {
+    log(`cluster on port ${c.port}; migrating and seeding`);
+    db.pushMigrations(c);
+    db.seed(c);
+    log("local model throughput on the seed's documents");
+    const model = modelThroughput(c.dbUrl);
+
+    log(`generating ${Number(values.fragrances).toLocaleString("en")} fragrances (seed:scale)`);
+    const gen = spawnSync(process.execPath, [path.join(db.ROOT, "scripts/seed-scale.mjs"), "--fragrances", values.fragrances, "--db-url", c.dbUrl],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    if (gen.status !== 0) throw new Error("seed:scale failed");
+
+    log("writing clustered synthetic embeddings");
+    await sql`drop index public.fragrance_embeddings_hnsw_idx`;
+    let t0 = performance.now();
+    const queryVectors = await writeEmbeddings(sql);
+    const writeSeconds = ms(t0) / 1000;
+    await sql`vacuum analyze`;
+
+    log("building the HNSW index");
+    await sql`set maintenance_work_mem = '1GB'`;
+    t0 = performance.now();
+    await sql`create index fragrance_embeddings_hnsw_idx on public.fragrance_embeddings
+              using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64)`;
+    const buildSeconds = ms(t0) / 1000;
+    const [{ size, rows }] = await sql`
+      select pg_relation_size('public.fragrance_embeddings_hnsw_idx') as size, (select count(*) from public.fragrance_embeddings)::int as rows`;
+
+    log("recall@10 of the index against exact search");
+    const knn = (v, exact) => sql.begin(async (tx) => {
+      await tx`set local hnsw.ef_search = 100`;
+      if (exact) await tx`set local enable_indexscan = off`;
+      return (await tx`select fragrance_id from public.fragrance_embeddings order by embedding <=> ${v}::extensions.vector limit 10`)
+        .map((r) => r.fragrance_id);
+    });
+    let found = 0;
+    const exactTimes = [];
+    const annTimes = [];
+    for (const v of queryVectors.slice(0, 100)) {
+      let s = performance.now();
+      const truth = await knn(v, true);
+      exactTimes.push(ms(s));
+      s = performance.now();
+      const approx = new Set(await knn(v, false));
+      annTimes.push(ms(s));
+      found += truth.filter((id) => approx.has(id)).length;
+    }
+    const recall = found / (10 * Math.min(100, queryVectors.length));
+
+    log(`latency of search_fragrances over ${QUERIES} queries`);
+    const search = (filters) => (v, i) => sql`
+      select * from public.search_fragrances(q => ${WORDS[i % WORDS.length]}, query_embedding => ${v}::extensions.vector,
+        embedding_model => 'use-lite-512', filters => ${sql.json(filters)})`;
+    // As the frontend calls it: role anon, under RLS. Caches warmed once, as a running service has them.
+    await sql`set role anon`;
+    await timeQueries(sql, queryVectors.slice(0, 20), search({}));
+    const unfiltered = await timeQueries(sql, queryVectors, search({}));
+    const [{ brand, share }] = await sql`
+      select b.slug as brand, round(count(*)::numeric / (select count(*) from public.fragrances), 4)::float as share
+      from public.fragrances f join public.brands b on b.id = f.brand_id group by b.slug order by count(*) desc limit 1`;
+    const [{ gshare }] = await sql`
+      select round(count(*) filter (where gender = 'feminine' and family_slug = 'floral')::numeric / count(*), 4)::float as gshare from public.fragrances`;
+    const byBrand = await timeQueries(sql, queryVectors, search({ brand }));
+    const byGenderFamily = await timeQueries(sql, queryVectors, search({ gender: "feminine", family: "floral" }));
+    const pageFull = await sql`
+      select count(*)::int as n from public.search_fragrances(q => 'zzqx', query_embedding => ${queryVectors[0]}::extensions.vector,
+        embedding_model => 'use-lite-512', filters => ${sql.json({ gender: "feminine", family: "floral" })}, keyword_weight => 0, trigram_weight => 0)`;
+
+    const summary = {
+      fragrances: rows,
+      embeddings_write_s: r2(writeSeconds),
+      hnsw_build_s: r2(buildSeconds),
+      hnsw_size_mb: r2(size / 1048576),
+      vector_recall_at_10: r2(recall),
+      knn_exact_p50_ms: r2(pct(exactTimes, 50)),
+      knn_hnsw_p50_ms: r2(pct(annTimes, 50)),
+      knn_speedup_vs_exact: r2(pct(exactTimes, 50) / pct(annTimes, 50)),
+      search_unfiltered: unfiltered,
+      search_filtered_brand: { ...byBrand, filter_share: share },
+      search_filtered_gender_family: { ...byGenderFamily, filter_share: gshare, vector_only_page_rows: pageFull[0].n },
+      model: model,
+      goal: { unfiltered_p95_ms: 20, filtered_p95_ms: 40, recall_at_10: 0.95 },
+    };
+    console.log(`HNSW over ${rows.toLocaleString("en")} vectors: built in ${summary.hnsw_build_s} s, ${summary.hnsw_size_mb} MB`);
+    console.log(`vector recall@10 vs exact: ${summary.vector_recall_at_10}; kNN p50 ${summary.knn_hnsw_p50_ms} ms vs exact ${summary.knn_exact_p50_ms} ms (${summary.knn_speedup_vs_exact}x)`);
+    console.log(`search_fragrances p50/p95: unfiltered ${unfiltered.p50_ms}/${unfiltered.p95_ms} ms; brand filter (${share}) ${byBrand.p50_ms}/${byBrand.p95_ms} ms; gender+family filter (${gshare}) ${byGenderFamily.p50_ms}/${byGenderFamily.p95_ms} ms`);
+    console.log(`local model: ${model.texts_per_second} texts/s (${model.texts} documents)`);
+    console.log(JSON.stringify(summary));
+  } finally {
+    await sql.end();
+    if (!process.env.BENCH_KEEP) dispose();
+    else log(`kept cluster at ${c.dbUrl}`);
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:search: ${err.stack ?? err}`);
+  process.exit(1);
+});
