@@ -1,7 +1,9 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { type BrandLexicon, normalizeName, ozToMl, parseListingTitle } from "./listing-title.ts";
 
-const FIXTURE = new URL("../../../../shared/fixtures/listing-titles.tsv", import.meta.url);
+/** The workplace's dev set (../shared from the project root); a copy in the repo when the clone stands alone. */
+const SHARED_FIXTURE = new URL("../../../../shared/fixtures/listing-titles.tsv", import.meta.url);
+const FIXTURE = await Deno.stat(SHARED_FIXTURE).then(() => SHARED_FIXTURE, () => new URL("./fixtures/listing-titles.tsv", import.meta.url));
 
 /** Brands the seed catalog knows, plus houses a real feed parser would know that the seed does not carry. */
 export const LEXICON: BrandLexicon = [
