@@ -113,9 +113,15 @@ async function main() {
       select pg_relation_size('public.fragrance_embeddings_hnsw_idx') as size, (select count(*) from public.fragrance_embeddings)::int as rows`;
 
     log("recall@10 of the index against exact search");
+    // Two query texts on purpose: postgres-js prepares statements, and a cached
+    // plan would ignore enable_indexscan (so "exact" would be the index again).
     const knn = (v, exact) => sql.begin(async (tx) => {
       await tx`set local hnsw.ef_search = 100`;
-      if (exact) await tx`set local enable_indexscan = off`;
+      if (exact) {
+        await tx`set local enable_indexscan = off`;
+        return (await tx`select /* exact */ fragrance_id from public.fragrance_embeddings order by embedding <=> ${v}::extensions.vector limit 10`)
+          .map((r) => r.fragrance_id);
+      }
       return (await tx`select fragrance_id from public.fragrance_embeddings order by embedding <=> ${v}::extensions.vector limit 10`)
         .map((r) => r.fragrance_id);
     });

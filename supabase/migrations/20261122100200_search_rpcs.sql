@@ -164,18 +164,23 @@ begin
     -- at most 3 x depth matches, so a common word ("fresh") costs the same on
     -- 100k documents as on 1k (the vector list finds what the cap leaves out).
     keyword_sql := format($q$
-      select c.fragrance_id, (row_number() over (order by c.tier, c.rank desc, c.fragrance_id))::int
+      select c.fragrance_id, (row_number() over (order by c.tier, c.rank desc, c.search_name, c.fragrance_id))::int
       from (
-        (select x.fragrance_id, 1 as tier, ts_rank_cd(x.search_vector, $9) as rank
+        (select x.fragrance_id, x.search_name, 1 as tier, ts_rank_cd(x.search_vector, $9) as rank
          from public.fragrance_documents x %1$s
          where x.search_vector @@ $8 and %2$s limit 3 * $14)
-        union all
-        (select x.fragrance_id, 2, ts_rank_cd(x.search_vector, $9)
-         from public.fragrance_documents x %1$s
-         where x.search_vector @@ $9 and not (x.search_vector @@ $8) and %2$s limit 3 * $14)
+        %3$s
       ) c
-      order by c.tier, c.rank desc, c.fragrance_id
-      limit $14 $q$, fragrance_join, predicate);
+      order by c.tier, c.rank desc, c.search_name, c.fragrance_id
+      limit $14 $q$, fragrance_join, predicate,
+      -- The some-words tier only when it differs from the every-word one (not for
+      -- one word): finding no row would mean reading every match.
+      case when tsq_all::text <> tsq_any::text then format($t$
+        union all
+        (select x.fragrance_id, x.search_name, 2, ts_rank_cd(x.search_vector, $9)
+         from public.fragrance_documents x %s
+         where x.search_vector @@ $9 and not (x.search_vector @@ $8) and %s limit 3 * $14) $t$, fragrance_join, predicate)
+      else '' end);
   end if;
   if trigram_weight > 0 and length(name_query) between 3 and 64 then
     -- Names within word similarity 0.5 of the query, through the trigram GIN
@@ -183,15 +188,15 @@ begin
     -- same at any catalog size. Among equals the closest whole name wins
     -- ("Sauvage" before "Sauvage Elixir").
     trigram_sql := format($q$
-      select n.fragrance_id, (row_number() over (order by n.distance, n.whole_distance, n.fragrance_id))::int
+      select n.fragrance_id, (row_number() over (order by n.distance, n.whole_distance, n.search_name, n.fragrance_id))::int
       from (
-        select x.fragrance_id, $11 operator(extensions.<<->) x.search_name as distance,
+        select x.fragrance_id, x.search_name, $11 operator(extensions.<<->) x.search_name as distance,
                $11 operator(extensions.<->) x.search_name as whole_distance
         from public.fragrance_documents x %s
         where $11 operator(extensions.<%%) x.search_name and %s
         limit 300
       ) n
-      order by n.distance, n.whole_distance, n.fragrance_id
+      order by n.distance, n.whole_distance, n.search_name, n.fragrance_id
       limit $14 $q$, fragrance_join, predicate);
   end if;
   if vector_weight > 0 and search_fragrances.query_embedding is not null then
@@ -225,7 +230,10 @@ begin
       ) l
       group by l.fragrance_id
     ), page as (
-      select * from fused order by score desc, fragrance_id offset $19 limit $20
+      -- ties are broken by name, not by the random uuid, so every database ranks alike
+      select fu.*, row_number() over (order by fu.score desc, d.search_name, fu.fragrance_id) as pos
+      from fused fu join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
+      order by pos offset $19 limit $20
     )
     select p.fragrance_id, f.slug, f.name, b.name, b.slug, f.concentration, f.gender, fam.name,
            array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
@@ -245,7 +253,7 @@ begin
       order by o.in_stock desc, o.price_base
       limit 1
     ) bo on true
-    order by p.score desc, p.fragrance_id $q$, keyword_sql, trigram_sql, vector_sql)
+    order by p.pos $q$, keyword_sql, trigram_sql, vector_sql)
   using f_gender, f_family, brand_uuid, f_concentration,
         f_min_price, f_max_price, f_in_stock,
         tsq_all, tsq_any, tsq_not, name_query, search_fragrances.query_embedding, search_fragrances.embedding_model,
