@@ -119,13 +119,6 @@ begin
   where d.fragrance_id = any (ids)
     and not exists (select 1 from public.fragrances f where f.id = d.fragrance_id and f.deleted_at is null);
   get diagnostics removed = row_count;
-  if removed > 0 and to_regclass('public.fragrance_embeddings') is not null then
-    -- A deleted fragrance is neither embedded nor queued (see 20261122100100_embedding_queue).
-    execute 'delete from public.fragrance_embeddings e where e.fragrance_id = any ($1)
-               and not exists (select 1 from public.fragrance_documents d where d.fragrance_id = e.fragrance_id)' using ids;
-    execute 'delete from private.embedding_jobs j where j.fragrance_id = any ($1)
-               and not exists (select 1 from public.fragrance_documents d where d.fragrance_id = j.fragrance_id)' using ids;
-  end if;
   return changed + removed;
 end;
 $$;

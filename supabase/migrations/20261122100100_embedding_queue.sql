@@ -13,7 +13,8 @@ insert into private.settings (key, value, description) values
 on conflict do nothing;
 
 create table public.fragrance_embeddings (
-  fragrance_id uuid primary key references public.fragrances (id) on delete cascade,
+  -- Keyed on the document: deleting or soft-deleting a fragrance removes its document, and with it this row.
+  fragrance_id uuid primary key references public.fragrance_documents (fragrance_id) on delete cascade,
   model text not null constraint fragrance_embeddings_model_not_blank check (btrim(model) <> ''),
   dimension smallint not null default 512 constraint fragrance_embeddings_dimension_512 check (dimension = 512),
   content_hash text not null constraint fragrance_embeddings_content_hash_format check (content_hash ~ '^[0-9a-f]{32}$'),
@@ -36,7 +37,7 @@ call private.make_catalog_table('public.fragrance_embeddings');
 
 create table private.embedding_jobs (
   id bigint generated always as identity primary key,
-  fragrance_id uuid not null unique references public.fragrances (id) on delete cascade,
+  fragrance_id uuid not null unique references public.fragrance_documents (fragrance_id) on delete cascade,
   content_hash text not null constraint embedding_jobs_content_hash_format check (content_hash ~ '^[0-9a-f]{32}$'),
   status text not null default 'queued' constraint embedding_jobs_status_known check (status in ('queued', 'dead')),
   attempts integer not null default 0 constraint embedding_jobs_attempts_non_negative check (attempts >= 0),
@@ -164,7 +165,6 @@ begin
   if jsonb_typeof(results) is distinct from 'array' then
     raise exception 'results must be a JSON array' using errcode = '22023';
   end if;
-  perform 'PRAGMA:TABLE: r (job_id bigint, fragrance_id uuid, content_hash text, embedding extensions.vector)';
   with r as (
     select x.job_id, x.fragrance_id, x.content_hash, x.embedding::extensions.vector(512) as embedding
     from jsonb_to_recordset(results) as x(job_id bigint, fragrance_id uuid, content_hash text, embedding text)

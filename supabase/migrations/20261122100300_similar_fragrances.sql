@@ -141,7 +141,6 @@ declare
   size integer := (private.setting('similar_cache_size') #>> '{}')::int;
   filled integer;
 begin
-  perform 'PRAGMA:TABLE: todo (id uuid)';
   with todo as (
     select e.fragrance_id as id
     from public.fragrance_embeddings e

@@ -1,7 +1,7 @@
 -- Search: documents kept current by triggers, the embedding queue's
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
-select plan(61);
+select plan(62);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -167,6 +167,11 @@ update public.fragrance_embeddings set embedding = pg_temp.vec(42) where fragran
 select is((select count(*)::int from public.similar_fragrances_cache
            where fragrance_id = pg_temp.fid('dior-sauvage-edt') or similar_fragrance_id = pg_temp.fid('dior-sauvage-edt')), 0,
   'changing an embedding drops the cache entries it affects');
+update public.fragrances set deleted_at = now() where slug = 'chanel-n-5-edp';
+select is((select count(*)::int from public.fragrance_documents d full join public.fragrance_embeddings e using (fragrance_id)
+           full join public.similar_fragrances_cache c using (fragrance_id)
+           where fragrance_id = pg_temp.fid('chanel-n-5-edp') or c.similar_fragrance_id = pg_temp.fid('chanel-n-5-edp')), 0,
+  'soft-deleting a fragrance removes its document, embedding and cached neighbours');
 
 select * from finish();
 rollback;

@@ -167,8 +167,8 @@ isOneToOne: true
       foreignKeyName: "fragrance_embeddings_fragrance_id_fkey"
       columns: ["fragrance_id"]
 isOneToOne: true
-      referencedRelation: "fragrances"
-      referencedColumns: ["id"]
+      referencedRelation: "fragrance_documents"
+      referencedColumns: ["fragrance_id"]
     }
                   ]
                 },"fragrance_lines": {

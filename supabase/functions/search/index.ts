@@ -101,30 +101,32 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
     const body = await req.json().catch(() => {
       throw new HttpError(400, "invalid_json", "body must be JSON");
     });
-    if (new URL(req.url).pathname.endsWith("/click")) return await click(sql(), body);
+    const pool = sql();
+    if (new URL(req.url).pathname.endsWith("/click")) return await click(pool, body);
 
     const started = performance.now();
     const request = parseSearchRequest(body);
+    const model = embedder();
     let embedding: { vector: string; cached: boolean } | null = null;
     let degraded: string | undefined;
     try {
-      embedding = await queryEmbedding(sql(), embedder(), request.q);
+      embedding = await queryEmbedding(pool, model, request.q);
     } catch (err) {
       degraded = `vector search unavailable: ${(err as Error).message}`;
       console.warn(JSON.stringify({ level: "warn", fn: "search", error: degraded }));
     }
-    const results = await asCaller(sql(), claims, (tx) =>
+    const results = await asCaller(pool, claims, (tx) =>
       tx`
         select * from public.search_fragrances(
           q => ${request.q}, query_embedding => ${embedding?.vector ?? null}::extensions.vector,
-          embedding_model => ${embedder().model}, filters => ${tx.json(request.filters as never)},
+          embedding_model => ${model.model}, filters => ${tx.json(request.filters as never)},
           currency => ${request.currency}, page => ${request.page}, page_size => ${request.page_size})`
     ).catch(sqlError);
     const latency = Math.round(performance.now() - started);
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
-    const [{ id }] = await sql()`
+    const [{ id }] = await pool`
       insert into private.search_queries (query, filters, page, user_id, results, embedding_cached, latency_ms)
-      values (${request.q}, ${sql().json(request.filters as never)}, ${request.page},
+      values (${request.q}, ${pool.json(request.filters as never)}, ${request.page},
               (select u.id from auth.users u where u.id = ${userId}),
               ${results.map((r) => r.fragrance_id)}::uuid[], ${embedding?.cached ?? false}, ${latency})
       returning id::text`;
