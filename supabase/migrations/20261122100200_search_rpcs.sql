@@ -70,6 +70,7 @@ declare
   unknown text;
   predicate text;
   fragrance_join text;
+  tier text;
   keyword_sql text := 'select null::uuid, null::int where false';
   trigram_sql text := keyword_sql;
   vector_sql text := keyword_sql;
@@ -163,24 +164,20 @@ begin
     -- Documents with every word first, then those with some; each tier ranks
     -- at most 3 x depth matches, so a common word ("fresh") costs the same on
     -- 100k documents as on 1k (the vector list finds what the cap leaves out).
+    -- One tier: the matches of a condition, at most 3 x depth of them, ranked.
+    tier := $t$(select x.fragrance_id, x.search_name, %s as tier, ts_rank_cd(x.search_vector, $9) as rank
+                from public.fragrance_documents x %s where %s and %s limit 3 * $14)$t$;
     keyword_sql := format($q$
       select c.fragrance_id, (row_number() over (order by c.tier, c.rank desc, c.search_name, c.fragrance_id))::int
-      from (
-        (select x.fragrance_id, x.search_name, 1 as tier, ts_rank_cd(x.search_vector, $9) as rank
-         from public.fragrance_documents x %1$s
-         where x.search_vector @@ $8 and %2$s limit 3 * $14)
-        %3$s
-      ) c
+      from (%s %s) c
       order by c.tier, c.rank desc, c.search_name, c.fragrance_id
-      limit $14 $q$, fragrance_join, predicate,
+      limit $14 $q$,
+      format(tier, 1, fragrance_join, 'x.search_vector @@ $8', predicate),
       -- The some-words tier only when it differs from the every-word one (not for
       -- one word): finding no row would mean reading every match.
-      case when tsq_all::text <> tsq_any::text then format($t$
-        union all
-        (select x.fragrance_id, x.search_name, 2, ts_rank_cd(x.search_vector, $9)
-         from public.fragrance_documents x %s
-         where x.search_vector @@ $9 and not (x.search_vector @@ $8) and %s limit 3 * $14) $t$, fragrance_join, predicate)
-      else '' end);
+      case when tsq_all::text <> tsq_any::text
+        then 'union all ' || format(tier, 2, fragrance_join, 'x.search_vector @@ $9 and not (x.search_vector @@ $8)', predicate)
+        else '' end);
   end if;
   if trigram_weight > 0 and length(name_query) between 3 and 64 then
     -- Names within word similarity 0.5 of the query, through the trigram GIN
