@@ -5,8 +5,9 @@ select plan(22);
 
 select is((select schedule from cron.job where jobname = 'catalog-data-quality'), '17 3 * * *',
   'the quality checks are scheduled nightly with pg_cron');
-select is((select command from cron.job where jobname = 'catalog-data-quality'), 'select private.run_data_quality_checks()',
-  'the cron job runs private.run_data_quality_checks()');
+select is((select command from cron.job where jobname = 'catalog-data-quality'),
+  $$select private.run_pipeline('data-quality', 'private.run_data_quality_checks')$$,
+  'the cron job runs private.run_data_quality_checks() as a recorded pipeline');
 
 -- The seed is clean at error and warn level.
 select private.run_data_quality_checks();

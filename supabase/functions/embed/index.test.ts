@@ -73,6 +73,29 @@ Deno.test("embed: provider failures (error, timeout, malformed answer) leave the
   }
 });
 
+Deno.test("embed: every call that claims jobs records a pipeline run with its counts and error; idle calls record none", async () => {
+  await processQueue(sql, local);
+  const latest = async () => (await sql`
+    select id, status, subject, rows_in::int, rows_out::int, rows_rejected::int, error
+    from private.pipeline_runs where pipeline = 'embed' order by id desc limit 1`)[0];
+  const idleBefore = (await latest())?.id ?? null;
+  await processQueue(sql, local);
+  assertEquals((await latest())?.id ?? null, idleBefore, "an idle call records nothing");
+  const { ids, drop } = await fragrances(2);
+  try {
+    await processQueue(sql, failing(() => Promise.reject(new Error("provider answered 503"))));
+    const failed = await latest();
+    assertEquals([failed.status, failed.subject, failed.rows_in, failed.rows_out, failed.rows_rejected, failed.error],
+      ["failed", local.model, 2, 0, 2, "provider answered 503"]);
+    await sql`update private.embedding_jobs set visible_at = now() where fragrance_id = any(${ids}::uuid[])`;
+    await processQueue(sql, local);
+    const done = await latest();
+    assertEquals([done.status, done.rows_in, done.rows_out, done.rows_rejected, done.error], ["succeeded", 2, 2, 0, null]);
+  } finally {
+    await drop();
+  }
+});
+
 Deno.test("embed: concurrent workers never claim the same job (FOR UPDATE SKIP LOCKED)", async () => {
   await processQueue(sql, local);
   const { drop } = await fragrances(6);

@@ -31,6 +31,7 @@ type Job = { job_id: string; fragrance_id: string; content_hash: string; documen
 export async function processQueue(sql: Sql, embedder: EmbeddingProvider, options: EmbedOptions = {}): Promise<EmbedReport> {
   const { batchSize = 64, budgetMs = 25_000, maxBatches = Infinity } = options;
   const started = performance.now();
+  const startedAt = new Date();
   const report: EmbedReport = { model: embedder.model, batches: 0, claimed: 0, completed: 0, failed: 0, dead: 0, similar_cached: 0 };
   while (report.batches < maxBatches && performance.now() - started < budgetMs) {
     const jobs = await sql<Job[]>`
@@ -57,7 +58,16 @@ export async function processQueue(sql: Sql, embedder: EmbeddingProvider, option
   }
   const [{ filled }] = await sql`select private.refresh_similar_cache(200) as filled`;
   report.similar_cached = filled;
+  if (report.claimed > 0) await recordRun(sql, startedAt, report);
   return report;
+}
+
+/** One `embed` row in private.pipeline_runs per call that claimed jobs (idle calls record nothing). */
+async function recordRun(sql: Sql, startedAt: Date, r: EmbedReport): Promise<void> {
+  const details = { batches: r.batches, dead: r.dead, similar_cached: r.similar_cached };
+  await sql`
+    select private.record_pipeline_run('embed', ${startedAt}, ${r.claimed}, ${r.completed}, ${r.failed},
+                                       ${r.last_error ?? null}, ${sql.json(details)}, ${r.model})`;
 }
 
 export function embedHandler(sql: () => Sql, embedder: () => EmbeddingProvider) {

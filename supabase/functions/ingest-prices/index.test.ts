@@ -63,6 +63,10 @@ Deno.test("a signed JSON batch is ingested: listings matched, offers current, ev
     [b, "unmatched", null, null, 2],
   ]);
   ok(rows.every((r) => String(r.batch_id) === String(res.body.batch_id) && /^[0-9a-f]{64}$/.test(r.payload_hash)));
+  const runs = await sql`select subject, status, rows_in::int, rows_out::int, rows_rejected::int, details
+                         from private.pipeline_runs where pipeline = 'price-ingest' and details ->> 'batch_id' = ${String(res.body.batch_id)}`;
+  assertEquals(runs.map((r) => [r.subject, r.status, r.rows_in, r.rows_out, r.rows_rejected, r.details.matched, r.details.unmatched]),
+    [["notino-de", "succeeded", 2, 2, 0, 1, 1]], "the batch is recorded as one pipeline run");
 });
 
 Deno.test("replaying a batch, with or without its key, answers the same counts and changes nothing", async () => {
@@ -71,9 +75,12 @@ Deno.test("replaying a batch, with or without its key, answers the same counts a
   const first = await post(body, { key });
   assertEquals(first.status, 200);
   const before = await fingerprint();
+  const runs = async () => (await sql`select count(*)::int as n from private.pipeline_runs where pipeline = 'price-ingest'`)[0].n;
+  const runsBefore = await runs();
   const again = await post(body, { key });
   const noKey = await post(body);
   assertEquals(await fingerprint(), before);
+  assertEquals(await runs(), runsBefore, "a replay records no run");
   for (const r of [again, noKey]) {
     assertEquals(r.status, 200);
     assertEquals({ ...r.body, replayed: undefined }, { ...first.body, replayed: undefined });
@@ -207,6 +214,10 @@ Deno.test("a connection killed mid-batch leaves nothing of that batch visible", 
   ok(killed, "the batch was caught running");
   assertEquals([res.status, res.body.error.code], [503, "database_unavailable"]);
   assertEquals(await fingerprint(), before);
+  const [run] = await sql`select status, rows_in::int, error from private.pipeline_runs
+                          where pipeline = 'price-ingest' and subject = 'douglas-de' order by id desc limit 1`;
+  assertEquals([run.status, run.rows_in], ["failed", 15000], "the failed batch is recorded as a failed run");
+  ok(run.error.length > 0);
 });
 
 Deno.test("a 100x price is held for review, stays out of best offers, and becomes current once approved", async () => {

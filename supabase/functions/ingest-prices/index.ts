@@ -79,6 +79,19 @@ async function retryAfter(sql: Sql, w: Webhook): Promise<number> {
   return Math.max(1, Math.ceil(60 - (Date.now() - new Date(r.oldest!).getTime()) / 1000));
 }
 
+/**
+ * Records a batch the database failed on as a failed price-ingest run (a batch that succeeds is recorded
+ * by a trigger in its own transaction). Best effort: the database may be what failed.
+ */
+async function recordFailure(sql: Sql, slug: string, startedAt: Date, rows: number, err: unknown): Promise<void> {
+  const message = err instanceof Error ? err.message : String(err);
+  try {
+    await sql`select private.record_pipeline_run('price-ingest', ${startedAt}, ${rows}, 0, 0, ${message}, '{}', ${slug})`;
+  } catch (recordErr) {
+    console.error(JSON.stringify({ level: "error", fn: "ingest-prices", retailer: slug, error: message, unrecorded: String(recordErr) }));
+  }
+}
+
 type Parse = { brand: string | null; name: string; concentration: string | null; size_ml: number | null; packaging: string; gender: string | null; quantity: number };
 
 /**
@@ -156,6 +169,7 @@ export function ingestPricesHandler(sql: () => Sql) {
     const parsed = offers.map((o, i) => ({ ...o, parsed: parses[i] }));
     timing.lap("parse");
 
+    const startedAt = new Date();
     try {
       // One statement, so one transaction: the batch lands whole or not at all. No explicit BEGIN:
       // postgres-js 3.4.9 crashes the isolate when a connection dies inside sql.begin() (porsager/postgres#1208).
@@ -168,6 +182,7 @@ export function ingestPricesHandler(sql: () => Sql) {
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "SM409") throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
+      await recordFailure(sql(), slug, startedAt, raw.length, err);
       // The batch's transaction died with its connection: nothing of it was written; the sender should retry.
       if (code && CONNECTION_LOST.has(code)) {
         throw new HttpError(503, "database_unavailable", "the database connection was lost; nothing was written, retry", null, { "Retry-After": "5" });
