@@ -500,6 +500,11 @@ isOneToOne: false
 "normalize_name":
 { Args: { "name": string }; Returns: string
                            },
+"ops_status":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "details": Json,"item": string,"status": string,"summary": string
+            }[]
+                           },
 "price_history":
 { Args: { "bucket"?: string,"from": string,"to"?: string,"variant_id": string }; Returns: {
               "avg_price": number,"bucket_start": string,"currency": string,"max_price": number,"min_price": number,"retailers": number
