@@ -34,8 +34,14 @@ select is(current_setting('pgrst.db_schemas', true), 'public', 'pgrst.db_schemas
 select ok(exists (select from supabase_migrations.schema_migrations where name = 'foundation'), 'the CLI recorded the foundation migration');
 
 -- private is not reachable by API roles.
-select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use schema private');
-select ok(not has_schema_privilege('authenticated', 'private', 'usage'), 'authenticated cannot use schema private');
+-- API roles may call the few private helpers granted to them (basejump's pattern), but read no private table.
+select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'private' and c.relkind in ('r', 'p', 'v', 'm') and has_table_privilege('anon', c.oid, 'select')), 0,
+  'anon can read no private table');
+select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where n.nspname = 'private' and c.relkind in ('r', 'p', 'v', 'm')
+             and (has_table_privilege('authenticated', c.oid, 'select') or has_table_privilege('authenticated', c.oid, 'insert'))), 0,
+  'authenticated can read or write no private table');
 select ok(not has_function_privilege('anon', 'private.set_updated_at()', 'execute'), 'anon cannot execute private.set_updated_at');
 
 -- The shared updated_at trigger stamps updates.

@@ -1,0 +1,213 @@
+-- User data: the RLS matrix of every user table, profiles made by trigger,
+-- recommendations, feedback, affiliate clicks, export and erase.
+begin;
+select plan(147);
+
+-- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
+insert into auth.users (id, email, raw_user_meta_data) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', 'ann@example.com', '{"name": "Ann"}'),
+  ('bbbbbbbb-0000-0000-0000-000000000000', 'bob@example.com', '{}'),
+  ('dddddddd-0000-0000-0000-000000000000', 'dee@example.com', '{}');
+delete from public.profiles where id = 'dddddddd-0000-0000-0000-000000000000';
+create function pg_temp.f(s text) returns uuid language sql as $$ select id from public.fragrances where slug = s $$;
+create function pg_temp.listing(network public.affiliate_network) returns uuid language sql as $$
+  select l.id from public.retailer_listings l join public.retailers r on r.id = l.retailer_id
+  where r.affiliate_network = network and l.status = 'matched' order by l.id limit 1 $$;
+insert into public.collection_entries (user_id, fragrance_id, status, rating) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'owned', 5),
+  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('hermes-terre-d-hermes-edt'), 'owned', 4),
+  ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('chanel-n-5-edp'), 'owned', null);
+insert into public.onboarding_answers (user_id, step, answer, completed_at) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', 'families', '{"families": ["woody"]}', now()),
+  ('aaaaaaaa-0000-0000-0000-000000000000', 'notes', '{"notes": ["vetiver"]}', null),
+  ('bbbbbbbb-0000-0000-0000-000000000000', 'families', '{"families": ["floral"]}', now());
+insert into public.recommendation_events (user_id, fragrance_id, action) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('chanel-n-5-edp'), 'impression'),
+  ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'impression');
+insert into public.affiliate_clicks (listing_id, retailer_id, user_id, session_id, redirect_url)
+select pg_temp.listing('awin'), (select retailer_id from public.retailer_listings where id = pg_temp.listing('awin')), u, 'sess-' || left(u::text, 4), 'https://x.example/'
+from unnest(array['aaaaaaaa-0000-0000-0000-000000000000', 'bbbbbbbb-0000-0000-0000-000000000000']::uuid[]) u;
+insert into public.events (user_id, session_id, name, properties) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', 'sess-aaaa', 'app_opened', '{}'),
+  ('bbbbbbbb-0000-0000-0000-000000000000', 'sess-bbbb', 'app_opened', '{}');
+
+/**
+ * Runs a statement as an API role (with a user's claims) and answers the rows it returned or changed, or
+ * 'denied' (42501: no privilege, or RLS refused the new row). Whatever it did is rolled back.
+ */
+create function pg_temp.try_as(api_role text, uid uuid, statement text) returns text language plpgsql as $$
+declare
+  n bigint;
+begin
+  begin
+    execute format('set local role %I', api_role);
+    perform set_config('request.jwt.claims', json_build_object('role', api_role, 'sub', uid)::text, true);
+    execute statement;
+    get diagnostics n = row_count;
+    raise exception using errcode = 'SMTRY', message = n::text;
+  exception
+    when insufficient_privilege then return 'denied';
+    when sqlstate 'SMTRY' then return sqlerrm;
+  end;
+end $$;
+
+-- The RLS matrix: every user table x (anon, owner, another user, service_role) x (select, insert, update, delete).
+select is(pg_temp.try_as(who_role, who, format(stmt, tbl)), expected, format('%s: %s %s -> %s', tbl, who_name, action, expected))
+from (values ('anon', null::uuid, 'anon'), ('authenticated', 'aaaaaaaa-0000-0000-0000-000000000000'::uuid, 'owner'),
+             ('authenticated', 'bbbbbbbb-0000-0000-0000-000000000000'::uuid, 'another user'), ('service_role', null::uuid, 'service_role'))
+       as roles(who_role, who, who_name)
+join (values
+  -- profiles: the owner reads and edits; rows come from the auth trigger (or service_role)
+  ('public.profiles', 'select', 'select * from %s', 'denied', '1', '1', '2'),
+  ('public.profiles', 'insert', $$insert into %s (id) values ('dddddddd-0000-0000-0000-000000000000')$$, 'denied', 'denied', 'denied', '1'),
+  ('public.profiles', 'update', $$update %s set display_name = 'A' where id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', '1', '0', '1'),
+  ('public.profiles', 'delete', $$delete from %s where id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  -- collection entries and onboarding answers: the owner does everything with their own rows
+  ('public.collection_entries', 'select', 'select * from %s', 'denied', '2', '1', '3'),
+  ('public.collection_entries', 'insert', $$insert into %s (user_id, fragrance_id, status) select 'aaaaaaaa-0000-0000-0000-000000000000', id, 'wishlist' from public.fragrances where slug = 'dior-sauvage-edp'$$, 'denied', '1', 'denied', '1'),
+  ('public.collection_entries', 'update', $$update %s set rating = 3 where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', '2', '0', '2'),
+  ('public.collection_entries', 'delete', $$delete from %s where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', '2', '0', '2'),
+  ('public.onboarding_answers', 'select', 'select * from %s', 'denied', '2', '1', '3'),
+  ('public.onboarding_answers', 'insert', $$insert into %s (user_id, step, answer) values ('aaaaaaaa-0000-0000-0000-000000000000', 'budget', '{"max_price": 120}')$$, 'denied', '1', 'denied', '1'),
+  ('public.onboarding_answers', 'update', $$update %s set completed_at = now() where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', '2', '0', '2'),
+  ('public.onboarding_answers', 'delete', $$delete from %s where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', '2', '0', '2'),
+  -- recommendation events: the owner reads and appends; history is not edited
+  ('public.recommendation_events', 'select', 'select * from %s', 'denied', '1', '1', '2'),
+  ('public.recommendation_events', 'insert', $$insert into %s (user_id, fragrance_id, action) select 'aaaaaaaa-0000-0000-0000-000000000000', id, 'click' from public.fragrances where slug = 'chanel-n-5-edp'$$, 'denied', '1', 'denied', '1'),
+  ('public.recommendation_events', 'update', $$update %s set action = 'accept' where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  ('public.recommendation_events', 'delete', $$delete from %s where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  -- affiliate clicks: written only by track_affiliate_click; the owner reads theirs
+  ('public.affiliate_clicks', 'select', 'select * from %s', 'denied', '1', '1', '2'),
+  ('public.affiliate_clicks', 'insert', $$insert into %s (listing_id, retailer_id, user_id, redirect_url) select id, retailer_id, 'aaaaaaaa-0000-0000-0000-000000000000', url from public.retailer_listings limit 1$$, 'denied', 'denied', 'denied', '1'),
+  ('public.affiliate_clicks', 'update', $$update %s set redirect_url = 'https://evil.example/' where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  ('public.affiliate_clicks', 'delete', $$delete from %s where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  -- events: the owner reads and appends theirs; anon appends anonymous ones
+  ('public.events', 'select', 'select * from %s', 'denied', '1', '1', '2'),
+  ('public.events', 'insert', $$insert into %s (user_id, name) values ('aaaaaaaa-0000-0000-0000-000000000000', 'app_opened')$$, 'denied', '1', 'denied', '1'),
+  ('public.events', 'update', $$update %s set name = 'x' where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1'),
+  ('public.events', 'delete', $$delete from %s where user_id = 'aaaaaaaa-0000-0000-0000-000000000000'$$, 'denied', 'denied', 'denied', '1')
+) as m(tbl, action, stmt, e_anon, e_owner, e_other, e_service) on true
+cross join lateral (select case who_name when 'anon' then e_anon when 'owner' then e_owner when 'another user' then e_other else e_service end as expected) x
+order by tbl, action, who_name;
+
+select is(pg_temp.try_as('anon', null, $$insert into public.events (session_id, name) values ('s-1', 'offer_impression')$$), '1', 'anon may log an anonymous event');
+select is(pg_temp.try_as('anon', null, $$insert into public.events (user_id, name) values ('aaaaaaaa-0000-0000-0000-000000000000', 'x')$$), 'denied', 'anon may not log an event as a user');
+select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where c.relispartition and c.relkind = 'r' and c.relname like 'events\_%' and n.nspname = 'private'),
+          (select count(*)::int from pg_inherits where inhparent = 'public.events'::regclass), 'event partitions live in private, out of the API');
+select ok(to_regclass('private.events_' || to_char(now() + interval '3 months', 'YYYY_MM')) is not null, 'event partitions exist three months ahead');
+select is((select count(*)::int from cron.job where jobname in ('event-partitions', 'event-rollup')), 2, 'event partition and rollup jobs are scheduled');
+
+-- Profiles by trigger; only granted private helpers are reachable.
+select is((select display_name from public.profiles where id = 'aaaaaaaa-0000-0000-0000-000000000000'), 'Ann', 'a new auth user gets a profile with their name');
+select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')), 1,
+  'anon can execute exactly one private helper (track_affiliate_click)');
+select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
+  '23514', null, 'a malformed onboarding answer is refused');
+select throws_ok($$insert into public.collection_entries (user_id, fragrance_id, status, rating) values ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'owned', 6)$$,
+  '23514', null, 'a rating outside 1-5 is refused');
+
+-- Recommendations.
+select ok(not has_function_privilege('anon', 'public.recommend_for_me(integer)', 'execute'), 'anon cannot ask for recommendations');
+insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
+select d.fragrance_id, 'use-lite-512', d.content_hash,
+       (select array_agg(case when i % 7 = abs(hashtext(coalesce(f.family_slug, ''))) % 7 then 0.3 else 0.01 end)::real[] from generate_series(1, 512) i)::extensions.vector
+from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
+on conflict (fragrance_id) do nothing;
+insert into public.collection_entries (user_id, fragrance_id, status) values
+  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('lancome-la-vie-est-belle-edp'), 'disliked');
+set local role authenticated;
+select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+create temporary table recs as select * from public.recommend_for_me(20);
+select is((select count(*)::int from recs), 20, 'recommend_for_me answers k fragrances');
+select is((select count(*)::int from recs where fragrance_id in (select fragrance_id from public.collection_entries)), 0,
+  'recommendations exclude owned and disliked fragrances');
+select ok((select bool_and(reason <> '') from recs), 'every recommendation has a reason');
+select ok((select count(*) > 0 from recs where reason ~ '^shares .+ with (Sauvage|Terre d''Hermès)$'), 'reasons name notes shared with a liked fragrance');
+select ok((select min(score) = (select score from recs order by score limit 1) and max(score) = (select score from recs order by score desc limit 1) from recs),
+  'scores are ordered');
+select throws_ok($$select * from public.recommend_for_me(0)$$, '22023', null, 'k outside 1-100 is a clear error');
+select is((select array_agg(fragrance_id order by fragrance_id) from public.recommend_for_me(5)),
+          (select array_agg(fragrance_id order by fragrance_id) from public.recommend_for_me(5)), 'recommendations are deterministic');
+select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "dddddddd-0000-0000-0000-000000000000"}', true);
+select is((select count(*)::int from public.recommend_for_me(5)), 5, 'a new user gets a cold-start answer');
+select is((select reason from public.recommend_for_me(1)), 'owned by 1 ScentMatch user', 'the cold start favours what users own');
+select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "bbbbbbbb-0000-0000-0000-000000000000"}', true);
+select ok((select bool_and(reason = 'a floral fragrance, as you asked' or reason ~ '^(shares|has|close)') from public.recommend_for_me(5)),
+  'onboarding families give reasons');
+
+-- Feedback.
+select ok(public.record_recommendation_feedback(pg_temp.f('dior-sauvage-edp'), 'accept', '{"surface": "home"}') > 0, 'feedback is recorded');
+select is((select user_id from public.recommendation_events where action = 'accept'), 'bbbbbbbb-0000-0000-0000-000000000000'::uuid, 'feedback belongs to the caller');
+reset role;
+set local role anon;
+select set_config('request.jwt.claims', '{"role": "anon"}', true);
+select throws_ok($$select public.record_recommendation_feedback(pg_temp.f('dior-sauvage-edp'), 'accept')$$, '42501', null, 'anon cannot record feedback');
+
+-- Affiliate clicks, anonymous and signed in; one sub-id parameter per network.
+select is((select split_part(redirect_url, 'clickref=', 2) = click_id::text from public.track_affiliate_click(pg_temp.listing('awin'), 'sess-anon')), true,
+  'Awin: clickref carries the click id');
+select ok((select redirect_url ~ ('[?&]sid=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('cj'))), 'CJ: sid carries the click id');
+select ok((select redirect_url ~ ('[?&]u1=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('rakuten'))), 'Rakuten: u1 carries the click id');
+select ok((select redirect_url ~ ('[?&]subId1=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('impact'))), 'Impact: subId1 carries the click id');
+select throws_ok(format($$select * from public.track_affiliate_click(%L)$$, gen_random_uuid()), 'P0002', null, 'an unknown listing is not found');
+select throws_ok(format($$select * from public.track_affiliate_click(%L, %L)$$, pg_temp.listing('awin'), repeat('s', 200)), '22023', null, 'an overlong session id is a clear error');
+select throws_ok(format($$select * from public.track_affiliate_click(%L, null, 'javascript:alert(1)')$$, pg_temp.listing('awin')), '22023', null, 'a non-http referrer is a clear error');
+reset role;
+select is((select count(*)::int from public.affiliate_clicks where session_id = 'sess-anon' and user_id is null), 1, 'the anonymous click is recorded with its session');
+select is(private.with_query_param('https://s.example/p?a=1#top', 'u1', 'X'), 'https://s.example/p?a=1&u1=X#top', 'the sub-id goes into the query, before the fragment');
+
+-- Export.
+set local role authenticated;
+select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+select * from public.track_affiliate_click(pg_temp.listing('awin'), 'sess-aaaa');
+create temporary table export as select public.export_my_data() as doc;
+select is((select doc #>> '{user,email}' from export), 'ann@example.com', 'export has the account');
+select is((select jsonb_array_length(doc -> 'collection') from export), 3, 'export has every collection entry');
+select is((select jsonb_array_length(doc -> 'onboarding') from export), 2, 'export has every onboarding answer');
+select is((select jsonb_array_length(doc -> 'recommendation_events') from export), 1, 'export has the recommendation events');
+select is((select jsonb_array_length(doc -> 'affiliate_clicks') from export), 2, 'export has the clicks');
+select is((select jsonb_array_length(doc -> 'events') from export), 1, 'export has the events');
+select ok((select not (doc::text like '%bbbbbbbb-0000%') from export), 'export holds nothing of another user');
+reset role;
+select is((select count(*)::int from private.audit_log where action = 'account.export' and actor = 'aaaaaaaa-0000-0000-0000-000000000000'), 1, 'the export is audited');
+
+-- Erase: no row anywhere names A afterwards; aggregates keep their counts.
+create temporary table counts_before as
+select (select count(*) from public.recommendation_events) as rec, (select count(*) from public.affiliate_clicks) as clicks, (select count(*) from public.events) as ev;
+set local role authenticated;
+select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+select is((public.erase_my_account() ->> 'collection_entries')::int, 3, 'erase reports what it removed');
+reset role;
+create function pg_temp.rows_naming(needle text) returns table (tbl text, n bigint) language plpgsql as $$
+declare t record;
+begin
+  for t in select format('%I.%I', n.nspname, c.relname) as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+           where c.relkind in ('r', 'p') and not c.relispartition and n.nspname in ('public', 'private', 'auth', 'analytics') loop
+    tbl := t.name;
+    execute format('select count(*) from %s x where x::text ilike %L', t.name, '%' || needle || '%') into n;
+    if n > 0 then return next; end if;
+  end loop;
+end $$;
+select is((select count(*)::int from pg_temp.rows_naming('aaaaaaaa-0000')), 0, 'after erase, no row holds the user''s id');
+select is((select count(*)::int from pg_temp.rows_naming('ann@example.com')), 0, '... nor their email');
+select is((select count(*)::int from pg_temp.rows_naming('sess-aaaa')), 0, '... nor their session ids');
+select ok((select rec = (select count(*) from public.recommendation_events) and clicks = (select count(*) from public.affiliate_clicks)
+                  and ev = (select count(*) from public.events) from counts_before), 'events, clicks and feedback stay, anonymized');
+select is((select count(*)::int from private.audit_log where action = 'account.erase' and actor is null), 1, 'the erasure is audited without naming the user');
+select is((select count(*)::int from public.profiles where id = 'bbbbbbbb-0000-0000-0000-000000000000'), 1, 'another user is untouched');
+set local role anon;
+select throws_ok($$select public.erase_my_account()$$, '42501', null, 'anon cannot erase');
+reset role;
+
+-- Audit of sensitive changes.
+update private.settings set value = '0.6' where key = 'anomaly_jump_share';
+select is((select details ->> 'key' from private.audit_log where action = 'setting.changed'), 'anomaly_jump_share', 'a settings change is audited');
+update private.retailer_webhooks set previous_secret = secret, previous_valid_until = now() + interval '1 day', secret = 'whsec_rotated_for_test'
+where retailer_id = (select id from public.retailers where slug = 'notino-de');
+select is((select count(*)::int from private.audit_log where action = 'webhook.secret_rotated'), 1, 'a secret rotation is audited');
+select ok((select bool_and(details::text not like '%whsec%') from private.audit_log), 'the audit log holds no secret');
+
+select * from finish();
+rollback;
