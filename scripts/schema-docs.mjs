@@ -2,7 +2,7 @@
 // docs/DATA-DICTIONARY.md, written from the live schema's catalogs and comments.
 import * as db from "./stack/cluster.mjs";
 
-export const DOC_SCHEMAS = ["public", "private"];
+export const DOC_SCHEMAS = ["public", "private", "analytics"];
 
 const q = (c, sql) => JSON.parse(db.psql(c, { sql: `select coalesce(json_agg(x), '[]') from (${sql}) x` }) || "[]");
 

@@ -19,6 +19,38 @@ export type Database = {
                   Relationships: [
                     
                   ]
+                },"affiliate_clicks": {
+                  Row: {
+                    "clicked_at": string,"created_at": string,"id": string,"listing_id": string,"redirect_url": string,"referrer": string | null,"retailer_id": string,"session_id": string | null,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "clicked_at"?: string,"created_at"?: string,"id"?: string,"listing_id": string,"redirect_url": string,"referrer"?: string | null,"retailer_id": string,"session_id"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "clicked_at"?: string,"created_at"?: string,"id"?: string,"listing_id"?: string,"redirect_url"?: string,"referrer"?: string | null,"retailer_id"?: string,"session_id"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "affiliate_clicks_listing_id_fkey"
+      columns: ["listing_id"]
+isOneToOne: false
+      referencedRelation: "retailer_listings"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "affiliate_clicks_retailer_id_fkey"
+      columns: ["retailer_id"]
+isOneToOne: false
+      referencedRelation: "retailers"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "affiliate_clicks_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"brand_aliases": {
                   Row: {
                     "alias": string,"alias_normalized": string | null,"brand_id": string,"created_at": string,"id": string,"updated_at": string
@@ -52,6 +84,32 @@ isOneToOne: false
                   }
                   Relationships: [
                     
+                  ]
+                },"collection_entries": {
+                  Row: {
+                    "created_at": string,"fragrance_id": string,"id": string,"note": string | null,"rating": number | null,"status": Database["public"]['Enums']["collection_status"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"fragrance_id": string,"id"?: string,"note"?: string | null,"rating"?: number | null,"status": Database["public"]['Enums']["collection_status"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"fragrance_id"?: string,"id"?: string,"note"?: string | null,"rating"?: number | null,"status"?: Database["public"]['Enums']["collection_status"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "collection_entries_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "collection_entries_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
                   ]
                 },"currencies": {
                   Row: {
@@ -102,6 +160,26 @@ isOneToOne: false
       columns: ["variant_id"]
 isOneToOne: false
       referencedRelation: "variants"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"events": {
+                  Row: {
+                    "created_at": string,"id": number,"name": string,"occurred_at": string,"properties": NonNullable<Json>,"session_id": string | null,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"id"?: never,"name": string,"occurred_at"?: string,"properties"?: NonNullable<Json>,"session_id"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "created_at"?: string,"id"?: never,"name"?: string,"occurred_at"?: string,"properties"?: NonNullable<Json>,"session_id"?: string | null,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "events_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -343,6 +421,26 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"onboarding_answers": {
+                  Row: {
+                    "answer": NonNullable<Json>,"completed_at": string | null,"created_at": string,"step": Database["public"]['Enums']["onboarding_step"],"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "answer": NonNullable<Json>,"completed_at"?: string | null,"created_at"?: string,"step": Database["public"]['Enums']["onboarding_step"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Update: {
+                    "answer"?: NonNullable<Json>,"completed_at"?: string | null,"created_at"?: string,"step"?: Database["public"]['Enums']["onboarding_step"],"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "onboarding_answers_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"perfumers": {
                   Row: {
                     "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
@@ -374,6 +472,52 @@ isOneToOne: false
       columns: ["listing_id"]
 isOneToOne: false
       referencedRelation: "retailer_listings"
+      referencedColumns: ["id"]
+    }
+                  ]
+                },"profiles": {
+                  Row: {
+                    "created_at": string,"display_name": string | null,"home_currency": string,"id": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"display_name"?: string | null,"home_currency"?: string,"id": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "created_at"?: string,"display_name"?: string | null,"home_currency"?: string,"id"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "profiles_home_currency_fkey"
+      columns: ["home_currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    }
+                  ]
+                },"recommendation_events": {
+                  Row: {
+                    "action": Database["public"]['Enums']["recommendation_action"],"context": NonNullable<Json>,"created_at": string,"fragrance_id": string,"id": number,"occurred_at": string,"updated_at": string,"user_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "action": Database["public"]['Enums']["recommendation_action"],"context"?: NonNullable<Json>,"created_at"?: string,"fragrance_id": string,"id"?: never,"occurred_at"?: string,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Update: {
+                    "action"?: Database["public"]['Enums']["recommendation_action"],"context"?: NonNullable<Json>,"created_at"?: string,"fragrance_id"?: string,"id"?: never,"occurred_at"?: string,"updated_at"?: string,"user_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "recommendation_events_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "recommendation_events_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
       referencedColumns: ["id"]
     }
                   ]
@@ -486,10 +630,63 @@ isOneToOne: false
 "concentration_label":
 { Args: { "c": Database["public"]['Enums']["concentration"] }; Returns: string
                            },
+"dashboard_affiliate_ctr":
+{ Args: { "from": string,"retailer_id"?: string,"to"?: string }; Returns: {
+              "clickers": number,"clicks": number,"ctr": number,"day": string,"impressions": number,"retailer": string,"retailer_id": string
+            }[]
+                           },
+"dashboard_collection_pairs":
+{ Args: { "k"?: number }; Returns: {
+              "fragrance_a": string,"fragrance_b": string,"name_a": string,"name_b": string,"owners": number
+            }[]
+                           },
+"dashboard_family_affinity":
+{ Args: Record<PropertyKey, never>; Returns: unknown[]
+                          SetofOptions: {
+        from: "*"
+        to: "family_affinity"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"dashboard_onboarding_funnel":
+{ Args: Record<PropertyKey, never>; Returns: unknown[]
+                          SetofOptions: {
+        from: "*"
+        to: "onboarding_funnel"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"dashboard_price_index":
+{ Args: { "fragrance_id": string,"from": string,"to"?: string }; Returns: unknown[]
+                          SetofOptions: {
+        from: "*"
+        to: "price_index_daily"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"dashboard_recommendations":
+{ Args: { "from": string,"to"?: string }; Returns: unknown[]
+                          SetofOptions: {
+        from: "*"
+        to: "recommendation_daily"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
+"dashboard_refreshes":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "last_error": string,"last_refreshed_at": string,"last_status": string,"populated": boolean,"rows": number,"view": string
+            }[]
+                           },
 "data_quality_report":
 { Args: Record<PropertyKey, never>; Returns: {
               "category": string,"check_name": string,"checked_at": string,"description": string,"failing_count": number,"sample_ids": (string)[],"severity": Database["public"]['Enums']["check_severity"]
             }[]
+                           },
+"erase_my_account":
+{ Args: Record<PropertyKey, never>; Returns: Json
+                           },
+"export_my_data":
+{ Args: Record<PropertyKey, never>; Returns: Json
                            },
 "fx_rate":
 { Args: { "from_currency": string,"on_day"?: string }; Returns: number
@@ -509,6 +706,14 @@ isOneToOne: false
 { Args: { "bucket"?: string,"from": string,"to"?: string,"variant_id": string }; Returns: {
               "avg_price": number,"bucket_start": string,"currency": string,"max_price": number,"min_price": number,"retailers": number
             }[]
+                           },
+"recommend_for_me":
+{ Args: { "k"?: number }; Returns: {
+              "brand": string,"fragrance_id": string,"name": string,"reason": string,"score": number
+            }[]
+                           },
+"record_recommendation_feedback":
+{ Args: { "action": Database["public"]['Enums']["recommendation_action"],"context"?: Json,"fragrance_id": string }; Returns: number
                            },
 "retailer_freshness":
 { Args: Record<PropertyKey, never>; Returns: {
@@ -532,10 +737,15 @@ isOneToOne: false
 { Args: { "fragrance_id": string,"k"?: number }; Returns: {
               "score": number,"shared_accords": (string)[],"shared_notes": (string)[],"similar_fragrance_id": string,"similarity": number
             }[]
+                           },
+"track_affiliate_click":
+{ Args: { "listing_id": string,"referrer"?: string,"session_id"?: string }; Returns: {
+              "click_id": string,"redirect_url": string
+            }[]
                            }
           }
           Enums: {
-            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","review_status": "pending"|"approved"|"rejected"
+            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","collection_status": "owned"|"wishlist"|"tried"|"disliked","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","onboarding_step": "families"|"notes"|"occasions"|"budget","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","recommendation_action": "impression"|"click"|"accept"|"dismiss","review_status": "pending"|"approved"|"rejected"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -651,7 +861,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"review_status": ["pending", "approved", "rejected"]
+            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"collection_status": ["owned", "wishlist", "tried", "disliked"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"onboarding_step": ["families", "notes", "occasions", "budget"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"recommendation_action": ["impression", "click", "accept", "dismiss"],"review_status": ["pending", "approved", "rejected"]
           }
         }
 } as const
