@@ -67,6 +67,8 @@ declare
   d jsonb;
   n numeric;
   s text;
+  failing_errors integer;
+  failing_warnings integer;
 begin
   -- 1. Embedding queue: depth and the age of the oldest job.
   select jsonb_build_object('queued', count(*), 'visible', count(*) filter (where visible_at <= now()),
@@ -188,25 +190,24 @@ begin
   details := d - 'worst';
   return next;
 
-  -- 7. Data quality: the latest run's failing checks, by severity.
+  -- 7. Data quality: the latest run's failing checks (public.data_quality_report), by severity.
   select jsonb_build_object('checked_at', max(q.checked_at),
            'failing', coalesce(jsonb_agg(jsonb_build_object('check', q.check_name, 'severity', q.severity, 'failing', q.failing_count,
                                                             'sample_ids', q.sample_ids) order by q.severity desc, q.check_name)
-                               filter (where q.failing_count > 0), '[]'),
-           'worst', max(q.severity::text) filter (where q.failing_count > 0 and q.severity = 'error'),
-           'warned', count(*) filter (where q.failing_count > 0 and q.severity = 'warn'))
-  into d
-  from private.data_quality_results q
-  where q.run_id = (select r.run_id from private.data_quality_results r order by r.checked_at desc, r.id desc limit 1);
+                               filter (where q.failing_count > 0), '[]')),
+         count(*) filter (where q.failing_count > 0 and q.severity = 'error'),
+         count(*) filter (where q.failing_count > 0 and q.severity = 'warn')
+  into d, failing_errors, failing_warnings
+  from public.data_quality_report() q;
   item := 'data_quality';
-  status := case when d ->> 'worst' = 'error' then 'critical'
-                 when (d ->> 'warned')::int > 0 then 'warn'
+  status := case when failing_errors > 0 then 'critical'
+                 when failing_warnings > 0 then 'warn'
                  when d ->> 'checked_at' is null
                       or (d ->> 'checked_at')::timestamptz < now() - make_interval(hours => (private.setting('ops_data_quality_max_age_hours'))::int) then 'warn'
                  else 'ok' end;
   summary := case when d ->> 'checked_at' is null then 'no data-quality run yet'
                   else format('%s checks failing in the run of %s', jsonb_array_length(d -> 'failing'), d ->> 'checked_at') end;
-  details := d - 'worst' - 'warned';
+  details := d;
   return next;
 
   -- 8. Top statements by total time (pg_stat_statements); slow means a high mean time.
