@@ -233,6 +233,13 @@ comment on function private.ensure_monthly_partitions(regclass, integer, integer
 revoke execute on function private.ensure_monthly_partitions(regclass, integer, integer) from public;
 select private.ensure_monthly_partitions('public.events');
 
+-- Price observations' partitions are made by the same helper now (same names, same schema).
+create or replace function private.ensure_price_partitions(months_back integer default 1, months_ahead integer default 3)
+returns integer
+language sql
+set search_path = ''
+as $$ select private.ensure_monthly_partitions('private.price_observations', months_back, months_ahead) $$;
+
 insert into private.pipelines (name, description, schedule) values
   ('event-partitions', 'Creates the monthly partitions of public.events ahead of time.', 'pg_cron event-partitions, daily 00:10')
 on conflict do nothing;
