@@ -10,11 +10,13 @@ import { PG_BIN } from "../stack/cluster.mjs";
 
 export const LOCAL_DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable";
 
+/** Now as 20261122T011928Z: sortable, and safe in file names. */
+export const utcStamp = () => new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+
 /** Dumps dbUrl into folder; returns the file, its size and how long it took. */
 export function backup(dbUrl, folder) {
   fs.mkdirSync(folder, { recursive: true });
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
-  const file = path.resolve(folder, `scentmatch-${stamp}.dump`);
+  const file = path.resolve(folder, `scentmatch-${utcStamp()}.dump`);
   if (fs.existsSync(file)) throw new Error(`${file} exists already; wait a second and run again`);
   const started = performance.now();
   const r = spawnSync(`${PG_BIN}/pg_dump`, ["--format=custom", "--compress=6", "--file", file, "--dbname", dbUrl], { encoding: "utf8" });

@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as db from "../stack/cluster.mjs";
+import { utcStamp } from "./backup.mjs";
 
 const ROLES_SQL = path.join(db.ROOT, "scripts/stack/roles.sql");
 
@@ -43,11 +44,10 @@ if (process.argv[1] === import.meta.filename) {
     console.error("usage: npm run restore -- <backup file>");
     process.exit(2);
   }
-  const stamp = new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
   let c;
   try {
     if (!fs.existsSync(file)) throw new Error(`no such backup file: ${file}`);
-    c = await freshCluster(path.join(db.ROOT, ".local/restores", stamp), 54350);
+    c = await freshCluster(path.join(db.ROOT, ".local/restores", utcStamp()), 54350);
     const { ms } = restoreInto(c, path.resolve(file));
     console.log(`restore: ${file} restored in ${(ms / 1000).toFixed(1)} s into a fresh database`);
     console.log(`  Database URL  ${c.dbUrl}`);
