@@ -67,7 +67,12 @@ function pgtap(c) {
     const end = below.findIndex((l) => !/^\s*#/.test(l));
     record(`pgtap ${file}: ${t[3] ?? ""}`, ok, ok ? "" : below.slice(0, end < 0 ? below.length : end).slice(0, 12).join("\n"));
   });
-  if (r.status !== 0 && failedHere === 0) record("pgtap: pg_prove run", false, out.split("\n").filter((l) => /#|Dubious|Failed|error/i.test(l)).slice(0, 20).join("\n"));
+  if (r.status !== 0 && failedHere === 0) {
+    // psql's own errors (what aborted a file) first, then pg_prove's summary
+    const errors = lines.filter((l) => /^psql:.*(ERROR|FATAL)/.test(l));
+    const summary = lines.filter((l) => /Dubious|Failed|Parse errors|Bad plan/.test(l));
+    record("pgtap: pg_prove run", false, [...errors, ...summary].slice(0, 20).join("\n"));
+  }
 }
 
 function roundTrip(c, baseline) {
