@@ -1,7 +1,7 @@
 -- Search: documents kept current by triggers, the embedding queue's
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
-select plan(62);
+select plan(63);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -116,7 +116,7 @@ select is((select attempts from private.claim_embedding_jobs(1000, 'use-lite-512
 -- Search, as anon ---------------------------------------------------------------------
 -- Vectors for every document, so the vector list has something to rank.
 insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
-select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(hashtext(d.fragrance_id::text) % 1000 / 7.0)
+select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(1 + abs(hashtext(d.fragrance_id::text)) % 1000 / 7.0)
 from public.fragrance_documents d
 on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash;
 
@@ -156,6 +156,9 @@ select lives_ok($$ select * from public.search_fragrances('ウード 玫瑰') $$
 -- "Smells like": live, then cached, then invalidated.
 select throws_ok(format($$ select * from public.similar_fragrances(%L, 5) $$, gen_random_uuid()), 'P0002', null, 'an unknown fragrance is not found');
 select is((select bool_and(not cached) from public.similar_fragrances(pg_temp.fid('dior-sauvage-edt'), 5)), true, 'uncached answers are computed live');
+reset role;
+select throws_ok($$ update public.fragrance_embeddings set embedding = array_fill(0, array[512])::extensions.vector
+                    where fragrance_id = pg_temp.fid('dior-sauvage-edt') $$, '23514', null, 'a zero (or any non-unit) vector is refused');
 reset role;
 select ok(private.refresh_similar_cache(1000) > 0, 'the pipeline fills the cache');
 set local role authenticated;

@@ -112,7 +112,8 @@ select throws_ok($$insert into public.collection_entries (user_id, fragrance_id,
 select ok(not has_function_privilege('anon', 'public.recommend_for_me(integer)', 'execute'), 'anon cannot ask for recommendations');
 insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
 select d.fragrance_id, 'use-lite-512', d.content_hash,
-       (select array_agg(case when i % 7 = abs(hashtext(coalesce(f.family_slug, ''))) % 7 then 0.3 else 0.01 end)::real[] from generate_series(1, 512) i)::extensions.vector
+       extensions.l2_normalize((select array_agg(case when i % 7 = abs(hashtext(coalesce(f.family_slug, ''))) % 7 then 0.3 else 0.01 end)::real[]
+                                from generate_series(1, 512) i)::extensions.vector)
 from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
 on conflict (fragrance_id) do nothing;
 insert into public.collection_entries (user_id, fragrance_id, status) values
