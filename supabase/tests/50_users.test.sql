@@ -100,9 +100,10 @@ select is((select count(*)::int from cron.job where jobname in ('event-partition
 
 -- Profiles by trigger; only granted private helpers are reachable.
 select is((select display_name from public.profiles where id = 'aaaaaaaa-0000-0000-0000-000000000000'), 'Ann', 'a new auth user gets a profile with their name');
-select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.pronamespace
-           where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')), 1,
-  'anon can execute exactly one private helper (track_affiliate_click)');
+select is((select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
+           where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')),
+  array['estimated_embeddings', 'fragrance_facets', 'track_affiliate_click'],
+  'anon can execute only the private helpers of its RPCs (search filters, affiliate clicks)');
 select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
   '23514', null, 'a malformed onboarding answer is refused');
 select throws_ok($$insert into public.collection_entries (user_id, fragrance_id, status, rating) values ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'owned', 6)$$,

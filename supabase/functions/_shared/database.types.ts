@@ -211,14 +211,14 @@ isOneToOne: false
                   ]
                 },"fragrance_documents": {
                   Row: {
-                    "content_hash": string,"created_at": string,"document": string,"fragrance_id": string,"search_name": string,"search_vector": unknown,"updated_at": string
+                    "content_hash": string,"created_at": string,"document": string,"facets": (string)[],"fragrance_id": string,"name_words": (string)[],"search_name": string,"search_vector": unknown,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content_hash": string,"created_at"?: string,"document": string,"fragrance_id": string,"search_name": string,"search_vector": unknown,"updated_at"?: string
+                    "content_hash": string,"created_at"?: string,"document": string,"facets"?: (string)[],"fragrance_id": string,"name_words"?: (string)[],"search_name": string,"search_vector": unknown,"updated_at"?: string
                   }
                   Update: {
-                    "content_hash"?: string,"created_at"?: string,"document"?: string,"fragrance_id"?: string,"search_name"?: string,"search_vector"?: unknown,"updated_at"?: string
+                    "content_hash"?: string,"created_at"?: string,"document"?: string,"facets"?: (string)[],"fragrance_id"?: string,"name_words"?: (string)[],"search_name"?: string,"search_vector"?: unknown,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -231,14 +231,14 @@ isOneToOne: true
                   ]
                 },"fragrance_embeddings": {
                   Row: {
-                    "content_hash": string,"created_at": string,"dimension": number,"embedding": string,"fragrance_id": string,"model": string,"updated_at": string
+                    "content_hash": string,"created_at": string,"dimension": number,"embedding": string,"facets": (string)[],"fragrance_id": string,"model": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content_hash": string,"created_at"?: string,"dimension"?: number,"embedding": string,"fragrance_id": string,"model": string,"updated_at"?: string
+                    "content_hash": string,"created_at"?: string,"dimension"?: number,"embedding": string,"facets"?: (string)[],"fragrance_id": string,"model": string,"updated_at"?: string
                   }
                   Update: {
-                    "content_hash"?: string,"created_at"?: string,"dimension"?: number,"embedding"?: string,"fragrance_id"?: string,"model"?: string,"updated_at"?: string
+                    "content_hash"?: string,"created_at"?: string,"dimension"?: number,"embedding"?: string,"facets"?: (string)[],"fragrance_id"?: string,"model"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -268,6 +268,20 @@ isOneToOne: false
       referencedRelation: "brands"
       referencedColumns: ["id"]
     }
+                  ]
+                },"fragrance_name_words": {
+                  Row: {
+                    "created_at": string,"updated_at": string,"word": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "created_at"?: string,"updated_at"?: string,"word": string
+                  }
+                  Update: {
+                    "created_at"?: string,"updated_at"?: string,"word"?: string
+                  }
+                  Relationships: [
+                    
                   ]
                 },"fragrance_notes": {
                   Row: {
