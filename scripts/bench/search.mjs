@@ -37,10 +37,11 @@ async function writeEmbeddings(sql) {
     select n, extensions.l2_normalize(array(select (random() * 2 - 1)::real from generate_series(1, 512) where n is not null)::extensions.vector) as v
     from generate_series(0, 999) n`;
   const scale = (w) => sql.unsafe(`array_fill(${Number(w)}::real, array[512])::extensions.vector`);
+  // Triggers off for the bulk write (facets are copied here instead of per row).
   await sql`alter table public.fragrance_embeddings disable trigger user`;
   await sql`
-    insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
-    select d.fragrance_id, 'use-lite-512', d.content_hash,
+    insert into public.fragrance_embeddings (fragrance_id, model, content_hash, facets, embedding)
+    select d.fragrance_id, 'use-lite-512', d.content_hash, d.facets,
            extensions.l2_normalize(fam.v * ${scale(1.0)} + coalesce(a1.v * ${scale(0.7)}, ${scale(0)}) + coalesce(a2.v * ${scale(0.4)}, ${scale(0)})
                                    + n1.v * ${scale(0.45)} + n2.v * ${scale(0.3)})
     from public.fragrance_documents d
@@ -52,7 +53,7 @@ async function writeEmbeddings(sql) {
     left join centroid a2 on a2.kind = 'accord' and a2.key = t2.k
     join noise n1 on n1.n = abs(hashtext(f.id::text)) % 1000
     join noise n2 on n2.n = abs(hashtext(f.slug)) % 1000
-    on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash`;
+    on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash, facets = excluded.facets`;
   await sql`alter table public.fragrance_embeddings enable trigger user`;
   await sql`delete from private.embedding_jobs`;
   // Query vectors: a family centroid plus one accord, plus fresh noise.

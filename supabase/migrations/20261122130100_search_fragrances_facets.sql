@@ -182,21 +182,24 @@ begin
 
   if keyword_weight > 0 and tsq_any is not null then
     -- Documents with every word first, then those with some; each tier ranks
-    -- at most 3 x depth matches, so a common word ("fresh") costs the same on
+    -- at most 2 x depth matches, so a common word ("fresh") costs the same on
     -- 100k documents as on 1k (the vector list finds what the cap leaves out).
-    -- One tier: the matches of a condition, at most 3 x depth of them, ranked.
-    tier := $t$(select x.fragrance_id, x.search_name, %s as tier, ts_rank_cd(x.search_vector, $9) as rank
-                from public.fragrance_documents x where %s and %s limit 3 * $14)$t$;
+    -- One tier: the matches of a condition, at most 2 x depth of them, ranked.
+    tier := $t$select x.fragrance_id, x.search_name, %s as tier, ts_rank_cd(x.search_vector, $9) as rank
+                from public.fragrance_documents x where %s and %s limit 2 * $14$t$;
     keyword_sql := format($q$
+      with every_word as materialized (%s)
       select c.fragrance_id, (row_number() over (order by c.tier, c.rank desc, c.search_name, c.fragrance_id))::int
-      from (%s %s) c
+      from (select * from every_word %s) c
       order by c.tier, c.rank desc, c.search_name, c.fragrance_id
       limit $14 $q$,
       format(tier, 1, 'x.search_vector @@ $8', predicate),
       -- The some-words tier only when it differs from the every-word one (not for
-      -- one word): finding no row would mean reading every match.
+      -- one word: finding no row would mean reading every match), and only read
+      -- when the first tier leaves room in the list.
       case when tsq_all::text <> tsq_any::text
-        then 'union all ' || format(tier, 2, 'x.search_vector @@ $9 and not (x.search_vector @@ $8)', predicate)
+        then format('union all (%s)', format(tier, 2,
+               '(select count(*) from every_word) < $14 and x.search_vector @@ $9 and not (x.search_vector @@ $8)', predicate))
         else '' end);
   end if;
   if trigram_weight > 0 and length(name_query) between 3 and 64 then
@@ -205,8 +208,9 @@ begin
     -- with a correction of every word come first; when they are fewer than the
     -- list is deep, names with a correction of some word follow if the whole
     -- query is within word similarity 0.5 of them. Among equals the closest
-    -- whole name wins ("Sauvage" before "Sauvage Elixir"). Each word reads at
-    -- most depth candidates, so a common word costs the same at any catalog size.
+    -- whole name wins ("Sauvage" before "Sauvage Elixir"). The first tier reads
+    -- at most 2 x depth names and each word of the second at most depth, so a
+    -- common word costs the same at any catalog size.
     select string_agg(format('x.name_words && %L::text[]', c.words), ' and '),
            case when count(*) > 1 then string_agg(format(
              '(select x.fragrance_id, x.search_name, 2 from public.fragrance_documents x
