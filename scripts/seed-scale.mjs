@@ -269,9 +269,17 @@ async function main() {
   const session = psqlSession(url);
   const counts = {};
   await session.write("begin;\n");
+  // Search documents are built once at the end, not refreshed by each COPY's statement
+  // trigger (fragrances, then their notes, then their accords: three full rebuilds).
+  const documentTriggers = ["fragrances", "fragrance_notes", "fragrance_accords"];
+  for (const t of documentTriggers) await session.write(`alter table public.${t} disable trigger documents_on_insert_${t};\n`);
   for (const [table, columns, rows] of generate(n, seed, ref)) {
     counts[table] = await copyRows(session, table, columns, rows, Array.isArray(rows) ? rows.length : undefined);
   }
+  await session.write(`select private.refresh_fragrance_documents(array(
+    select f.id from public.fragrances f
+    where f.deleted_at is null and not exists (select from public.fragrance_documents d where d.fragrance_id = f.id)));\n`);
+  for (const t of documentTriggers) await session.write(`alter table public.${t} enable trigger documents_on_insert_${t};\n`);
   await session.write("commit;\n");
   await session.close();
   const seconds = (performance.now() - started) / 1000;
