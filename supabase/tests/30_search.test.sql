@@ -116,7 +116,7 @@ select is((select attempts from private.claim_embedding_jobs(1000, 'use-lite-512
 -- Search, as anon ---------------------------------------------------------------------
 -- Vectors for every document, so the vector list has something to rank.
 insert into public.fragrance_embeddings (fragrance_id, model, content_hash, embedding)
-select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(1 + abs(hashtext(d.fragrance_id::text)) % 1000 / 7.0)
+select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(1 + abs(hashtext(d.fragrance_id::text)) / 1000.0)
 from public.fragrance_documents d
 on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash;
 
