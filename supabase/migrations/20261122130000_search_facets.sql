@@ -81,7 +81,7 @@ select d.fragrance_id, d.document, md5(d.document) as content_hash,
        || setweight(to_tsvector('english', private.unaccent_text(concat_ws(' ', d.family, d.gender, d.description))), 'C') as search_vector,
        d.search_name,
        d.facets,
-       string_to_array(nullif(d.search_name, ''), ' ') as name_words
+       string_to_array(d.search_name, ' ') as name_words
 from docs d;
 
 /** Brings the documents of the given fragrances up to date and records new name words; returns how many documents changed. */
@@ -96,7 +96,7 @@ declare
   removed integer;
 begin
   insert into public.fragrance_documents as d (fragrance_id, document, content_hash, search_vector, search_name, facets, name_words)
-  select s.fragrance_id, s.document, s.content_hash, s.search_vector, s.search_name, s.facets, coalesce(s.name_words, '{}')
+  select s.fragrance_id, s.document, s.content_hash, s.search_vector, s.search_name, s.facets, s.name_words
   from private.fragrance_document_source s
   where s.fragrance_id = any (ids)
   on conflict (fragrance_id) do update
@@ -121,14 +121,8 @@ $$;
 comment on function private.refresh_fragrance_documents(uuid[]) is
   'Upserts the documents of the given fragrances from private.fragrance_document_source (only where the content, name or facets changed), adds their name words to fragrance_name_words, and removes the documents of deleted fragrances.';
 
--- The existing documents, and their words.
-update public.fragrance_documents d
-set facets = s.facets, name_words = coalesce(s.name_words, '{}')
-from private.fragrance_document_source s
-where s.fragrance_id = d.fragrance_id;
-insert into public.fragrance_name_words (word)
-select distinct w.word from public.fragrance_documents d cross join unnest(d.name_words) as w (word)
-on conflict (word) do nothing;
+-- The existing documents get their facets and name words, and the lexicon its words.
+select private.refresh_fragrance_documents(array(select fragrance_id from public.fragrance_documents));
 
 -- One index per list, each also answering the filters.
 drop index public.fragrance_documents_search_vector_idx;
