@@ -240,6 +240,33 @@ Deno.test("a 100x price is held for review, stays out of best offers, and become
   assertEquals(reviewed, "approved");
   const [now] = await sql`select o.price::float as price from public.current_offers o join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku = ${sku}`;
   assertEquals(now.price, 10100);
+  // The next feed resends the approved price: it is the current price, so it is not held again
+  // (its flagged observation is still left out of the 30-day median).
+  const again = await post(feed(offer(sku, { price: 10_100, observed_at: new Date(Date.now() - 30_000).toISOString() })));
+  assertEquals([again.status, again.body.anomalies], [200, 0]);
+});
+
+Deno.test("a feed resending a listing unchanged rewrites neither the listing nor its history; a retitle updates the listing", async () => {
+  const sku = uniq("NOT");
+  const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const state = async () => {
+    const [r] = await sql`
+      select l.title, l.updated_at::text as listing_updated, o.observed_at::text as offer_observed,
+             (select count(*)::int from public.price_history h where h.listing_id = l.id) as ranges,
+             (select count(*)::int from private.price_observations p where p.listing_id = l.id) as observations
+      from public.retailer_listings l join public.current_offers o on o.listing_id = l.id where l.retailer_sku = ${sku}`;
+    return r;
+  };
+  assertEquals((await post(feed(offer(sku, { observed_at: at(30) })))).status, 200);
+  const first = await state();
+  assertEquals((await post(feed(offer(sku, { observed_at: at(20) })))).status, 200);
+  const second = await state();
+  assertEquals([second.listing_updated, second.ranges, second.observations], [first.listing_updated, 1, 2]);
+  ok(second.offer_observed > first.offer_observed, "the current offer's observed_at moves");
+  assertEquals((await post(feed(offer(sku, { title: "DIOR SAUVAGE EDP SPRAY 3.4 OZ", observed_at: at(10) })))).status, 200);
+  const third = await state();
+  assertEquals([third.title, third.ranges, third.observations], ["DIOR SAUVAGE EDP SPRAY 3.4 OZ", 1, 3]);
+  ok(third.listing_updated > first.listing_updated, "the retitled listing is written");
 });
 
 Deno.test("POST /functions/v1/ingest-prices over HTTP needs no JWT, only the signature", async () => {
