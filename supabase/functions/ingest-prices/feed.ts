@@ -68,11 +68,12 @@ export function records(body: string, format: FeedFormat): Record<string, unknow
     }
     const offers = (doc as { offers?: unknown })?.offers;
     if (!Array.isArray(offers)) throw new MalformedFeed('JSON body must be an object with an "offers" array');
-    return offers.map((o) =>
-      o && typeof o === "object" && !Array.isArray(o)
-        ? Object.fromEntries(Object.entries(o as Record<string, unknown>).map(([k, v]) => [canonical(k), v]))
-        : { __invalid: true }
-    );
+    return offers.map((o) => {
+      if (!o || typeof o !== "object" || Array.isArray(o)) return { __invalid: true };
+      const r: Record<string, unknown> = {};
+      for (const k in o) if (k !== "__proto__") r[canonical(k)] = (o as Record<string, unknown>)[k];
+      return r;
+    });
   }
   const [header, ...lines] = parseCsv(body);
   if (!header) throw new MalformedFeed("CSV body is empty: a header row is required");
@@ -114,7 +115,8 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
       rejects.push({ row, field: "row", reason: typeof r.__invalid === "string" ? r.__invalid : "offer must be an object" });
       return;
     }
-    const text = (k: string) => (r[k] === undefined || r[k] === null ? "" : String(r[k]).trim());
+    const texts: Record<string, string> = {};
+    const text = (k: string) => (texts[k] ??= r[k] === undefined || r[k] === null ? "" : String(r[k]).trim());
 
     const sku = text("sku");
     if (!sku) fail("sku", "required");
