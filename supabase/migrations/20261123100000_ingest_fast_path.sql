@@ -19,8 +19,9 @@ comment on index public.price_history_open_idx is 'The open (current) range of e
 
 /**
  * Empties _offers_to_apply, the offers private.apply_staged_offers makes current, creating it on the
- * session's first call. Staging tables live as long as the session and are emptied at every commit:
- * dropping them at commit would discard every cached plan that reads them.
+ * session's first call. Staging tables live as long as the session and are emptied at every commit,
+ * instead of being created and dropped (catalog writes) in every batch. A later migration that changes
+ * their columns must also rename them, or open sessions keep the old shape.
  */
 create or replace function private.stage_offers_to_apply()
 returns void
