@@ -313,6 +313,7 @@ async function main() {
   // Bulk-load practice, all inside the one transaction: foreign keys are checked once per
   // constraint after the load instead of once per row (1.8 million checks for the notes alone),
   // and the search documents' GIN indexes are built once instead of updated per document.
+  // (Dropping a constraint locks its tables: their readers wait until the load commits.)
   const tables = [...generate(0, seed, ref)].map(([table]) => `public.${table}`);
   await session.write(deferForeignKeys(tables));
   // Search documents are built once at the end, not refreshed by each COPY's statement
