@@ -1,6 +1,6 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
-select plan(33);
+select plan(35);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -89,6 +89,15 @@ set local role service_role;
 select is((select status from public.retailer_freshness() where slug = 'jomashop'), 'never', 'retailer_freshness reports it');
 select is((select status from public.retailer_freshness() where slug = 'notino-de'), 'fresh', 'and a retailer that just sent is fresh');
 reset role;
+
+-- current_offers.updated_at: stamped by the trigger, unless the statement writes it itself (the ingest
+-- function does, to spare a trigger call per offer).
+update public.current_offers set updated_at = '2020-01-01' where listing_id = (select notino from fixture);
+select is((select updated_at from public.current_offers where listing_id = (select notino from fixture)), '2020-01-01'::timestamptz,
+  'an update that sets current_offers.updated_at keeps its value');
+update public.current_offers set stale = false where listing_id = (select notino from fixture);
+select is((select updated_at from public.current_offers where listing_id = (select notino from fixture)), now(),
+  'any other update stamps current_offers.updated_at');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';
