@@ -269,6 +269,38 @@ Deno.test("a feed resending a listing unchanged rewrites neither the listing nor
   ok(third.listing_updated > first.listing_updated, "the retitled listing is written");
 });
 
+Deno.test("only rows of new or retitled listings need their title's parse: a batch missing one is refused (SM428) and writes nothing", async () => {
+  const known = uniq("NOT");
+  assertEquals((await post(feed(offer(known)))).status, 200);
+  const [{ id: retailer }] = await sql`select id from public.retailers where slug = 'notino-de'`;
+  const randomHash = () => (crypto.randomUUID() + crypto.randomUUID()).replaceAll("-", "");
+  const ingest = (offers: unknown[]) =>
+    sql`select private.ingest_price_batch(${retailer}, null, ${randomHash()}, 'json', ${sql.json(offers as never)}, '[]') as r`;
+  const row = (sku: string, over: Record<string, unknown> = {}) => ({ row: 1, ...offer(sku), ...over });
+  const [ok1] = await ingest([row(known, { price: 99 })]);
+  assertEquals([ok1.r.accepted, ok1.r.matched], [1, 1], "a known listing under its known title needs no parse");
+  const before = await fingerprint();
+  for (const rows of [[row(known, { price: 98 }), row(uniq("NOT"), { row: 2 })], [row(known, { title: "Dior Sauvage Parfum 100 ml" })]]) {
+    const err = await ingest(rows).catch((e) => e);
+    assertEquals(err.code, "SM428", "a new listing, then a retitled one, without its parse");
+  }
+  assertEquals(await fingerprint(), before);
+});
+
+Deno.test("a listing retitled behind the handler's back is still matched: the handler resends the batch with every parse", async () => {
+  const sku = uniq("NOT");
+  assertEquals((await post(feed(offer(sku)))).body.matched, 1);
+  // Another sender (or a person) retitles the listing and unmatches it; this handler still believes it
+  // delivered the Sauvage title last, so it first sends the row without its parse.
+  await sql`update public.retailer_listings set title = 'Unknown Oud 50 ml', variant_id = null, status = 'unmatched', match_method = null, match_confidence = null
+            where retailer_sku = ${sku}`;
+  const res = await post(feed(offer(sku, { price: 101 })));
+  assertEquals([res.status, res.body.accepted, res.body.matched], [200, 1, 1]);
+  const [l] = await sql`select l.title, f.slug from public.retailer_listings l join public.variants v on v.id = l.variant_id
+                        join public.fragrances f on f.id = v.fragrance_id where l.retailer_sku = ${sku}`;
+  assertEquals([l.title, l.slug], ["Dior Sauvage Eau de Parfum 100 ml", "dior-sauvage-edp"]);
+});
+
 Deno.test("POST /functions/v1/ingest-prices over HTTP needs no JWT, only the signature", async () => {
   const res = await post(feed(offer(uniq("NOT"))), { http: true });
   assertEquals([res.status, res.body.accepted], [200, 1]);

@@ -6,13 +6,14 @@
 import { db, type Sql } from "../_shared/db.ts";
 import { allowMethods, handle, HttpError, json } from "../_shared/http.ts";
 import { type BrandLexicon, parseListingTitle } from "../_shared/listing-title.ts";
-import { type FeedFormat, MalformedFeed, records, validate } from "./feed.ts";
+import { type FeedFormat, MalformedFeed, type Offer, records, validate } from "./feed.ts";
 import { sha256Hex, verify } from "./signature.ts";
 
 /** Largest body accepted (413 above it). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const LEXICON_TTL_MS = 5 * 60 * 1000;
 const MAX_CACHED_PARSES = 200_000;
+const MAX_SENT_TITLES = 500_000;
 /** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
 const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
 
@@ -123,8 +124,27 @@ function titleParser(sql: () => Sql) {
   };
 }
 
+/**
+ * The title this isolate last delivered for each listing (retailer and SKU). Only new and retitled
+ * listings are matched, so only their rows need the title's parse; the rest go without it. An entry
+ * that is wrong (another isolate retitled the listing) costs a retry, never a missed match: the
+ * database refuses a batch that lacks a parse it needs (SQLSTATE SM428).
+ */
+function deliveredTitles() {
+  let titles = new Map<string, string>();
+  const key = (retailer: string, sku: string) => `${retailer}\n${sku}`;
+  return {
+    has: (retailer: string, o: Offer) => titles.get(key(retailer, o.sku)) === o.title,
+    remember(retailer: string, offers: Offer[]) {
+      if (titles.size + offers.length > MAX_SENT_TITLES) titles = new Map();
+      for (const o of offers) titles.set(key(retailer, o.sku), o.title);
+    },
+  };
+}
+
 export function ingestPricesHandler(sql: () => Sql) {
   const parseTitles = titleParser(sql);
+  const delivered = deliveredTitles();
   return handle(async (req) => {
     allowMethods(req, "POST");
     const timing = stopwatch();
@@ -165,8 +185,14 @@ export function ingestPricesHandler(sql: () => Sql) {
       throw new HttpError(413, "too_many_offers", `at most ${webhook.max_batch_rows} offers per call, got ${raw.length}`);
     }
     const { offers, rejects } = validate(raw, { currency: webhook.currency, observedAt: new Date(check.timestamp * 1000).toISOString() });
-    const parses = await parseTitles(offers.map((o) => o.title));
-    const parsed = offers.map((o, i) => ({ ...o, parsed: parses[i] }));
+    /** The offers, with the title's parse on the rows that may need matching (every row when `all`). */
+    const withParses = async (all: boolean) => {
+      const unparsed = offers.filter((o) => all || !delivered.has(webhook.retailer_id, o));
+      const parses = await parseTitles(unparsed.map((o) => o.title));
+      const parseOf = new Map(unparsed.map((o, i) => [o, parses[i]]));
+      return offers.map((o) => parseOf.has(o) ? { ...o, parsed: parseOf.get(o) } : o);
+    };
+    let rows = await withParses(false);
     timing.lap("parse");
 
     const startedAt = new Date();
@@ -174,11 +200,24 @@ export function ingestPricesHandler(sql: () => Sql) {
       // One statement, so one transaction: the batch lands whole or not at all. No explicit BEGIN:
       // postgres-js 3.4.9 crashes the isolate when a connection dies inside sql.begin() (porsager/postgres#1208).
       const db = sql();
-      const [r] = await db`
-        select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${await sha256Hex(body)}, ${format},
-                                          ${db.json(parsed)}, ${db.json(rejects)}) as result`;
+      const payloadHash = await sha256Hex(body);
+      const ingest = async () => {
+        const [r] = await db`
+          select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${payloadHash}, ${format},
+                                            ${db.json(rows)}, ${db.json(rejects)}) as result`;
+        return r.result;
+      };
+      let result;
+      try {
+        result = await ingest();
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SM428") throw err;
+        rows = await withParses(true); // a listing was retitled elsewhere: nothing was written, send every parse
+        result = await ingest();
+      }
+      delivered.remember(webhook.retailer_id, offers);
       timing.lap("db");
-      return json(r.result, 200, { "Server-Timing": timing.header() });
+      return json(result, 200, { "Server-Timing": timing.header() });
     } catch (err) {
       const code = (err as { code?: string }).code;
       if (code === "SM409") throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
