@@ -68,8 +68,6 @@ end;
 $$;
 comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';
 
-comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';
-
 /**
  * Ingests one webhook batch in one transaction; returns the response body.
  * offers: [{row, sku, title, url, gtin, price, currency, in_stock, observed_at, parsed}], row numbers unique.
