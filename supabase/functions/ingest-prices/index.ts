@@ -207,7 +207,7 @@ export function ingestPricesHandler(sql: () => Sql) {
                                             ${db.json(rows)}, ${db.json(rejects)}) as result`;
         return r.result;
       };
-      let result;
+      let result: unknown;
       try {
         result = await ingest();
       } catch (err) {
