@@ -31,6 +31,13 @@ const offer = (sku: string, over: Record<string, unknown> = {}) => ({
 });
 const feed = (...offers: unknown[]) => JSON.stringify({ offers });
 
+/** Calls the SQL behind the webhook directly, as retailer notino-de, under a fresh payload hash. */
+async function ingestBatch(offers: unknown[]) {
+  const [{ id }] = await sql`select id from public.retailers where slug = 'notino-de'`;
+  const hash = (crypto.randomUUID() + crypto.randomUUID()).replaceAll("-", "");
+  return sql`select private.ingest_price_batch(${id}, null, ${hash}, 'json', ${sql.json(offers as never)}, '[]') as r`;
+}
+
 /** A fingerprint of every table the pipeline writes: equal fingerprints, unchanged database. */
 async function fingerprint() {
   const [r] = await sql`
@@ -272,18 +279,37 @@ Deno.test("a feed resending a listing unchanged rewrites neither the listing nor
 Deno.test("only rows of new or retitled listings need their title's parse: a batch missing one is refused (SM428) and writes nothing", async () => {
   const known = uniq("NOT");
   assertEquals((await post(feed(offer(known)))).status, 200);
-  const [{ id: retailer }] = await sql`select id from public.retailers where slug = 'notino-de'`;
-  const randomHash = () => (crypto.randomUUID() + crypto.randomUUID()).replaceAll("-", "");
-  const ingest = (offers: unknown[]) =>
-    sql`select private.ingest_price_batch(${retailer}, null, ${randomHash()}, 'json', ${sql.json(offers as never)}, '[]') as r`;
   const row = (sku: string, over: Record<string, unknown> = {}) => ({ row: 1, ...offer(sku), ...over });
-  const [ok1] = await ingest([row(known, { price: 99 })]);
+  const [ok1] = await ingestBatch([row(known, { price: 99 })]);
   assertEquals([ok1.r.accepted, ok1.r.matched], [1, 1], "a known listing under its known title needs no parse");
   const before = await fingerprint();
   for (const rows of [[row(known, { price: 98 }), row(uniq("NOT"), { row: 2 })], [row(known, { title: "Dior Sauvage Parfum 100 ml" })]]) {
-    const err = await ingest(rows).catch((e) => e);
+    const err = await ingestBatch(rows).catch((e) => e);
     assertEquals(err.code, "SM428", "a new listing, then a retitled one, without its parse");
   }
+  assertEquals(await fingerprint(), before);
+});
+
+Deno.test("a known listing takes what a batch changes about it: a late row moves first seen back, a new GTIN is kept", async () => {
+  const sku = uniq("NOT");
+  const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  assertEquals((await post(feed(offer(sku, { observed_at: at(10) })))).status, 200);
+  const listing = async () =>
+    (await sql`select first_seen_at, gtin, title from public.retailer_listings where retailer_sku = ${sku}`)[0];
+  const first = await listing();
+  assertEquals((await post(feed(offer(sku, { observed_at: at(5) })))).status, 200);
+  assertEquals(await listing(), first, "a later row with nothing new leaves the listing alone");
+  const lateRow = at(30);
+  assertEquals((await post(feed(offer(sku, { observed_at: lateRow, gtin: "4006381333931" })))).status, 200);
+  const late = await listing();
+  assertEquals([late.first_seen_at.toISOString(), late.gtin, late.title], [lateRow, "4006381333931", first.title],
+    "a row older than the listing's first sighting moves it back; its GTIN is kept");
+});
+
+Deno.test("row numbers repeated within a batch are refused (22023) and nothing is written", async () => {
+  const before = await fingerprint();
+  const err = await ingestBatch([{ row: 1, ...offer(uniq("NOT")) }, { row: 1, ...offer(uniq("NOT")) }]).catch((e) => e);
+  assertEquals([err.code, err.message], ["22023", "row numbers must be unique within a batch"]);
   assertEquals(await fingerprint(), before);
 });
 
