@@ -17,7 +17,11 @@ const MAX_SENT_TITLES = 500_000;
 /** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
 const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
 
-type Webhook = { retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number };
+type Webhook = {
+  retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number;
+  /** Batches received in the last minute, and the oldest one's time. */
+  recent: number; oldest: string | null;
+};
 
 /** Durations of the request's stages, for the Server-Timing response header. */
 function stopwatch() {
@@ -59,25 +63,28 @@ function feedFormat(contentType: string | null): FeedFormat {
   throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json or text/csv");
 }
 
-/** The retailer's webhook settings; secrets are read by the connection's owner role, never by an API role. */
+/**
+ * The retailer's webhook settings and its last minute of batches, in one round trip; secrets are read by
+ * the connection's owner role, never by an API role.
+ */
 async function webhookOf(sql: Sql, slug: string): Promise<Webhook | null> {
   const [w] = await sql<Webhook[]>`
     select r.id as retailer_id, r.currency,
            array_remove(array[w.secret, case when w.previous_valid_until > now() then w.previous_secret end], null) as secrets,
-           w.rate_limit_per_minute, (private.setting('max_batch_rows'))::int as max_batch_rows
+           w.rate_limit_per_minute, (private.setting('max_batch_rows'))::int as max_batch_rows, m.recent, m.oldest
     from public.retailers r join private.retailer_webhooks w on w.retailer_id = r.id
+    cross join lateral (
+      select count(*)::int as recent, min(b.received_at) as oldest from private.ingest_batches b
+      where b.retailer_id = r.id and b.received_at > now() - interval '1 minute'
+    ) m
     where r.slug = ${slug} and r.active`;
   return w ?? null;
 }
 
 /** Seconds until the retailer may send again, or 0 when under its limit. */
-async function retryAfter(sql: Sql, w: Webhook): Promise<number> {
-  const [r] = await sql<{ recent: number; oldest: string | null }[]>`
-    select count(*)::int as recent, min(received_at) as oldest
-    from private.ingest_batches
-    where retailer_id = ${w.retailer_id} and received_at > now() - interval '1 minute'`;
-  if (r.recent < w.rate_limit_per_minute) return 0;
-  return Math.max(1, Math.ceil(60 - (Date.now() - new Date(r.oldest!).getTime()) / 1000));
+function retryAfter(w: Webhook): number {
+  if (w.recent < w.rate_limit_per_minute) return 0;
+  return Math.max(1, Math.ceil(60 - (Date.now() - new Date(w.oldest!).getTime()) / 1000));
 }
 
 /**
@@ -160,7 +167,7 @@ export function ingestPricesHandler(sql: () => Sql) {
     timing.lap("auth");
 
     const format = feedFormat(req.headers.get("content-type"));
-    const wait = await retryAfter(sql(), webhook);
+    const wait = retryAfter(webhook);
     if (wait > 0) {
       throw new HttpError(429, "rate_limited", `at most ${webhook.rate_limit_per_minute} batches per minute`, null, { "Retry-After": String(wait) });
     }
