@@ -1,6 +1,6 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
-select plan(35);
+select plan(39);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -98,6 +98,20 @@ select is((select updated_at from public.current_offers where listing_id = (sele
 update public.current_offers set stale = false where listing_id = (select notino from fixture);
 select is((select updated_at from public.current_offers where listing_id = (select notino from fixture)), now(),
   'any other update stamps current_offers.updated_at');
+
+-- retailer_listings.volume_ml follows the matched variant (prices per 100 ml divide by it).
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 100::numeric,
+  'a matched listing carries its variant''s volume');
+update public.variants set quantity = 3 where id = (select variant_id from fixture);
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 300::numeric,
+  'a variant''s new quantity reaches its listings');
+update public.retailer_listings set volume_ml = 1 where id = (select notino from fixture);
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 300::numeric,
+  'volume_ml cannot be written apart from the variant');
+update public.retailer_listings set variant_id = null, match_method = null, match_confidence = null, status = 'unmatched'
+where id = (select notino from fixture);
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), null,
+  'an unmatched listing has no volume');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';

@@ -537,14 +537,14 @@ isOneToOne: false
                   ]
                 },"retailer_listings": {
                   Row: {
-                    "affiliate_url": string | null,"created_at": string,"first_seen_at": string,"gtin": string | null,"id": string,"match_confidence": number | null,"match_method": Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status": Database["public"]['Enums']["listing_status"],"title": string,"updated_at": string,"url": string,"variant_id": string | null
+                    "affiliate_url": string | null,"created_at": string,"first_seen_at": string,"gtin": string | null,"id": string,"match_confidence": number | null,"match_method": Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status": Database["public"]['Enums']["listing_status"],"title": string,"updated_at": string,"url": string,"variant_id": string | null,"volume_ml": number | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status"?: Database["public"]['Enums']["listing_status"],"title": string,"updated_at"?: string,"url": string,"variant_id"?: string | null
+                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id": string,"retailer_sku": string,"status"?: Database["public"]['Enums']["listing_status"],"title": string,"updated_at"?: string,"url": string,"variant_id"?: string | null,"volume_ml"?: number | null
                   }
                   Update: {
-                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id"?: string,"retailer_sku"?: string,"status"?: Database["public"]['Enums']["listing_status"],"title"?: string,"updated_at"?: string,"url"?: string,"variant_id"?: string | null
+                    "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id"?: string,"retailer_sku"?: string,"status"?: Database["public"]['Enums']["listing_status"],"title"?: string,"updated_at"?: string,"url"?: string,"variant_id"?: string | null,"volume_ml"?: number | null
                   }
                   Relationships: [
                     {
