@@ -1,4 +1,5 @@
--- Rollback of 20261125100000_ingest_cached_plans.sql: the staging tables with their keys again.
+-- Rollback of 20261125100000_ingest_cached_plans.sql: the staging tables with their keys again, and JIT
+-- as the server sets it.
 -- private.stage_offers_to_apply as 20261123100000_ingest_fast_path.sql defined it (that migration
 -- cannot be applied twice), and the ingest function as 20261124100000_ingest_confirm_in_place.sql
 -- defined it (that one can). Sessions that already made their staging tables keep them until they end.
@@ -20,3 +21,4 @@ end;
 $$;
 comment on function private.stage_offers_to_apply() is 'Empties (creating it once per session) _offers_to_apply, one reviewed offer per listing, read by private.apply_staged_offers.';
 \ir ../migrations/20261124100000_ingest_confirm_in_place.sql
+alter function private.match_listings(jsonb) reset jit;
