@@ -1,4 +1,4 @@
--- Rollback of 20261125100000_ingest_cached_plans.sql: the staging tables with their keys again, and JIT
+-- Rollback of 20261125100000_ingest_staging_plans.sql: the staging tables with their keys again, unanalyzed, and JIT
 -- as the server sets it.
 -- private.stage_offers_to_apply as 20261123100000_ingest_fast_path.sql defined it (that migration
 -- cannot be applied twice), and the ingest function as 20261124100000_ingest_confirm_in_place.sql
