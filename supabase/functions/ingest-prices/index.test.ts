@@ -245,8 +245,9 @@ Deno.test("a 100x price is held for review, stays out of best offers, and become
     return (await tx`select public.review_price_anomaly(${held.id}, true) as s`)[0].s;
   });
   assertEquals(reviewed, "approved");
-  const [now] = await sql`select o.price::float as price from public.current_offers o join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku = ${sku}`;
-  assertEquals(now.price, 10100);
+  const [now] = await sql`select o.price::float as price, o.price_per_100ml_base::float as per_100ml
+                          from public.current_offers o join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku = ${sku}`;
+  assertEquals([now.price, now.per_100ml], [10100, 10100], "the approved price, per 100 ml of its 100 ml bottle");
   // The next feed resends the approved price: it is the current price, so it is not held again
   // (its flagged observation is still left out of the 30-day median).
   const again = await post(feed(offer(sku, { price: 10_100, observed_at: new Date(Date.now() - 30_000).toISOString() })));
