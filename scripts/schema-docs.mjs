@@ -9,7 +9,8 @@ const q = (c, sql) => JSON.parse(db.psql(c, { sql: `select coalesce(json_agg(x),
 function readSchema(c) {
   const schemas = DOC_SCHEMAS.map((s) => `'${s}'`).join(", ");
   const tables = q(c, `
-    select n.nspname as schema, c.relname as name, c.relkind as kind, obj_description(c.oid, 'pg_class') as comment
+    select n.nspname as schema, c.relname as name, c.relkind as kind, obj_description(c.oid, 'pg_class') as comment,
+           case when c.relkind = 'p' then pg_get_partkeydef(c.oid) end as partitioned_by
     from pg_class c join pg_namespace n on n.oid = c.relnamespace
     where n.nspname in (${schemas}) and c.relkind in ('r', 'p', 'v', 'm') and not c.relispartition
     order by n.nspname <> 'public', n.nspname, c.relname`);
@@ -32,11 +33,13 @@ function readSchema(c) {
     from pg_constraint k
     join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
     left join pg_class f on f.oid = k.confrelid left join pg_namespace fn on fn.oid = f.relnamespace
-    where n.nspname in (${schemas})
+    where n.nspname in (${schemas}) and not c.relispartition
     order by n.nspname, c.relname, k.contype, k.conname`);
   const indexes = q(c, `
-    select schemaname as schema, tablename as table, indexname as name, indexdef as definition
-    from pg_indexes where schemaname in (${schemas}) order by 1, 2, 3`);
+    select n.nspname as schema, c.relname as table, i.relname as name, pg_get_indexdef(i.oid) as definition
+    from pg_index x join pg_class i on i.oid = x.indexrelid
+    join pg_class c on c.oid = x.indrelid join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname in (${schemas}) and not c.relispartition order by 1, 2, 3`);
   const enums = q(c, `
     select n.nspname as schema, t.typname as name, obj_description(t.oid, 'pg_type') as comment,
            array_agg(e.enumlabel order by e.enumsortorder) as labels
@@ -78,7 +81,12 @@ function dataModel(s) {
     const card = `${optional ? "|o" : "||"}--${unique ? "o|" : "o{"}`;
     lines.push(`  ${entity(k.ref_schema, k.ref_table)} ${card} ${entity(k.schema, k.table)} : "${k.columns.join(", ")}"`);
   }
-  lines.push("```", "", "## Deliberate denormalizations", "",
+  lines.push("```", "", "## Partitioned tables", "",
+    "Each appears above once, as its parent; its partitions (created and dropped by pipelines as time passes) are not schema.", "");
+  const partitioned = s.tables.filter((t) => t.partitioned_by);
+  for (const t of partitioned) lines.push(`- \`${t.schema}.${t.name}\`: partitioned by \`${t.partitioned_by}\``);
+  if (!partitioned.length) lines.push("None.");
+  lines.push("", "## Deliberate denormalizations", "",
     "Each is documented on its column with a comment that starts with \"Denormalized:\", saying the query it serves and how it stays consistent.", "");
   const denorm = s.columns.filter((col) => /^Denormalized:/.test(col.comment ?? ""));
   for (const col of denorm) lines.push(`- \`${col.schema}.${col.table}.${col.name}\`: ${col.comment.replace(/^Denormalized:\s*/, "")}`);
@@ -98,6 +106,7 @@ function dataDictionary(s) {
   const lines = [HEADER, "", "# Data dictionary", ""];
   for (const t of s.tables) {
     lines.push(`## ${t.schema}.${t.name}${t.kind === "v" ? " (view)" : ""}`, "", t.comment ?? "_(no comment)_", "",
+      ...(t.partitioned_by ? [`Partitioned by \`${t.partitioned_by}\`.`, ""] : []),
       "| column | type | null | default | constraints | description |", "|---|---|---|---|---|---|");
     const tcons = cons.get(key(t)) ?? [];
     for (const col of cols.get(key(t)) ?? []) {
