@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // `npm test`: every check against a throwaway cluster (never the dev stack's data),
 // ending with one line `N passed, N failed`.
-//   pgTAP (supabase/tests) · migration round trip · supabase db advisors · supabase db lint
+//   pgTAP (supabase/tests) · schema files = migrations · migration round trip · supabase db advisors · supabase db lint
 //   generated files up to date · Deno tests (in-process and over HTTP) · Node tests (scripts).
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,6 +10,7 @@ import path from "node:path";
 import * as db from "./stack/cluster.mjs";
 import { DENO, DENO_CONFIG, functionEnv, startFunctions, stopFunctions } from "./stack/functions.mjs";
 import { generated, LINTED_SCHEMAS } from "./gen.mjs";
+import { applySchemaFiles, definitionRows, filesUnderSchemas, schemaFiles, schemaSnapshot } from "./stack/schema-state.mjs";
 
 const { ROOT } = db;
 const tally = { passed: 0, failed: 0, skipped: 0 };
@@ -26,17 +27,6 @@ function sh(cmd, args, opts = {}) {
 
 const wanted = (suite) => only.length === 0 || only.includes(suite);
 const supabase = (args, c) => sh(db.SUPABASE, [...args, `--remote=${c.dbUrl}`], { env: { ...process.env, DO_NOT_TRACK: "1" } });
-
-/** Schema of everything but the CLI's own bookkeeping, plus scheduled jobs (data in cron.job). */
-function schemaSnapshot(c) {
-  const r = sh(`${db.PG_BIN}/pg_dump`, ["-h", c.socketDir, "-p", String(c.port), "-U", "supabase_admin", "-d", "postgres",
-    "--schema-only", "--exclude-schema=supabase_migrations"]);
-  if (r.status !== 0) throw new Error(`pg_dump failed: ${r.stderr}`);
-  const jobs = db.psql(c, { as: "super", sql: "select string_agg(jobname || ' ' || schedule, E'\\n' order by jobname) from cron.job" });
-  // pg_dump >= 15.14 brackets the dump with a random \restrict key; it is not schema.
-  const schema = r.stdout.replace(/^\\(un)?restrict .*$/gm, "");
-  return `${schema}\n-- cron jobs\n${jobs}`;
-}
 
 function diff(a, b) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "scentmatch-diff-"));
@@ -75,11 +65,68 @@ function pgtap(c) {
   }
 }
 
-function roundTrip(c, baseline) {
+/**
+ * supabase/schemas (the current definitions) and supabase/migrations (what db push applies) must
+ * build the same database: the same schema, cron jobs and rows the definitions insert.
+ */
+async function schemasEqualMigrations(migrated) {
+  const listed = schemaFiles();
+  const all = filesUnderSchemas();
+  const unlisted = all.filter((f) => !listed.includes(f));
+  const twice = listed.filter((f, i) => listed.indexOf(f) !== i);
+  const missing = listed.filter((f) => !all.includes(f));
+  record("every file under supabase/schemas is listed once in config.toml's schema_paths", !unlisted.length && !twice.length && !missing.length,
+    `not listed: ${unlisted.join(", ")}\nlisted twice: ${twice.join(", ")}\nlisted but missing: ${missing.join(", ")}`);
+  const { cluster: c, dispose } = await db.throwaway("scentmatch-schemas", 54370);
+  try {
+    applySchemaFiles(c);
+    record("supabase/schemas and supabase/migrations build the same schema and cron jobs", schemaSnapshot(c) === migrated.schema,
+      diff(migrated.schema, schemaSnapshot(c)));
+    const rows = definitionRows(c);
+    record("supabase/schemas and supabase/migrations insert the same rows (settings, lookups, registry)", rows === migrated.rows,
+      diff(migrated.rows, rows));
+  } catch (err) {
+    record("supabase/schemas apply to a fresh database", false, err.message);
+  } finally {
+    dispose();
+  }
+}
+
+/** Applied one at a time, each migration's rollback must restore exactly the schema before it. */
+async function eachRollbackUndoesItsMigration(migrations, rollbacks) {
+  const { cluster: c, dispose } = await db.throwaway("scentmatch-rollbacks", 54380);
+  try {
+    const before = [schemaSnapshot(c)];
+    for (const m of migrations) {
+      db.psql(c, { file: path.join(ROOT, "supabase/migrations", m) });
+      before.push(schemaSnapshot(c));
+    }
+    for (let i = migrations.length - 1; i >= 0; i--) {
+      const m = migrations[i];
+      if (!rollbacks.has(m)) continue;
+      try {
+        db.psql(c, { file: path.join(ROOT, "supabase/rollbacks", m) });
+        const after = schemaSnapshot(c);
+        record(`rollback ${m} restores the schema before it`, after === before[i], diff(before[i], after));
+      } catch (err) {
+        record(`rollback ${m} restores the schema before it`, false, err.message);
+        return;
+      }
+    }
+  } finally {
+    dispose();
+  }
+}
+
+async function roundTrip(c, baseline) {
   const migrations = fs.readdirSync(path.join(ROOT, "supabase/migrations")).filter((f) => f.endsWith(".sql")).sort();
   const rollbacks = new Set(fs.readdirSync(path.join(ROOT, "supabase/rollbacks")));
   const missing = migrations.filter((m) => !rollbacks.has(m));
   record("every migration has a rollback in supabase/rollbacks", missing.length === 0, `missing: ${missing.join(", ")}`);
+  const including = [...rollbacks].filter((f) => /^\\i[r ]/m.test(fs.readFileSync(path.join(ROOT, "supabase/rollbacks", f), "utf8")));
+  record("no rollback includes another file", including.length === 0, `\\i or \\ir in: ${including.join(", ")}`);
+  await eachRollbackUndoesItsMigration(migrations, rollbacks);
+  // The same rollbacks on the tested database, with the seed and every test's data in it.
   try {
     for (const m of [...migrations].reverse()) {
       if (rollbacks.has(m)) db.psql(c, { file: path.join(ROOT, "supabase/rollbacks", m) });
@@ -161,9 +208,11 @@ async function main() {
   console.log(`test: throwaway cluster on port ${c.port} in ${c.dir}`);
   try {
     const baseline = schemaSnapshot(c);
+    let migrated;
     try {
       db.pushMigrations(c);
       record("migrations apply with supabase db push", true);
+      migrated = { schema: schemaSnapshot(c), rows: definitionRows(c) };
     } catch (err) {
       record("migrations apply with supabase db push", false, err.message);
       return;
@@ -174,12 +223,13 @@ async function main() {
     } catch (err) {
       record("supabase/seed.sql loads", false, err.message);
     }
+    if (wanted("schemas")) await schemasEqualMigrations(migrated);
     if (wanted("pgtap")) pgtap(c);
     if (wanted("advisors")) advisorsAndLint(c);
     if (wanted("gen")) generatedFilesFresh(c);
     if (wanted("deno")) await denoTests(c);
     if (wanted("node")) nodeTests(c);
-    if (wanted("roundtrip")) roundTrip(c, baseline);
+    if (wanted("roundtrip")) await roundTrip(c, baseline);
   } finally {
     if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
     else dispose();

@@ -1,0 +1,38 @@
+-- Rollback of 20261202000100_catalog.sql: the catalog, its data-quality checks and job.
+select cron.unschedule(jobid) from cron.job where jobname = 'catalog-data-quality';
+delete from private.pipeline_runs where pipeline = 'data-quality';
+delete from private.pipelines where name = 'data-quality';
+drop function if exists public.data_quality_report();
+drop function if exists private.run_data_quality_checks();
+drop table if exists private.data_quality_results;
+drop view if exists private.data_quality_failures;
+drop table if exists private.data_quality_checks;
+drop type if exists public.check_severity;
+drop table if exists public.retailer_listings;
+drop function if exists private.set_listing_volume();
+drop function if exists private.variant_volume_to_listings() cascade;  -- and its trigger on variants
+drop table if exists public.retailers;
+drop table if exists public.variants;
+drop table if exists public.fragrance_accords;
+drop table if exists public.accords;
+drop table if exists public.fragrance_notes;
+drop table if exists public.notes;
+drop table if exists public.note_families;
+drop table if exists public.fragrance_perfumers;
+drop table if exists public.fragrances;
+drop table if exists public.perfumers;
+drop table if exists public.fragrance_lines;
+drop table if exists public.brand_aliases;
+drop table if exists public.brands;
+drop table if exists public.olfactive_families;
+drop table if exists public.currencies;
+drop function if exists public.is_valid_gtin(text);
+drop function if exists public.normalize_name(text);
+drop type if exists public.listing_status;
+drop type if exists public.match_method;
+drop type if exists public.feed_format;
+drop type if exists public.affiliate_network;
+drop type if exists public.note_tier;
+drop type if exists public.packaging;
+drop type if exists public.gender;
+drop type if exists public.concentration;

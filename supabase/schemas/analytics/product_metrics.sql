@@ -1,0 +1,101 @@
+-- Product metrics: materialized views over user data and prices, refreshed by
+-- pg_cron (schedules in analytics/data.sql). Grain and refresh of each view
+-- are in its comment and in docs/ANALYTICS.md.
+
+create materialized view analytics.recommendation_daily as
+select occurred_at::date as day,
+       count(*) filter (where action = 'impression') as impressions,
+       count(*) filter (where action = 'click') as clicks,
+       count(*) filter (where action = 'accept') as accepts,
+       count(*) filter (where action = 'dismiss') as dismisses,
+       round(count(*) filter (where action = 'accept')::numeric / nullif(count(*) filter (where action = 'impression'), 0), 4) as acceptance_rate,
+       count(distinct user_id) as users
+from public.recommendation_events
+group by 1;
+comment on materialized view analytics.recommendation_daily is 'Grain: one row per day. Recommendation impressions, clicks, accepts, dismisses, acceptance rate (accepts / impressions), distinct users. Refreshed hourly.';
+create unique index recommendation_daily_day_idx on analytics.recommendation_daily (day);
+grant select on analytics.recommendation_daily to service_role;
+
+create materialized view analytics.affiliate_ctr_daily as
+with impressions as (
+  select occurred_at::date as day, (properties ->> 'retailer_id')::uuid as retailer_id, count(*) as impressions
+  from public.events
+  where name = 'offer_impression' and properties ->> 'retailer_id' ~ '^[0-9a-f-]{36}$'
+  group by 1, 2
+),
+clicks as (
+  select clicked_at::date as day, retailer_id, count(*) as clicks, count(distinct coalesce(user_id::text, session_id)) as clickers
+  from public.affiliate_clicks
+  group by 1, 2
+)
+select coalesce(i.day, c.day) as day, coalesce(i.retailer_id, c.retailer_id) as retailer_id,
+       coalesce(i.impressions, 0) as impressions, coalesce(c.clicks, 0) as clicks, coalesce(c.clickers, 0) as clickers,
+       round(coalesce(c.clicks, 0)::numeric / nullif(i.impressions, 0), 4) as ctr
+from impressions i full join clicks c on c.day = i.day and c.retailer_id = i.retailer_id;
+comment on materialized view analytics.affiliate_ctr_daily is 'Grain: one row per day and retailer. Offer impressions (events named offer_impression with properties.retailer_id), affiliate clicks, distinct clickers, CTR = clicks / impressions. Refreshed hourly.';
+create unique index affiliate_ctr_daily_key_idx on analytics.affiliate_ctr_daily (day, retailer_id);
+grant select on analytics.affiliate_ctr_daily to service_role;
+
+create materialized view analytics.onboarding_funnel as
+with steps as (
+  select s.step, s.position from unnest(enum_range(null::public.onboarding_step)) with ordinality as s(step, position)
+),
+counts as (
+  select st.step, st.position,
+         count(a.user_id) as started,
+         count(a.user_id) filter (where a.completed_at is not null) as completed
+  from steps st left join public.onboarding_answers a on a.step = st.step
+  group by st.step, st.position
+)
+select step, position, started, completed,
+       round(completed::numeric / nullif(started, 0), 4) as completion_rate,
+       round(completed::numeric / nullif(lag(completed) over (order by position), 0), 4) as conversion_from_previous
+from counts;
+comment on materialized view analytics.onboarding_funnel is 'Grain: one row per quiz step. Users who started and completed it, completion rate, and step-to-step conversion (completed / completed of the previous step). Refreshed hourly.';
+create unique index onboarding_funnel_step_idx on analytics.onboarding_funnel (step);
+grant select on analytics.onboarding_funnel to service_role;
+
+create materialized view analytics.collection_pairs as
+select a.fragrance_id as fragrance_a, b.fragrance_id as fragrance_b, count(*) as owners
+from public.collection_entries a
+join public.collection_entries b on b.user_id = a.user_id and b.fragrance_id > a.fragrance_id and b.status = 'owned'
+where a.status = 'owned'
+group by 1, 2
+having count(*) >= 2;
+comment on materialized view analytics.collection_pairs is 'Grain: one row per pair of fragrances (fragrance_a < fragrance_b) owned together by at least two users. Refreshed daily.';
+create unique index collection_pairs_key_idx on analytics.collection_pairs (fragrance_a, fragrance_b);
+grant select on analytics.collection_pairs to service_role;
+create index collection_pairs_owners_idx on analytics.collection_pairs (owners desc);
+
+create materialized view analytics.family_affinity as
+with owner_families as (
+  select distinct c.user_id, f.family_slug
+  from public.collection_entries c join public.fragrances f on f.id = c.fragrance_id
+  where c.status = 'owned' and f.family_slug is not null
+),
+totals as (select count(distinct user_id)::numeric as owners from owner_families),
+per_family as (select family_slug, count(*) as users from owner_families group by 1)
+select a.family_slug as family_a, b.family_slug as family_b, count(*) as users,
+       round(count(*) * t.owners / (pa.users * pb.users), 4) as lift
+from owner_families a
+join owner_families b on b.user_id = a.user_id and b.family_slug >= a.family_slug
+join per_family pa on pa.family_slug = a.family_slug
+join per_family pb on pb.family_slug = b.family_slug
+cross join totals t
+group by a.family_slug, b.family_slug, t.owners, pa.users, pb.users;
+comment on materialized view analytics.family_affinity is 'Grain: one row per pair of olfactive families (family_a <= family_b; equal = the family itself). Owners of both, and lift = P(both) / (P(a) P(b)) over users who own anything. Refreshed daily.';
+create unique index family_affinity_key_idx on analytics.family_affinity (family_a, family_b);
+grant select on analytics.family_affinity to service_role;
+
+create materialized view analytics.price_index_daily as
+select o.observed_at::date as day, v.fragrance_id,
+       round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2) as median_per_100ml,
+       count(*) as observations, count(distinct l.retailer_id) as retailers
+from private.price_observations o
+join public.retailer_listings l on l.id = o.listing_id
+join public.variants v on v.id = l.variant_id
+where o.anomaly is null and o.price_per_100ml_base is not null
+group by 1, 2;
+comment on materialized view analytics.price_index_daily is 'Grain: one row per day and fragrance. Median price per 100 ml in the base currency over unflagged observations (until they are rolled up), with observation and retailer counts. Refreshed daily.';
+create unique index price_index_daily_key_idx on analytics.price_index_daily (fragrance_id, day);
+grant select on analytics.price_index_daily to service_role;

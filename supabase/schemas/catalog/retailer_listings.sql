@@ -1,0 +1,77 @@
+-- Retailer listings: a retailer's product under its own SKU and title, matched
+-- to a variant. A listing carries its variant's total volume (volume_ml), kept
+-- by triggers, so pricing an offer per 100 ml needs no lookup of the variant.
+
+create table public.retailer_listings (
+  id uuid primary key default gen_random_uuid(),
+  retailer_id uuid not null references public.retailers (id) on delete cascade,
+  retailer_sku text not null constraint retailer_listings_sku_not_blank check (btrim(retailer_sku) <> ''),
+  title text not null constraint retailer_listings_title_not_blank check (btrim(title) <> ''),
+  url text not null constraint retailer_listings_url_format check (url ~ '^https?://'),
+  affiliate_url text constraint retailer_listings_affiliate_url_format check (affiliate_url ~ '^https?://'),
+  gtin text constraint retailer_listings_gtin_checksum check (public.is_valid_gtin(gtin)),
+  variant_id uuid references public.variants (id) on delete set null,
+  match_method public.match_method,
+  match_confidence numeric(4, 3) constraint retailer_listings_match_confidence_range check (match_confidence between 0 and 1),
+  status public.listing_status not null default 'unmatched',
+  first_seen_at timestamptz not null default now(),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  volume_ml numeric,
+  constraint retailer_listings_sku_unique unique (retailer_id, retailer_sku),
+  constraint retailer_listings_match_consistent check (
+    (status = 'matched') = (variant_id is not null and match_method is not null and match_confidence is not null))
+);
+comment on table public.retailer_listings is 'A retailer''s product as the retailer names it, and the variant it was matched to.';
+comment on column public.retailer_listings.id is 'Public identifier.';
+comment on column public.retailer_listings.retailer_id is 'The shop.';
+comment on column public.retailer_listings.retailer_sku is 'The shop''s own product id; unique per retailer.';
+comment on column public.retailer_listings.title is 'Raw title from the feed ("SAUVAGE EDP SPRAY 3.4 OZ").';
+comment on column public.retailer_listings.url is 'Product page.';
+comment on column public.retailer_listings.affiliate_url is 'Tracking link to the product page, when the network provides one.';
+comment on column public.retailer_listings.gtin is 'GTIN from the feed, when valid.';
+comment on column public.retailer_listings.variant_id is 'Matched variant; set exactly when status is matched.';
+comment on column public.retailer_listings.match_method is 'How the match was made.';
+comment on column public.retailer_listings.match_confidence is 'Confidence of the match, 0..1.';
+comment on column public.retailer_listings.status is 'Where the listing is in matching.';
+comment on column public.retailer_listings.first_seen_at is 'First time a feed contained it.';
+comment on column public.retailer_listings.volume_ml is
+  'Total volume of the matched variant in ml (size_ml × quantity), kept by triggers; null while unmatched. Prices per 100 ml divide by it.';
+create index retailer_listings_variant_id_idx on public.retailer_listings (variant_id);
+create index retailer_listings_gtin_idx on public.retailer_listings (gtin) where gtin is not null;
+create index retailer_listings_needs_match_idx on public.retailer_listings (retailer_id, status) where status in ('unmatched', 'review');
+call private.make_catalog_table('public.retailer_listings');
+
+/** BEFORE INSERT OR UPDATE OF variant_id, volume_ml on retailer_listings: the volume follows the variant. */
+create or replace function private.set_listing_volume()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  new.volume_ml := (select v.size_ml * v.quantity from public.variants v where v.id = new.variant_id);
+  return new;
+end;
+$$;
+comment on function private.set_listing_volume() is 'Trigger: sets a listing''s volume_ml from its variant (null when unmatched), whatever the statement wrote.';
+revoke execute on function private.set_listing_volume() from public;
+
+/** AFTER UPDATE OF size_ml, quantity on variants: the variant's listings take its new volume. */
+create or replace function private.variant_volume_to_listings()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update public.retailer_listings l set volume_ml = new.size_ml * new.quantity where l.variant_id = new.id;
+  return null;
+end;
+$$;
+comment on function private.variant_volume_to_listings() is 'Trigger: a variant''s new size or quantity reaches the volume_ml of its listings.';
+revoke execute on function private.variant_volume_to_listings() from public;
+
+create trigger set_volume before insert or update of variant_id, volume_ml on public.retailer_listings
+  for each row execute function private.set_listing_volume();
+create trigger volume_to_listings after update of size_ml, quantity on public.variants
+  for each row when ((old.size_ml, old.quantity) is distinct from (new.size_ml, new.quantity))
+  execute function private.variant_volume_to_listings();

@@ -1,0 +1,42 @@
+-- The current offer of each listing: its latest reviewed price, in the
+-- realtime publication so a frontend can watch prices change.
+
+create table public.current_offers (
+  listing_id uuid primary key references public.retailer_listings (id) on delete cascade,
+  retailer_id uuid not null references public.retailers (id) on delete cascade,
+  variant_id uuid references public.variants (id) on delete set null,
+  price numeric(12, 2) not null constraint current_offers_price_positive check (price > 0),
+  currency text not null references public.currencies (code),
+  price_base numeric(12, 2) not null constraint current_offers_price_base_positive check (price_base > 0),
+  price_per_100ml_base numeric(12, 2),
+  in_stock boolean not null,
+  observed_at timestamptz not null,
+  batch_id bigint not null,
+  stale boolean not null default false,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+)
+-- Room on each page for every row's next version at once: a feed batch confirms or reprices a run of
+-- offers in one transaction, so all rows of a page are updated together (HOT only if they all fit).
+with (fillfactor = 50);
+comment on table public.current_offers is 'The latest reviewed price of each listing. In the supabase_realtime publication: subscribe to see prices change. Prices held for review never land here until approved.';
+comment on column public.current_offers.listing_id is 'The listing.';
+comment on column public.current_offers.retailer_id is 'Denormalized from the listing so freshness can be judged per retailer without a join; set by the ingest function from the same row.';
+comment on column public.current_offers.variant_id is 'Denormalized: the listing''s matched variant, copied by the ingest function and by matching, so best_offers reads one table per variant.';
+comment on column public.current_offers.price is 'Price as sent.';
+comment on column public.current_offers.currency is 'Currency as sent.';
+comment on column public.current_offers.price_base is 'Price in the base currency.';
+comment on column public.current_offers.price_per_100ml_base is 'Base-currency price per 100 ml.';
+comment on column public.current_offers.in_stock is 'Availability.';
+comment on column public.current_offers.observed_at is 'When the retailer last reported this price.';
+comment on column public.current_offers.batch_id is 'Batch that reported it (lineage).';
+comment on column public.current_offers.stale is 'Not confirmed within the retailer''s freshness SLA; excluded from best offers.';
+create index current_offers_variant_idx on public.current_offers (variant_id);
+create index current_offers_retailer_idx on public.current_offers (retailer_id);
+create index current_offers_currency_idx on public.current_offers (currency);
+call private.make_catalog_table('public.current_offers');
+alter publication supabase_realtime add table public.current_offers;
+-- Statements that write updated_at themselves (the ingest's confirm step) skip the per-row trigger call.
+drop trigger set_updated_at on public.current_offers;
+create trigger set_updated_at before update on public.current_offers
+  for each row when (new.updated_at is not distinct from old.updated_at) execute function private.set_updated_at();

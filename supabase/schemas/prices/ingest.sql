@@ -1,0 +1,378 @@
+-- Price ingestion: the one set-based function that takes a whole webhook batch
+-- in one transaction (private.ingest_price_batch), and the staging it shares
+-- with anomaly approval (private.apply_offers). Called by the ingest-prices
+-- edge function; see docs/PRICES.md for the contract.
+
+/** Empties (creating it once per session) _offers_to_apply, one reviewed offer per listing, read by private.apply_staged_offers. */
+create or replace function private.stage_offers_to_apply()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers_to_apply (listing_id uuid)';
+  -- No index or key: see the migration's header. One row per listing is the callers' contract, and
+  -- private.apply_staged_offers' upsert refuses a second row for a listing.
+  if to_regclass('pg_temp._offers_to_apply') is null then
+    create temporary table _offers_to_apply (
+      listing_id uuid not null, retailer_id uuid not null, variant_id uuid, price numeric not null, currency text not null,
+      price_base numeric not null, price_per_100ml_base numeric, in_stock boolean not null, observed_at timestamptz not null
+    ) on commit delete rows;
+  end if;
+  delete from _offers_to_apply;  -- (a second call in one transaction)
+end;
+$$;
+comment on function private.stage_offers_to_apply() is 'Empties (creating it once per session) _offers_to_apply, one reviewed offer per listing, read by private.apply_staged_offers.';
+
+/**
+ * Makes the offers in _offers_to_apply current: per listing, the latest price wins the current offer
+ * (whatever the commit order of concurrent batches), and the history closes the open range and opens
+ * a new one when the price or stock changes.
+ */
+create or replace function private.apply_staged_offers(batch bigint)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  -- Temp table declared for plpgsql_check (`supabase db lint`); a no-op at run time.
+  perform 'PRAGMA:TABLE: _offers_to_apply (listing_id uuid, retailer_id uuid, variant_id uuid, price numeric, currency text, price_base numeric, price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)';
+  analyze _offers_to_apply (listing_id);  -- see this migration's header
+  -- The upsert row-locks each listing's offer, so concurrent batches touching a listing take turns below.
+  insert into public.current_offers as c
+    (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, batch_id, stale)
+  select o.listing_id, o.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock,
+         o.observed_at, batch, false
+  from _offers_to_apply o
+  order by o.listing_id
+  on conflict (listing_id) do update
+    set variant_id = excluded.variant_id, price = excluded.price, currency = excluded.currency, price_base = excluded.price_base,
+        price_per_100ml_base = excluded.price_per_100ml_base, in_stock = excluded.in_stock, observed_at = excluded.observed_at,
+        batch_id = excluded.batch_id, stale = false, updated_at = now()
+    where excluded.observed_at >= c.observed_at;
+
+  -- History, for the listings whose price or stock differs from their open range (or that have none;
+  -- the open range holds the current offer's price and stock):
+  -- a newer, different price closes the open range and opens the next; a listing with no range gets
+  -- its first. Older (late) prices leave it alone.
+  -- (Lookups by index, one listing at a time: a batch is a sliver of a long history.)
+  with o as (
+    select o.*, h.id as open_id, lower(h.valid) as open_from
+    from _offers_to_apply o
+    left join lateral (
+      select h.id, h.valid, h.price, h.currency, h.in_stock from public.price_history h
+      where h.listing_id = o.listing_id and upper_inf(h.valid) limit 1
+    ) h on true
+    where h.id is null or (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock)
+  ),
+  closed as (
+    update public.price_history h set valid = tstzrange(lower(h.valid), o.observed_at)
+    from o where h.id = any (array(select o.open_id from o where o.observed_at > o.open_from)) and h.id = o.open_id
+    returning h.listing_id
+  )
+  insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
+  select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
+  from o
+  where o.listing_id in (select listing_id from closed)
+     or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
+end;
+$$;
+comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';
+
+revoke execute on function private.stage_offers_to_apply(), private.apply_staged_offers(bigint) from public;
+grant execute on function private.stage_offers_to_apply(), private.apply_staged_offers(bigint) to service_role;
+
+/**
+ * Makes reviewed prices current, as private.apply_staged_offers; called by anomaly approval.
+ * offers: [{listing_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at}], one per listing.
+ */
+create or replace function private.apply_offers(batch bigint, offers jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers_to_apply (listing_id uuid, retailer_id uuid, variant_id uuid, price numeric, currency text, price_base numeric, price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)';
+  perform private.stage_offers_to_apply();
+  insert into _offers_to_apply
+  select o.listing_id, l.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock, o.observed_at
+  from jsonb_to_recordset(offers) as o (listing_id uuid, variant_id uuid, price numeric, currency text, price_base numeric,
+                                        price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)
+  join public.retailer_listings l on l.id = o.listing_id;
+  perform private.apply_staged_offers(batch);
+end;
+$$;
+comment on function private.apply_offers(bigint, jsonb) is 'Makes reviewed prices current (latest wins) and extends the price history; called by anomaly approval.';
+revoke execute on function private.apply_offers(bigint, jsonb) from public;
+
+/**
+ * Ingests one webhook batch in one transaction; returns the response body.
+ * offers: [{row, sku, title, url, gtin, price, currency, in_stock, observed_at, parsed}], row numbers unique.
+ * parsed (the title's parse) is needed only on rows of new or retitled listings, the ones matched: it
+ * may be left out of rows whose listing the retailer sent before under the same title. When a row that
+ * needs it lacks it, SQLSTATE SM428 is raised and nothing is written.
+ * rejects: [{row, field, reason}] found before the database (bad types, missing fields).
+ * A replay (same body, or same Idempotency-Key and body) returns the stored result and changes nothing;
+ * the same Idempotency-Key with another body raises SQLSTATE SM409.
+ */
+create or replace function private.ingest_price_batch(
+  retailer uuid, idempotency_key text, payload_hash text, content_type text, offers jsonb, rejects jsonb default '[]'
+)
+returns jsonb
+language plpgsql
+set search_path = ''
+set jit = off
+as $$
+declare
+  batch bigint;
+  previous record;
+  batch_result jsonb;
+  to_match jsonb;
+  horizon_days integer := private.setting('observation_horizon_days')::integer;
+  jump_share numeric := private.setting('anomaly_jump_share')::numeric;
+  low_margin numeric := private.setting('anomaly_below_low_margin')::numeric;
+  tolerance numeric := private.setting('anomaly_factor_tolerance')::numeric;
+  plausible jsonb := private.setting('plausible_per_100ml_base');
+begin
+  -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
+  perform 'PRAGMA:TABLE: _offers ("row" integer, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, rate numeric, listing_id uuid, known_title text, known_url text, known_gtin text, known_first_seen_at timestamptz, variant_id uuid, current_price numeric, current_currency text, price_base numeric, per_100ml numeric, reference numeric, anomaly public.price_anomaly_kind, reason text)';
+  perform 'PRAGMA:TABLE: _rejects ("row" integer, field text, reason text)';
+  perform 'PRAGMA:TABLE: _offers_to_apply (listing_id uuid, retailer_id uuid, variant_id uuid, price numeric, currency text, price_base numeric, price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)';
+  -- Replays change nothing and answer what they answered the first time.
+  if idempotency_key is not null then
+    select b.payload_hash, b.result into previous
+    from private.ingest_batches b where b.retailer_id = retailer and b.idempotency_key = ingest_price_batch.idempotency_key;
+    if found then
+      if previous.payload_hash <> ingest_price_batch.payload_hash then
+        raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+      end if;
+      return previous.result || '{"replayed": true}';
+    end if;
+  end if;
+  insert into private.ingest_batches (retailer_id, idempotency_key, payload_hash, content_type, row_count)
+  values (retailer, idempotency_key, payload_hash, content_type, jsonb_array_length(offers) + jsonb_array_length(rejects))
+  on conflict do nothing
+  returning id into batch;
+  if batch is null then
+    -- the same body arrived before (or concurrently, and has now committed)
+    select b.result into previous from private.ingest_batches b
+    where b.retailer_id = retailer and b.payload_hash = ingest_price_batch.payload_hash;
+    if not found then
+      raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+    end if;
+    return previous.result || '{"replayed": true}';
+  end if;
+
+  -- A batch resolves the retailer's open freshness breach.
+  update private.freshness_breaches set resolved_at = now() where retailer_id = retailer and resolved_at is null;
+
+  -- Staging tables, as in private.stage_offers_to_apply: created once per session, emptied at commit,
+  -- without indexes (see this migration's header).
+  if to_regclass('pg_temp._offers') is null then
+    create temporary table _offers (
+      "row" integer not null, sku text, title text, url text, gtin text, price numeric, currency text, in_stock boolean,
+      observed_at timestamptz, parsed jsonb, rate numeric,
+      listing_id uuid, known_title text, known_url text, known_gtin text, known_first_seen_at timestamptz, variant_id uuid,
+      current_price numeric, current_currency text,
+      price_base numeric, per_100ml numeric, reference numeric, anomaly public.price_anomaly_kind, reason text
+    ) on commit delete rows;
+    create temporary table _rejects ("row" integer, field text, reason text) on commit delete rows;
+  end if;
+  delete from _offers;
+  delete from _rejects;
+
+  -- One pass over the batch: each offer with its exchange rate (looked up once per currency and day),
+  -- its listing as stored, that listing's variant and current price. Rows the database cannot price
+  -- are rejected with a reason instead; the rest of the batch goes on.
+  with o as materialized (
+    select o."row", o.sku, o.title, o.url, o.gtin, o.price, upper(o.currency) as currency, o.in_stock, o.observed_at, o.parsed
+    from jsonb_to_recordset(offers) as o ("row" integer, sku text, title text, url text, gtin text, price numeric,
+                                          currency text, in_stock boolean, observed_at timestamptz, parsed jsonb)
+  ),
+  -- Rates are looked up once per currency and day; days are computed once per distinct timestamp
+  -- (a feed's rows mostly share one).
+  stamps as materialized (
+    select distinct o.currency, o.observed_at, o.observed_at::date as day from o
+  ),
+  rates as (
+    select s.currency, s.observed_at, r.rate
+    from stamps s
+    join (select d.currency, d.day, public.fx_rate(d.currency, d.day) as rate
+          from (select distinct s.currency, s.day from stamps s) d
+          where exists (select from public.currencies c where c.code = d.currency)) r on r.currency = s.currency and r.day = s.day
+  ),
+  checked as materialized (
+    select o.*, r.rate, r.currency is null as unknown_currency, r.currency is not null and r.rate is null as no_rate,
+           o.observed_at > now() + interval '1 day' as future, o.observed_at < now() - make_interval(days => horizon_days) as too_old
+    from o left join rates r on r.currency = o.currency and r.observed_at = o.observed_at
+  ),
+  refused as (
+    insert into _rejects
+    select c."row", 'currency', format('unknown currency "%s"', c.currency) from checked c where c.unknown_currency
+    union all
+    select c."row", 'currency', format('no exchange rate for %s on %s', c.currency, c.observed_at::date) from checked c where c.no_rate
+    union all
+    select c."row", 'observed_at', 'more than one day in the future' from checked c where c.future
+    union all
+    select c."row", 'observed_at', format('older than the %s-day horizon', horizon_days) from checked c where c.too_old
+  )
+  insert into _offers ("row", sku, title, url, gtin, price, currency, in_stock, observed_at, parsed, rate,
+                       listing_id, known_title, known_url, known_gtin, known_first_seen_at, variant_id, current_price, current_currency,
+                       price_base, per_100ml)
+  select c."row", c.sku, c.title, c.url, c.gtin, c.price, c.currency, c.in_stock, c.observed_at, c.parsed, c.rate,
+         l.id, l.title, l.url, l.gtin, l.first_seen_at, l.variant_id, co.price, co.currency,
+         round(c.price * c.rate, 2), round(c.price * c.rate / l.volume_ml * 100, 2)
+  from checked c
+  left join public.retailer_listings l on l.retailer_id = retailer and l.retailer_sku = c.sku
+  left join public.current_offers co on co.listing_id = l.id
+  where not (c.unknown_currency or c.no_rate or c.future or c.too_old);
+  analyze _offers (listing_id, anomaly);
+
+  if exists (select from _offers o group by o."row" having count(*) > 1) then
+    raise exception 'row numbers must be unique within a batch' using errcode = '22023';
+  end if;
+  if exists (select from _offers o where o.parsed is null and o.known_title is distinct from o.title) then
+    raise exception 'rows of new or retitled listings need "parsed", the parse of their title, to be matched'
+      using errcode = 'SM428', hint = 'Send the batch again with "parsed" on every row.';
+  end if;
+
+  -- Listings: the retailer's SKU is the key; title, URL and GTIN follow the feed's latest row. Only
+  -- listings that changed are written, and none are looked for when no row differs from its listing.
+  if exists (select from _offers o
+             where o.listing_id is not null
+               and ((o.title, o.url) is distinct from (o.known_title, o.known_url)
+                    or (o.gtin is not null and o.gtin is distinct from o.known_gtin)
+                    or o.observed_at < o.known_first_seen_at)) then
+    update public.retailer_listings l
+    set title = o.title, url = o.url, gtin = coalesce(o.gtin, l.gtin), first_seen_at = least(l.first_seen_at, o.first_seen_at)
+    from (
+      select * from (
+        select distinct on (o.listing_id) o.listing_id, o.title, o.url, o.gtin, o.known_title, o.known_url, o.known_gtin,
+               o.known_first_seen_at, min(o.observed_at) over (partition by o.listing_id) as first_seen_at
+        from _offers o where o.listing_id is not null
+        order by o.listing_id, o.observed_at desc, o."row" desc
+      ) latest
+      where (latest.title, latest.url) is distinct from (latest.known_title, latest.known_url)
+         or (latest.gtin is not null and latest.gtin is distinct from latest.known_gtin)
+         or latest.first_seen_at < latest.known_first_seen_at
+    ) o
+    where l.id = o.listing_id;
+  end if;
+  -- Listings seen for the first time (the unique key settles a race with a concurrent batch).
+  with created as (
+    insert into public.retailer_listings as l (retailer_id, retailer_sku, title, url, gtin, first_seen_at)
+    select distinct on (o.sku) retailer, o.sku, o.title, o.url, o.gtin, min(o.observed_at) over (partition by o.sku)
+    from _offers o where o.listing_id is null
+    order by o.sku, o.observed_at desc, o."row" desc
+    on conflict (retailer_id, retailer_sku) do update
+      set title = excluded.title, url = excluded.url, gtin = coalesce(excluded.gtin, l.gtin),
+          first_seen_at = least(l.first_seen_at, excluded.first_seen_at)
+    returning l.id, l.retailer_sku
+  )
+  update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;
+
+  -- Matching runs for listings seen for the first time or retitled, not for every price update.
+  select jsonb_agg(jsonb_build_object('listing_id', x.listing_id, 'parsed', x.parsed)) into to_match
+  from (select distinct on (o.listing_id) o.listing_id, o.parsed from _offers o
+        where o.known_title is distinct from o.title
+        order by o.listing_id, o.observed_at desc, o."row" desc) x;
+  if to_match is not null then
+    perform private.match_listings(to_match);
+    update _offers o
+    set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
+    from public.retailer_listings l
+    where o.known_title is distinct from o.title and l.id = o.listing_id;
+  end if;
+
+  -- Anomalies: a price other than the listing's current (reviewed) one is compared with the listing's
+  -- last 30 days of unflagged observations. The current price passed these checks, or review.
+  update _offers o
+  set anomaly = k.kind, reference = k.reference, reason = case k.kind
+      when 'implausible' then format('%s %s per 100 ml is outside %s..%s, with no history to compare',
+                                     k.per_100ml, public.base_currency(), plausible ->> 0, plausible ->> 1)
+      when 'currency_error' then format('%s is about 100x off its 30-day median %s (currency or cents slip?)', k.price_base, round(k.median, 2))
+      when 'unit_error' then format('%s is about 29.57x off its 30-day median %s (per-oz vs per-ml?)', k.price_base, round(k.median, 2))
+      when 'jump' then format('%s moves more than %s%% against its 30-day median %s', k.price_base, jump_share * 100, round(k.median, 2))
+      when 'below_30d_low' then format('%s is more than %s%% under its 30-day low %s', k.price_base, low_margin * 100, k.low)
+    end
+  from (
+    select c."row", c.price_base, c.per_100ml, h.median, h.low, coalesce(h.median, h.low) as reference, case
+        when h.median is null then
+          case when c.per_100ml not between (plausible ->> 0)::numeric and (plausible ->> 1)::numeric then 'implausible' end
+        when abs(c.price_base / h.median / 100 - 1) <= tolerance or abs(c.price_base / h.median * 100 - 1) <= tolerance then 'currency_error'
+        when abs(c.price_base / h.median / 29.5735 - 1) <= tolerance or abs(c.price_base / h.median * 29.5735 - 1) <= tolerance then 'unit_error'
+        when abs(c.price_base / h.median - 1) > jump_share then 'jump'
+        when c.price_base < h.low * (1 - low_margin) then 'below_30d_low'
+      end::public.price_anomaly_kind as kind
+    from _offers c
+    cross join lateral (
+      select (percentile_cont(0.5) within group (order by p.price_base))::numeric as median, min(p.price_base) as low
+      from private.price_observations p
+      where p.listing_id = c.listing_id and p.anomaly is null
+        and p.observed_at >= c.observed_at - interval '30 days' and p.observed_at < c.observed_at
+    ) h
+    where (c.price, c.currency) is distinct from (c.current_price, c.current_currency)
+  ) k
+  where k."row" = o."row" and k.kind is not null;
+
+  -- Every accepted row is observed, flagged or not: append-only, with its lineage.
+  insert into private.price_observations
+    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock, anomaly)
+  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.reason
+  from _offers o;
+  insert into private.price_anomalies
+    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock, kind, reason, reference_price_base)
+  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.in_stock, o.anomaly, o.reason, o.reference
+  from _offers o where o.anomaly is not null;
+
+  -- Unflagged prices become current, the latest per listing. Most of a feed confirms its current
+  -- offers at the same price, currency and stock: those move in place here, found by index (a hash
+  -- join would read every offer of every retailer). The condition is checked again on the locked row,
+  -- so an offer a concurrent batch changed meanwhile falls through, with the rest, to
+  -- private.apply_staged_offers and its history.
+  perform private.stage_offers_to_apply();
+  with latest as materialized (
+    select distinct on (o.listing_id) o.* from _offers o where o.anomaly is null
+    order by o.listing_id, o.observed_at desc, o."row" desc
+  ),
+  confirmed as (
+    update public.current_offers c
+    set variant_id = o.variant_id, price_base = o.price_base, price_per_100ml_base = o.per_100ml,
+        observed_at = o.observed_at, batch_id = batch, stale = false, updated_at = now()
+    from latest o
+    where c.listing_id = any (array(select o.listing_id from latest o where (o.price, o.currency) = (o.current_price, o.current_currency)))
+      and c.listing_id = o.listing_id and o.observed_at >= c.observed_at
+      and (c.price, c.currency, c.in_stock) = (o.price, o.currency, o.in_stock)
+    returning c.listing_id
+  )
+  insert into _offers_to_apply
+  select o.listing_id, retailer, o.variant_id, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.observed_at
+  from latest o where o.listing_id not in (select c.listing_id from confirmed c);
+  perform private.apply_staged_offers(batch);
+
+  select jsonb_build_object(
+    'batch_id', batch,
+    'accepted', (select count(*) from _offers),
+    -- variant_id was copied from each listing after matching: set exactly when the listing is matched
+    'matched', (select count(distinct listing_id) from _offers where variant_id is not null),
+    'unmatched', (select count(distinct listing_id) from _offers where variant_id is null),
+    'rejected', jsonb_array_length(rejects) + (select count(*) from _rejects),
+    'anomalies', (select count(*) from _offers where anomaly is not null),
+    'rejects', (select coalesce(jsonb_agg(r order by (r ->> 'row')::int, r ->> 'field'), '[]')
+                from (select jsonb_array_elements(rejects) as r
+                      union all select jsonb_build_object('row', "row", 'field', field, 'reason', reason) from _rejects) all_rejects))
+  into batch_result;
+  update private.ingest_batches set result = batch_result where id = batch;
+  return batch_result;
+end;
+$$;
+comment on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) is
+  'Ingests one price webhook batch in one transaction (listings, matching, FX, anomalies, observations, current offers, history) and returns the response counts. Replays return the stored result.';
+revoke execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) from public;
+
+grant execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb), private.match_listings(jsonb),
+  private.apply_offers(bigint, jsonb) to service_role;
+grant select, insert, update on private.ingest_batches, private.listing_match_candidates, private.freshness_breaches to service_role;
+grant insert on private.price_observations, private.price_anomalies to service_role;
+grant update (status, reviewed_at) on private.price_anomalies to service_role;
+grant delete on private.listing_match_candidates to service_role;

@@ -1,0 +1,69 @@
+-- Daily aggregates of observation partitions past the horizon, which the
+-- daily price-rollup job rolls up and drops.
+
+create table private.price_daily (
+  listing_id uuid not null references public.retailer_listings (id) on delete cascade,
+  day date not null,
+  currency text not null constraint price_daily_currency_iso4217 check (currency ~ '^[A-Z]{3}$'),
+  min_price numeric(12, 2) not null,
+  max_price numeric(12, 2) not null,
+  avg_price numeric(12, 2) not null,
+  min_price_base numeric(12, 2) not null,
+  observations integer not null constraint price_daily_observations_positive check (observations > 0),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (listing_id, day, currency)
+);
+comment on table private.price_daily is 'Daily aggregates of observations older than the horizon (their partitions are dropped after rollup).';
+comment on column private.price_daily.listing_id is 'The listing.';
+comment on column private.price_daily.day is 'UTC day.';
+comment on column private.price_daily.currency is 'Currency as sent.';
+comment on column private.price_daily.min_price is 'Lowest price that day.';
+comment on column private.price_daily.max_price is 'Highest price that day.';
+comment on column private.price_daily.avg_price is 'Mean price that day.';
+comment on column private.price_daily.min_price_base is 'Lowest base-currency price that day.';
+comment on column private.price_daily.observations is 'Observations aggregated.';
+call private.track_updates('private.price_daily');
+grant select on private.price_daily to service_role;
+
+/** Rolls every monthly partition wholly older than the horizon into private.price_daily, then drops it. */
+create or replace function private.rollup_price_observations()
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  horizon timestamptz := now() - make_interval(days => (private.setting('observation_horizon_days'))::int);
+  part record;
+  dropped integer := 0;
+begin
+  for part in
+    select c.relname, to_date(right(c.relname, 7), 'YYYY_MM') as month
+    from pg_catalog.pg_inherits i
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
+    order by 2
+  loop
+    exit when part.month + interval '1 month' > horizon;
+    execute format($sql$
+      insert into private.price_daily (listing_id, day, currency, min_price, max_price, avg_price, min_price_base, observations)
+      select listing_id, observed_at::date, currency, min(price), max(price), round(avg(price), 2), min(price_base), count(*)
+      from private.%I
+      where anomaly is null
+      group by listing_id, observed_at::date, currency
+      on conflict (listing_id, day, currency) do update
+        set min_price = least(price_daily.min_price, excluded.min_price),
+            max_price = greatest(price_daily.max_price, excluded.max_price),
+            avg_price = round((price_daily.avg_price * price_daily.observations + excluded.avg_price * excluded.observations)
+                              / (price_daily.observations + excluded.observations), 2),
+            min_price_base = least(price_daily.min_price_base, excluded.min_price_base),
+            observations = price_daily.observations + excluded.observations
+      $sql$, part.relname);
+    execute format('drop table private.%I', part.relname);
+    dropped := dropped + 1;
+  end loop;
+  return dropped;
+end;
+$$;
+comment on function private.rollup_price_observations() is 'Aggregates monthly observation partitions older than observation_horizon_days into private.price_daily and drops them; returns partitions dropped. Scheduled daily.';
+revoke execute on function private.rollup_price_observations() from public;

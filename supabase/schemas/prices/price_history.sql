@@ -1,0 +1,60 @@
+-- Price history: each listing's price over time as non-overlapping validity
+-- ranges, and the price_history RPC that buckets them per day, week or month.
+
+create table public.price_history (
+  id bigint generated always as identity primary key,
+  listing_id uuid not null references public.retailer_listings (id) on delete cascade,
+  price numeric(12, 2) not null constraint price_history_price_positive check (price > 0),
+  currency text not null constraint price_history_currency_iso4217 check (currency ~ '^[A-Z]{3}$'),
+  price_base numeric(12, 2) not null constraint price_history_price_base_positive check (price_base > 0),
+  in_stock boolean not null,
+  valid tstzrange not null constraint price_history_valid_not_empty check (not isempty(valid)),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  constraint price_history_no_overlap exclude using gist (listing_id with =, valid with &&)
+);
+comment on table public.price_history is 'Each listing''s price over time as non-overlapping validity ranges; the open range (upper bound infinity) is the current one.';
+comment on column public.price_history.id is 'Row id.';
+comment on column public.price_history.listing_id is 'The listing.';
+comment on column public.price_history.price is 'Price as sent.';
+comment on column public.price_history.currency is 'Currency as sent (checked on ingest).';
+comment on column public.price_history.price_base is 'Price in the base currency when it started.';
+comment on column public.price_history.in_stock is 'Availability during the range.';
+comment on column public.price_history.valid is 'When this price held: [first seen, next different price).';
+-- listing_id leads the exclusion constraint's GiST index, which serves the FK.
+create index price_history_listing_idx on public.price_history (listing_id, lower(valid) desc);
+-- Each listing's open range, found without reading its closed ones.
+create index price_history_open_idx on public.price_history (listing_id) where upper_inf(valid);
+comment on index public.price_history_open_idx is 'The open (current) range of each listing; at most one, by the exclusion constraint.';
+call private.make_catalog_table('public.price_history');
+
+create or replace function public.price_history(variant_id uuid, "from" timestamptz, "to" timestamptz default now(), bucket text default 'day')
+returns table (bucket_start timestamptz, min_price numeric, avg_price numeric, max_price numeric, currency text, retailers integer)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if bucket not in ('day', 'week', 'month') then
+    raise exception 'bucket must be day, week or month, not "%"', bucket using errcode = '22023';
+  end if;
+  if "from" is null or "to" is null or "from" >= "to" then
+    raise exception '"from" must be before "to"' using errcode = '22023';
+  end if;
+  if "to" - "from" > interval '5 years' then
+    raise exception 'at most 5 years per call' using errcode = '22023';
+  end if;
+  return query
+  select b.start, min(h.price_base), round(avg(h.price_base), 2), max(h.price_base), public.base_currency(),
+         count(distinct h.listing_id)::integer
+  from generate_series(date_trunc(bucket, "from"), "to", ('1 ' || bucket)::interval) as b (start)
+  join public.price_history h on h.valid && tstzrange(b.start, b.start + ('1 ' || bucket)::interval)
+  join public.retailer_listings l on l.id = h.listing_id and l.variant_id = price_history.variant_id and l.status = 'matched'
+  group by b.start
+  order by b.start;
+end;
+$$;
+comment on function public.price_history(uuid, timestamptz, timestamptz, text) is
+  'Min, mean and max base-currency price of a variant across retailers per day, week or month, from the validity ranges of public.price_history.';
+revoke execute on function public.price_history(uuid, timestamptz, timestamptz, text) from public;
+grant execute on function public.price_history(uuid, timestamptz, timestamptz, text) to anon, authenticated, service_role;

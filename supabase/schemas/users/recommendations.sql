@@ -1,0 +1,179 @@
+-- Recommendations: what a user was shown and did with it, recommend_for_me
+-- (with a reason per pick) and the feedback RPC.
+
+create table public.recommendation_events (
+  id bigint generated always as identity primary key,
+  user_id uuid references public.profiles (id) on delete set null,
+  fragrance_id uuid not null references public.fragrances (id) on delete cascade,
+  action public.recommendation_action not null,
+  context jsonb not null default '{}' constraint recommendation_events_context_object check (jsonb_typeof(context) = 'object'),
+  occurred_at timestamptz not null default now(),
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now()
+);
+comment on table public.recommendation_events is 'Impressions, clicks, accepts and dismisses of recommendations; user_id is nulled when the account is erased (the counts stay).';
+comment on column public.recommendation_events.id is 'Event number.';
+comment on column public.recommendation_events.user_id is 'Who (null once the account is erased).';
+comment on column public.recommendation_events.fragrance_id is 'The recommended fragrance.';
+comment on column public.recommendation_events.action is 'impression, click, accept or dismiss.';
+comment on column public.recommendation_events.context is 'Where it was shown (surface, position, reason).';
+comment on column public.recommendation_events.occurred_at is 'When it happened.';
+create index recommendation_events_user_id_idx on public.recommendation_events (user_id);
+create index recommendation_events_fragrance_id_idx on public.recommendation_events (fragrance_id);
+create index recommendation_events_occurred_at_idx on public.recommendation_events (occurred_at);
+call private.make_user_table('public.recommendation_events', 'user_id', array['select']);
+
+
+
+/**
+ * Recommendations for the caller. Taste = the centroid of the embeddings of
+ * liked fragrances (owned, wishlist, tried; rated 3+ or unrated) minus a
+ * penalty for closeness to disliked ones (status disliked or rated 1-2),
+ * plus onboarding's preferred families and notes. Never returns a fragrance
+ * already in the collection. Cold start (nothing liked, no answers): the
+ * most-owned fragrances.
+ */
+create or replace function private.recommend_for_me(k integer)
+returns table (fragrance_id uuid, name text, brand text, score double precision, reason text)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  me uuid := private.require_user();
+  current_model text := private.setting('embedding_model') #>> '{}';
+  liked extensions.vector;
+  families text[];
+  picked_notes text[];
+begin
+  if k is null or k not between 1 and 100 then
+    raise exception 'k must be between 1 and 100' using errcode = '22023';
+  end if;
+  select extensions.avg(e.embedding) into liked
+  from public.collection_entries c join public.fragrance_embeddings e on e.fragrance_id = c.fragrance_id and e.model = current_model
+  where c.user_id = me and c.status <> 'disliked' and coalesce(c.rating, 3) >= 3;
+  select array(select jsonb_array_elements_text(a.answer -> 'families')) into families
+  from public.onboarding_answers a where a.user_id = me and a.step = 'families';
+  select array(select jsonb_array_elements_text(a.answer -> 'notes')) into picked_notes
+  from public.onboarding_answers a where a.user_id = me and a.step = 'notes';
+
+  return query
+  with mine as (
+    select c.fragrance_id, (c.status <> 'disliked' and coalesce(c.rating, 3) >= 3) as likes
+    from public.collection_entries c where c.user_id = me
+  ),
+  candidates as (
+    select n.fragrance_id, n.sim from (
+      select e.fragrance_id, 1 - (e.embedding operator(extensions.<=>) liked) as sim
+      from public.fragrance_embeddings e
+      where liked is not null and e.model = current_model
+      order by e.embedding operator(extensions.<=>) liked
+      limit 200) n
+    union
+    select f.id, null::double precision from public.fragrances f
+    where f.deleted_at is null
+      and (f.family_slug = any(families)
+           or exists (select from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
+                      where fn.fragrance_id = f.id and nt.slug = any(picked_notes)))
+  ),
+  fresh as (
+    select c.fragrance_id, max(c.sim) as sim from candidates c
+    where not exists (select from mine m where m.fragrance_id = c.fragrance_id)
+    group by c.fragrance_id
+  ),
+  -- The liked fragrance sharing most notes with each candidate, and up to two of those notes (most prominent first).
+  shared as (
+    select distinct on (x.candidate) x.candidate, x.liked_name, x.notes
+    from (
+      select fr.fragrance_id as candidate, lf.name as liked_name, count(*) as n,
+             (array_agg(nt.name order by cn.tier, cn.position))[1:2] as notes
+      from fresh fr
+      join public.fragrance_notes cn on cn.fragrance_id = fr.fragrance_id
+      join mine m on m.likes
+      join public.fragrance_notes ln on ln.fragrance_id = m.fragrance_id and ln.note_id = cn.note_id
+      join public.fragrances lf on lf.id = m.fragrance_id
+      join public.notes nt on nt.id = cn.note_id
+      group by fr.fragrance_id, lf.name) x
+    order by x.candidate, x.n desc, x.liked_name
+  ),
+  scored as (
+    select fr.fragrance_id, fr.sim,
+           coalesce((select max(1 - (e.embedding operator(extensions.<=>) d.embedding))
+                     from public.fragrance_embeddings e, mine m
+                     join public.fragrance_embeddings d on d.fragrance_id = m.fragrance_id and d.model = current_model
+                     where not m.likes and e.fragrance_id = fr.fragrance_id), 0) as disliked_sim,
+           (select array_agg(nt.name order by fn.tier, fn.position) from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
+            where fn.fragrance_id = fr.fragrance_id and nt.slug = any(picked_notes)) as picked,
+           f.family_slug = any(families) as family_match
+    from fresh fr join public.fragrances f on f.id = fr.fragrance_id and f.deleted_at is null
+  )
+  select s.fragrance_id, f.name, b.name,
+         round((coalesce(s.sim, 0) - 0.5 * greatest(s.disliked_sim - 0.5, 0)
+                + 0.1 * least(coalesce(cardinality(s.picked), 0), 3) + case when s.family_match then 0.15 else 0 end)::numeric, 4)::double precision,
+         case
+           when sh.candidate is not null then format('shares %s with %s', array_to_string(sh.notes, ' and '), sh.liked_name)
+           when s.picked is not null then format('has %s, which you picked', array_to_string(s.picked[1:2], ' and '))
+           when s.family_match then format('a %s fragrance, as you asked', replace(f.family_slug, '-', ' '))
+           else 'close to what you like'
+         end
+  from scored s
+  join public.fragrances f on f.id = s.fragrance_id
+  join public.brands b on b.id = f.brand_id
+  left join shared sh on sh.candidate = s.fragrance_id
+  order by 4 desc, f.name
+  limit k;
+
+  if not found then
+    -- Cold start: what most users own, minus what the caller has already.
+    return query
+    select f.id, f.name, b.name, coalesce(o.owners, 0)::double precision,
+           case when coalesce(o.owners, 0) = 1 then 'owned by 1 ScentMatch user'
+                when o.owners > 1 then format('owned by %s ScentMatch users', o.owners)
+                else 'a well-known fragrance to start with' end
+    from public.fragrances f
+    join public.brands b on b.id = f.brand_id
+    left join (select c.fragrance_id, count(*) as owners from public.collection_entries c where c.status = 'owned' group by 1) o
+      on o.fragrance_id = f.id
+    where f.deleted_at is null
+      and not exists (select from public.collection_entries c where c.user_id = me and c.fragrance_id = f.id)
+    order by coalesce(o.owners, 0) desc, f.launch_year nulls last, f.name
+    limit k;
+  end if;
+end;
+$$;
+comment on function private.recommend_for_me(integer) is 'Recommendations for auth.uid() (see public.recommend_for_me).';
+revoke execute on function private.recommend_for_me(integer) from public;
+grant execute on function private.recommend_for_me(integer) to authenticated;
+
+create or replace function public.recommend_for_me(k integer default 10)
+returns table (fragrance_id uuid, name text, brand text, score double precision, reason text)
+language sql
+stable
+set search_path = ''
+as $$ select * from private.recommend_for_me(k) $$;
+comment on function public.recommend_for_me(integer) is
+  'Up to k (1-100) fragrances for the signed-in caller, best first, each with a short reason; never one already in their collection. From liked and disliked fragrances'' embeddings and onboarding answers; most-owned fragrances for a new user.';
+revoke execute on function public.recommend_for_me(integer) from public, anon;
+grant execute on function public.recommend_for_me(integer) to authenticated;
+
+create or replace function public.record_recommendation_feedback(
+  fragrance_id uuid, action public.recommendation_action, context jsonb default '{}'
+)
+returns bigint
+language sql
+set search_path = ''
+as $$
+  insert into public.recommendation_events (user_id, fragrance_id, action, context)
+  values (private.require_user(), fragrance_id, action, coalesce(context, '{}'))
+  returning id
+$$;
+comment on function public.record_recommendation_feedback(uuid, public.recommendation_action, jsonb) is
+  'Records an impression, click, accept or dismiss of a recommendation by the signed-in caller; returns the event id.';
+revoke execute on function public.record_recommendation_feedback(uuid, public.recommendation_action, jsonb) from public, anon;
+grant execute on function public.record_recommendation_feedback(uuid, public.recommendation_action, jsonb) to authenticated;
+grant execute on function private.require_user() to authenticated;
+-- The insert runs as the caller: it needs the privilege, and RLS checks the owner.
+grant insert on public.recommendation_events to authenticated;
+create policy "owner can insert" on public.recommendation_events for insert to authenticated with check (user_id = (select auth.uid()));
