@@ -1,0 +1,84 @@
+-- Making reviewed offers current: per listing the latest price wins the current offer, and the price
+-- history closes its open range and opens the next when price or stock changes. Used by the ingest
+-- (private.ingest_make_current) and by anomaly approval (private.apply_offers).
+
+/**
+ * Makes the offers in _offers_to_apply current: per listing, the latest price wins the current offer
+ * (whatever the commit order of concurrent batches), and the history closes the open range and opens
+ * a new one when the price or stock changes.
+ */
+create or replace function private.apply_staged_offers(batch bigint)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
+  analyze _offers_to_apply (listing_id);  -- a plan for this batch's size (see ingest_staging.sql)
+  -- The upsert row-locks each listing's offer, so concurrent batches touching a listing take turns below.
+  insert into public.current_offers as c
+    (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, batch_id, stale)
+  select o.listing_id, o.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock,
+         o.observed_at, batch, false
+  from _offers_to_apply o
+  order by o.listing_id
+  on conflict (listing_id) do update
+    set variant_id = excluded.variant_id, price = excluded.price, currency = excluded.currency, price_base = excluded.price_base,
+        price_per_100ml_base = excluded.price_per_100ml_base, in_stock = excluded.in_stock, observed_at = excluded.observed_at,
+        batch_id = excluded.batch_id, stale = false, updated_at = now()
+    where excluded.observed_at >= c.observed_at;
+
+  -- History, for the listings whose price or stock differs from their open range (or that have none;
+  -- the open range holds the current offer's price and stock):
+  -- a newer, different price closes the open range and opens the next; a listing with no range gets
+  -- its first. Older (late) prices leave it alone.
+  -- (Lookups by index, one listing at a time: a batch is a sliver of a long history.)
+  with o as (
+    select o.*, h.id as open_id, lower(h.valid) as open_from
+    from _offers_to_apply o
+    left join lateral (
+      select h.id, h.valid, h.price, h.currency, h.in_stock from public.price_history h
+      where h.listing_id = o.listing_id and upper_inf(h.valid) limit 1
+    ) h on true
+    where h.id is null or (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock)
+  ),
+  closed as (
+    update public.price_history h set valid = tstzrange(lower(h.valid), o.observed_at)
+    from o where h.id = any (array(select o.open_id from o where o.observed_at > o.open_from)) and h.id = o.open_id
+    returning h.listing_id
+  )
+  insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
+  select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
+  from o
+  where o.listing_id in (select listing_id from closed)
+     or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
+end;
+$$;
+comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';
+
+revoke execute on function private.apply_staged_offers(bigint) from public;
+grant execute on function private.apply_staged_offers(bigint) to service_role;
+
+/**
+ * Makes reviewed prices current, as private.apply_staged_offers; called by anomaly approval.
+ * offers: [{listing_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at}], one per listing.
+ */
+create or replace function private.apply_offers(batch bigint, offers jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
+  perform private.ingest_staging_tables();
+  insert into _offers_to_apply
+  select o.listing_id, l.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock, o.observed_at
+  from jsonb_to_recordset(offers) as o (listing_id uuid, variant_id uuid, price numeric, currency text, price_base numeric,
+                                        price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)
+  join public.retailer_listings l on l.id = o.listing_id;
+  perform private.apply_staged_offers(batch);
+end;
+$$;
+comment on function private.apply_offers(bigint, jsonb) is 'Makes reviewed prices current (latest wins) and extends the price history; called by anomaly approval.';
+revoke execute on function private.apply_offers(bigint, jsonb) from public;
+grant execute on function private.apply_offers(bigint, jsonb) to service_role;
