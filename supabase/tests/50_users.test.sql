@@ -102,7 +102,8 @@ select is((select count(*)::int from cron.job where jobname in ('event-partition
 select is((select display_name from public.profiles where id = 'aaaaaaaa-0000-0000-0000-000000000000'), 'Ann', 'a new auth user gets a profile with their name');
 select is((select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')),
-  array['estimated_embeddings', 'fragrance_facets', 'track_affiliate_click'],
+  array['estimated_embeddings', 'fragrance_facets', 'search_filter_sql', 'search_filters', 'search_keyword_sql', 'search_terms',
+        'search_trigram_sql', 'search_vector_sql', 'track_affiliate_click'],
   'anon can execute only the private helpers of its RPCs (search filters, affiliate clicks)');
 select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
   '23514', null, 'a malformed onboarding answer is refused');

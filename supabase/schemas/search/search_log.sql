@@ -90,3 +90,79 @@ revoke execute on function private.log_search_click(bigint, uuid) from public;
 grant execute on function private.log_search_click(bigint, uuid) to service_role;
 
 grant select, insert, update, delete on private.query_embeddings, private.search_queries, private.search_clicks to service_role;
+
+/**
+ * The search function's first step: checks a request body (types here, the rules of
+ * private.search_terms; 22023) and returns its typed fields with the query's cached embedding
+ * (null on a miss; a hit is counted).
+ */
+create or replace function private.prepare_search(model text, request jsonb)
+returns table (q text, filters jsonb, currency text, page integer, page_size integer, embedding extensions.vector)
+language plpgsql
+set search_path = ''
+as $$
+declare
+  field text;
+begin
+  if jsonb_typeof(request) is distinct from 'object' then
+    raise exception 'body must be a JSON object' using errcode = '22023';
+  end if;
+  if jsonb_typeof(request -> 'q') is distinct from 'string' then
+    raise exception 'q must be a string' using errcode = '22023';
+  end if;
+  foreach field in array array['page', 'page_size'] loop
+    if request ? field and (jsonb_typeof(request -> field) <> 'number' or (request ->> field) !~ '^-?[0-9]{1,9}$') then
+      raise exception '% must be an integer', field using errcode = '22023';
+    end if;
+  end loop;
+  if request ? 'currency' and jsonb_typeof(request -> 'currency') <> 'string' then
+    raise exception 'currency must be an ISO-4217 code' using errcode = '22023';
+  end if;
+  q := btrim(request ->> 'q');
+  filters := coalesce(nullif(request -> 'filters', 'null'), '{}');
+  currency := coalesce(request ->> 'currency', 'EUR');
+  page := coalesce((request ->> 'page')::integer, 1);
+  page_size := coalesce((request ->> 'page_size')::integer, 20);
+  perform private.search_terms(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20);
+  update private.query_embeddings e set hits = e.hits + 1
+  where e.model = prepare_search.model and e.query_hash = md5(lower(prepare_search.q)) and e.expires_at > now()
+  returning e.embedding into embedding;
+  return next;
+end;
+$$;
+comment on function private.prepare_search(text, jsonb) is
+  'Checks a search request body (22023 for a wrong type or any rule of private.search_terms) and returns its typed fields and the query''s cached embedding, or null.';
+
+/** Caches a query's embedding for query_embedding_ttl_hours (keyed by model and the lower-cased query). */
+create or replace function private.cache_query_embedding(model text, q text, embedding extensions.vector)
+returns void
+language sql
+set search_path = ''
+as $$
+  insert into private.query_embeddings (model, query_hash, embedding, expires_at)
+  values (model, md5(lower(q)), embedding,
+          now() + make_interval(hours => (private.setting('query_embedding_ttl_hours') #>> '{}')::int))
+  on conflict (model, query_hash) do update set embedding = excluded.embedding, expires_at = excluded.expires_at, hits = 0
+$$;
+comment on function private.cache_query_embedding(text, text, extensions.vector) is 'Caches the embedding of a search query for query_embedding_ttl_hours.';
+
+/** Logs a search and its results; returns the search id the caller reports clicks with. */
+create or replace function private.log_search(
+  query text, filters jsonb, page integer, user_id uuid, results uuid[], embedding_cached boolean, latency_ms integer
+)
+returns bigint
+language sql
+set search_path = ''
+as $$
+  insert into private.search_queries (query, filters, page, user_id, results, embedding_cached, latency_ms)
+  -- a user that is gone (or a token naming none) is logged as anonymous
+  values (query, filters, page, (select u.id from auth.users u where u.id = log_search.user_id), results, embedding_cached, latency_ms)
+  returning id
+$$;
+comment on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) is 'Logs one search with its result ids (in order); returns the search id.';
+
+revoke execute on function private.prepare_search(text, jsonb) from public;
+revoke execute on function private.cache_query_embedding(text, text, extensions.vector) from public;
+revoke execute on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) from public;
+grant execute on function private.prepare_search(text, jsonb), private.cache_query_embedding(text, text, extensions.vector),
+  private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) to service_role;
