@@ -38,7 +38,7 @@ function diff(a, b) {
 }
 
 function pgtap(c) {
-  const files = fs.readdirSync(path.join(ROOT, "supabase/tests")).filter((f) => f.endsWith(".sql")).sort();
+  const files = fs.readdirSync(path.join(ROOT, "supabase/tests")).filter((f) => f.endsWith(".test.sql")).sort();
   const r = sh("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
     ...files.map((f) => `supabase/tests/${f}`)], { env: { ...process.env, PGPASSWORD: "postgres" } });
   const out = `${r.stdout}\n${r.stderr}`;

@@ -1,6 +1,7 @@
 -- Foundation: what the platform (hosted Supabase or the local bootstrap) and
 -- the first migration provide.
 begin;
+\ir helpers.sql
 select plan(24);
 
 -- Roles as on hosted Supabase.

@@ -1,5 +1,6 @@
 -- Catalog schema: the tables exist and every table follows the conventions.
 begin;
+\ir helpers.sql
 select plan(33);
 
 select tables_are('public', array[

@@ -1,7 +1,8 @@
 -- Every domain rule of the catalog rejects a bad row with an error naming the rule.
 begin;
+\ir helpers.sql
 select plan(41);
-set local role service_role;
+select tests.authenticate_as_service_role();
 
 -- Fixtures.
 insert into public.brands (id, slug, name) values

@@ -1,19 +1,18 @@
 -- RLS matrix of every catalog table: anon and authenticated read and never
 -- write; service_role writes. Soft-deleted fragrances vanish for API roles.
 begin;
+\ir helpers.sql
 select plan(205);
 
 -- anon and authenticated × select, insert, update, delete, for every table.
 create function pg_temp.api_role_reads_only(tbl text, api_role text) returns setof text language plpgsql as $$
 begin
-  execute format('set local role %I', api_role);
-  perform set_config('request.jwt.claims', json_build_object('role', api_role, 'sub',
-    case when api_role = 'authenticated' then '6f1c5e4a-2a51-4f3e-9d7e-1c2b3a4d5e6f' end)::text, true);
+  perform tests.authenticate_as_role(api_role, case when api_role = 'authenticated' then '6f1c5e4a-2a51-4f3e-9d7e-1c2b3a4d5e6f'::uuid end);
   return next isnt_empty(format('select 1 from public.%I', tbl), format('%s can select from %s', api_role, tbl));
   return next throws_ok(format('insert into public.%I default values', tbl), '42501', null, format('%s cannot insert into %s', api_role, tbl));
   return next throws_ok(format('update public.%I set updated_at = now()', tbl), '42501', null, format('%s cannot update %s', api_role, tbl));
   return next throws_ok(format('delete from public.%I', tbl), '42501', null, format('%s cannot delete from %s', api_role, tbl));
-  reset role;
+  perform tests.clear_authentication();
 end
 $$;
 
@@ -26,12 +25,12 @@ from unnest(array['currencies', 'olfactive_families', 'brands', 'brand_aliases',
 -- service_role × select, insert, update, delete, for every table.
 create function pg_temp.service_role_writes(tbl text, ins text, upd text, del text) returns setof text language plpgsql as $$
 begin
-  set local role service_role;
+  perform tests.authenticate_as_service_role();
   return next isnt_empty(format('select 1 from public.%I', tbl), format('service_role can select from %s', tbl));
   return next lives_ok(ins, format('service_role can insert into %s', tbl));
   return next lives_ok(upd, format('service_role can update %s', tbl));
   return next lives_ok(del, format('service_role can delete from %s', tbl));
-  reset role;
+  perform tests.clear_authentication();
 end
 $$;
 
@@ -82,21 +81,21 @@ create temporary table deleted as
 grant select on deleted to anon, authenticated, service_role;
 update public.fragrances set deleted_at = now() where id = (select id from deleted);
 
-set local role anon;
+select tests.authenticate_as_anon();
 select is_empty($$ select 1 from public.fragrances where id = (select id from deleted) $$, 'anon cannot see a soft-deleted fragrance');
 select is_empty($$ select 1 from public.variants where fragrance_id = (select id from deleted) $$, 'anon cannot see its variants');
 select is_empty($$ select 1 from public.fragrance_notes where fragrance_id = (select id from deleted) $$, 'anon cannot see its notes');
 select is_empty($$ select 1 from public.fragrance_accords where fragrance_id = (select id from deleted) $$, 'anon cannot see its accords');
 select is_empty($$ select 1 from public.fragrance_perfumers where fragrance_id = (select id from deleted) $$, 'anon cannot see its perfumers');
-set local role authenticated;
+select tests.authenticate_as_role('authenticated');
 select is_empty($$ select 1 from public.fragrances where id = (select id from deleted) $$, 'authenticated cannot see a soft-deleted fragrance');
 select is_empty($$ select 1 from public.variants where fragrance_id = (select id from deleted) $$, 'authenticated cannot see its variants');
 select isnt_empty($$ select 1 from public.fragrances f join public.brands b on b.id = f.brand_id where b.slug = 'dior' and f.name = 'Sauvage' $$,
   'authenticated still sees the other Sauvage concentrations');
-set local role service_role;
+select tests.authenticate_as_service_role();
 select isnt_empty($$ select 1 from public.fragrances where id = (select id from deleted) $$, 'service_role still sees the soft-deleted fragrance');
 select isnt_empty($$ select 1 from public.variants where fragrance_id = (select id from deleted) $$, 'service_role still sees its variants');
-reset role;
+select tests.clear_authentication();
 
 -- API roles cannot reach internals.
 select ok(not has_table_privilege('anon', 'private.data_quality_results', 'select'), 'anon cannot read data-quality results');

@@ -1,6 +1,7 @@
 -- Data quality: the checks find planted defects, results are stored per run,
 -- the RPC is service_role only, and pg_cron runs it nightly.
 begin;
+\ir helpers.sql
 select plan(22);
 
 select is((select schedule from cron.job where jobname = 'catalog-data-quality'), '17 3 * * *',
@@ -64,15 +65,15 @@ select is((select count(*)::int from private.data_quality_results
 select ok((select bool_and(cardinality(sample_ids) <= 10) from private.data_quality_results), 'at most 10 sample ids per result');
 
 -- The RPC: service_role only, latest run, failures first.
-set local role anon;
+select tests.authenticate_as_anon();
 select throws_ok('select * from public.data_quality_report()', '42501', null, 'anon cannot call data_quality_report');
-set local role authenticated;
+select tests.authenticate_as_role('authenticated');
 select throws_ok('select * from public.data_quality_report()', '42501', null, 'authenticated cannot call data_quality_report');
-set local role service_role;
+select tests.authenticate_as_service_role();
 select is((select count(*)::int from public.data_quality_report()), (select count(*)::int from private.data_quality_checks),
   'service_role gets one row per check of the latest run');
 select is((select failing_count > 0 from public.data_quality_report() limit 1), true, 'failures come first');
-reset role;
+select tests.clear_authentication();
 
 select * from finish();
 rollback;

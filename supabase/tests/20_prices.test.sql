@@ -1,5 +1,6 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
+\ir helpers.sql
 select plan(39);
 
 -- Secrets and internals are out of every API role's reach.
@@ -60,7 +61,7 @@ select throws_ok($$ insert into public.price_history (listing_id, price, currenc
   '23P01', null, 'the exclusion constraint refuses overlapping ranges');
 
 -- best_offers: in stock first, converted, as anon.
-set local role anon;
+select tests.authenticate_as_anon();
 select is((select retailer_name from public.best_offers((select fragrance_id from fixture), 'EUR') where variant_id = (select variant_id from fixture)),
   'Notino Deutschland', 'in stock beats a cheaper out-of-stock offer');
 select is((select price_converted from public.best_offers((select fragrance_id from fixture), 'USD') where variant_id = (select variant_id from fixture)),
@@ -75,7 +76,7 @@ select is((select min_price from public.price_history((select variant_id from fi
   91.08, 'price_history gives the lowest price across retailers per bucket');
 select throws_ok($$ select * from public.price_history((select variant_id from fixture), now(), now() - interval '1 day') $$, '22023', null, 'from after to is refused');
 select throws_ok($$ select * from public.price_history((select variant_id from fixture), now() - interval '1 day', now(), 'hour') $$, '22023', null, 'an unknown bucket is refused');
-reset role;
+select tests.clear_authentication();
 
 -- Freshness: stale offers are marked and leave best_offers; silent retailers breach.
 update public.current_offers set observed_at = now() - interval '10 days' where listing_id = (select notino from fixture);
@@ -85,10 +86,10 @@ select isnt((select retailer_name from public.best_offers((select fragrance_id f
   'Notino Deutschland', 'a stale offer is not a best offer');
 select ok(exists (select from private.freshness_breaches b join public.retailers r on r.id = b.retailer_id where r.slug = 'jomashop' and b.resolved_at is null),
   'a retailer that never sent a batch has an open breach');
-set local role service_role;
+select tests.authenticate_as_service_role();
 select is((select status from public.retailer_freshness() where slug = 'jomashop'), 'never', 'retailer_freshness reports it');
 select is((select status from public.retailer_freshness() where slug = 'notino-de'), 'fresh', 'and a retailer that just sent is fresh');
-reset role;
+select tests.clear_authentication();
 
 -- current_offers.updated_at: stamped by the trigger, unless the statement writes it itself (the ingest
 -- function does, to spare a trigger call per offer).

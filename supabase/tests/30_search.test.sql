@@ -1,6 +1,7 @@
 -- Search: documents kept current by triggers, the embedding queue's
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
+\ir helpers.sql
 select plan(70);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
@@ -9,8 +10,6 @@ language sql immutable as $$
   select extensions.l2_normalize(array_agg(sin(i * seed + seed) order by i)::real[]::extensions.vector)
   from generate_series(1, 512) i
 $$;
-create function pg_temp.fid(fragrance_slug text) returns uuid
-language sql stable as $$ select id from public.fragrances where slug = fragrance_slug $$;
 
 -- Internals stay internal ---------------------------------------------------------
 select ok(not has_table_privilege(r, 'private.embedding_jobs', 'select'), format('%s cannot read the embedding queue', r))
@@ -27,27 +26,27 @@ select is((select count(*)::int from cron.job where jobname = 'embed-fragrances'
 -- Documents -------------------------------------------------------------------------
 select is((select count(*)::int from public.fragrance_documents),
           (select count(*)::int from public.fragrances where deleted_at is null), 'every live fragrance has a document');
-select matches((select document from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select matches((select document from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   'top notes of calabrian bergamot, pepper, heart notes of sichuan pepper', 'the document lists the notes by tier');
-select ok((select search_vector @@ to_tsquery('english', 'sauvag') from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select ok((select search_vector @@ to_tsquery('english', 'sauvag') from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   'the full-text vector holds the name');
 
 create temporary table before as
-select fragrance_id, content_hash, updated_at from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt');
+select fragrance_id, content_hash, updated_at from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt');
 update public.fragrances set launch_year = 2016 where slug = 'dior-sauvage-edt';
-select is((select content_hash from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select is((select content_hash from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   (select content_hash from before), 'an edit outside the document leaves its hash alone');
 
 insert into public.fragrance_notes (fragrance_id, note_id, tier, position)
-select pg_temp.fid('dior-sauvage-edt'), id, 'base', 9 from public.notes where name = 'Vanilla';
-select isnt((select content_hash from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select tests.fragrance('dior-sauvage-edt'), id, 'base', 9 from public.notes where name = 'Vanilla';
+select isnt((select content_hash from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   (select content_hash from before), 'adding a note changes the document');
 update public.notes set name = 'Vanilla Absolute' where name = 'Vanilla';
 select ok((select bool_and(d.document like '%vanilla absolute%') from public.fragrance_documents d
            join public.fragrance_notes fn on fn.fragrance_id = d.fragrance_id join public.notes n on n.id = fn.note_id
            where n.name = 'Vanilla Absolute'), 'renaming a note rewrites every document that uses it');
 update public.brands set name = 'Christian Dior' where slug = 'dior';
-select matches((select document from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select matches((select document from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   '^Sauvage by Christian Dior', 'renaming a brand rewrites its fragrances'' documents');
 
 -- The queue ---------------------------------------------------------------------------
@@ -120,13 +119,13 @@ select d.fragrance_id, 'use-lite-512', d.content_hash, pg_temp.vec(1 + abs(hasht
 from public.fragrance_documents d
 on conflict (fragrance_id) do update set embedding = excluded.embedding, content_hash = excluded.content_hash;
 
-set local role anon;
+select tests.authenticate_as_anon();
 select is((select name from public.search_fragrances('sauvge') limit 1), 'Sauvage', 'a misspelt name finds the fragrance (trigram)');
 select is((select name from public.search_fragrances('bacarat rouge') limit 1), 'Baccarat Rouge 540', 'a misspelt two-word name finds it');
 select is((select name from public.search_fragrances('Terre d''Hermès') limit 1), 'Terre d''Hermès',
   'an accented name is found');
 select is((select vector_rank from public.search_fragrances('zzzz',
-            query_embedding => (select embedding from public.fragrance_embeddings where fragrance_id = pg_temp.fid('chanel-n-5-edp')),
+            query_embedding => (select embedding from public.fragrance_embeddings where fragrance_id = tests.fragrance('chanel-n-5-edp')),
             embedding_model => 'use-lite-512') where slug = 'chanel-n-5-edp'), 1, 'the nearest vector ranks first in the vector list');
 select ok((select bool_and(gender = 'masculine') and count(*) > 0 from public.search_fragrances('fresh citrus', filters => '{"gender": "masculine"}')),
   'the gender filter holds');
@@ -160,42 +159,42 @@ select lives_ok($$ select * from public.search_fragrances('''; drop table public
 select lives_ok($$ select * from public.search_fragrances('ウード 玫瑰') $$, 'non-Latin text is answered');
 
 -- Facets and name words follow the catalog.
-reset role;
+select tests.clear_authentication();
 update public.fragrances set family_slug = 'floral' where slug = 'dior-sauvage-edt';
-select ok((select 'family:floral' = any (facets) from public.fragrance_documents where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select ok((select 'family:floral' = any (facets) from public.fragrance_documents where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   'a document''s facets follow its fragrance');
-select ok((select 'family:floral' = any (facets) from public.fragrance_embeddings where fragrance_id = pg_temp.fid('dior-sauvage-edt')),
+select ok((select 'family:floral' = any (facets) from public.fragrance_embeddings where fragrance_id = tests.fragrance('dior-sauvage-edt')),
   '... and so do its embedding''s');
 select is((select count(*)::int from public.fragrance_embeddings e join public.fragrance_documents d using (fragrance_id) where e.facets <> d.facets), 0,
   'every embedding has its document''s facets');
 insert into public.fragrances (slug, name, brand_id, concentration, gender)
 select 'dior-zephyrine-edp', 'Zéphyrine', id, 'edp', 'feminine' from public.brands where slug = 'dior';
 select ok(exists (select 1 from public.fragrance_name_words where word = 'zephyrine'), 'a new name''s words join the lexicon');
-set local role anon;
+select tests.authenticate_as_anon();
 select is((select slug from public.search_fragrances('zephyrene') limit 1), 'dior-zephyrine-edp', 'a new name is found through a typo');
-reset role;
+select tests.clear_authentication();
 
 -- "Smells like": live, then cached, then invalidated.
 select throws_ok(format($$ select * from public.similar_fragrances(%L, 5) $$, gen_random_uuid()), 'P0002', null, 'an unknown fragrance is not found');
-select is((select bool_and(not cached) from public.similar_fragrances(pg_temp.fid('dior-sauvage-edt'), 5)), true, 'uncached answers are computed live');
-reset role;
+select is((select bool_and(not cached) from public.similar_fragrances(tests.fragrance('dior-sauvage-edt'), 5)), true, 'uncached answers are computed live');
+select tests.clear_authentication();
 select throws_ok($$ update public.fragrance_embeddings set embedding = array_fill(0, array[512])::extensions.vector
-                    where fragrance_id = pg_temp.fid('dior-sauvage-edt') $$, '23514', null, 'a zero (or any non-unit) vector is refused');
-reset role;
+                    where fragrance_id = tests.fragrance('dior-sauvage-edt') $$, '23514', null, 'a zero (or any non-unit) vector is refused');
+select tests.clear_authentication();
 select ok(private.refresh_similar_cache(1000) > 0, 'the pipeline fills the cache');
-set local role authenticated;
-select is((select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances(pg_temp.fid('dior-sauvage-edt'), 5) where cached),
-          (select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances_live(pg_temp.fid('dior-sauvage-edt'), 5)),
+select tests.authenticate_as_role('authenticated');
+select is((select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances(tests.fragrance('dior-sauvage-edt'), 5) where cached),
+          (select array_agg(similar_fragrance_id order by score desc) from public.similar_fragrances_live(tests.fragrance('dior-sauvage-edt'), 5)),
   'the cache answers what the live computation would');
-reset role;
-update public.fragrance_embeddings set embedding = pg_temp.vec(42) where fragrance_id = pg_temp.fid('dior-sauvage-edt');
+select tests.clear_authentication();
+update public.fragrance_embeddings set embedding = pg_temp.vec(42) where fragrance_id = tests.fragrance('dior-sauvage-edt');
 select is((select count(*)::int from public.similar_fragrances_cache
-           where fragrance_id = pg_temp.fid('dior-sauvage-edt') or similar_fragrance_id = pg_temp.fid('dior-sauvage-edt')), 0,
+           where fragrance_id = tests.fragrance('dior-sauvage-edt') or similar_fragrance_id = tests.fragrance('dior-sauvage-edt')), 0,
   'changing an embedding drops the cache entries it affects');
 update public.fragrances set deleted_at = now() where slug = 'chanel-n-5-edp';
 select is((select count(*)::int from public.fragrance_documents d full join public.fragrance_embeddings e using (fragrance_id)
            full join public.similar_fragrances_cache c using (fragrance_id)
-           where fragrance_id = pg_temp.fid('chanel-n-5-edp') or c.similar_fragrance_id = pg_temp.fid('chanel-n-5-edp')), 0,
+           where fragrance_id = tests.fragrance('chanel-n-5-edp') or c.similar_fragrance_id = tests.fragrance('chanel-n-5-edp')), 0,
   'soft-deleting a fragrance removes its document, embedding and cached neighbours');
 
 select * from finish();

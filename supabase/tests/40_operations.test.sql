@@ -1,6 +1,7 @@
 -- Operations: pipeline runs are recorded, and each ops_status rule turns its
 -- item warn or critical when a failure is planted.
 begin;
+\ir helpers.sql
 select plan(62);
 
 create function pg_temp.ops(i text) returns text language sql as $$ select status from public.ops_status() where item = i $$;
@@ -12,13 +13,13 @@ select ok(not has_function_privilege(r, 'public.ops_status()', 'execute'), forma
 from unnest(array['anon', 'authenticated']) as r;
 select ok(not has_table_privilege(r, 'private.pipeline_runs', 'select'), format('%s cannot read pipeline runs', r))
 from unnest(array['anon', 'authenticated']) as r;
-set local role service_role;
+select tests.authenticate_as_service_role();
 select is((select array_agg(item) from public.ops_status()),
   array['embedding_queue', 'dead_letter', 'freshness', 'cron', 'pipelines', 'materialized_views', 'data_quality',
         'slow_queries', 'connections', 'database_size', 'embeddings'],
   'service_role gets every item, in a fixed order');
 select is((select count(*)::int from public.ops_status() where status not in ('ok', 'warn', 'critical')), 0, 'every item is ok, warn or critical');
-reset role;
+select tests.clear_authentication();
 
 -- Pipeline runs ------------------------------------------------------------------------------------
 delete from private.pipeline_runs;

@@ -1,29 +1,28 @@
 -- User data: the RLS matrix of every user table, profiles made by trigger,
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
+\ir helpers.sql
 select plan(147);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
-insert into auth.users (id, email, raw_user_meta_data) values
-  ('aaaaaaaa-0000-0000-0000-000000000000', 'ann@example.com', '{"name": "Ann"}'),
-  ('bbbbbbbb-0000-0000-0000-000000000000', 'bob@example.com', '{}'),
-  ('dddddddd-0000-0000-0000-000000000000', 'dee@example.com', '{}');
+select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
+       tests.create_user('bob@example.com', 'bbbbbbbb-0000-0000-0000-000000000000'),
+       tests.create_user('dee@example.com', 'dddddddd-0000-0000-0000-000000000000');
 delete from public.profiles where id = 'dddddddd-0000-0000-0000-000000000000';
-create function pg_temp.f(s text) returns uuid language sql as $$ select id from public.fragrances where slug = s $$;
 create function pg_temp.listing(network public.affiliate_network) returns uuid language sql as $$
   select l.id from public.retailer_listings l join public.retailers r on r.id = l.retailer_id
   where r.affiliate_network = network and l.status = 'matched' order by l.id limit 1 $$;
 insert into public.collection_entries (user_id, fragrance_id, status, rating) values
-  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'owned', 5),
-  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('hermes-terre-d-hermes-edt'), 'owned', 4),
-  ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('chanel-n-5-edp'), 'owned', null);
+  ('aaaaaaaa-0000-0000-0000-000000000000', tests.fragrance('dior-sauvage-edt'), 'owned', 5),
+  ('aaaaaaaa-0000-0000-0000-000000000000', tests.fragrance('hermes-terre-d-hermes-edt'), 'owned', 4),
+  ('bbbbbbbb-0000-0000-0000-000000000000', tests.fragrance('chanel-n-5-edp'), 'owned', null);
 insert into public.onboarding_answers (user_id, step, answer, completed_at) values
   ('aaaaaaaa-0000-0000-0000-000000000000', 'families', '{"families": ["woody"]}', now()),
   ('aaaaaaaa-0000-0000-0000-000000000000', 'notes', '{"notes": ["vetiver"]}', null),
   ('bbbbbbbb-0000-0000-0000-000000000000', 'families', '{"families": ["floral"]}', now());
 insert into public.recommendation_events (user_id, fragrance_id, action) values
-  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('chanel-n-5-edp'), 'impression'),
-  ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'impression');
+  ('aaaaaaaa-0000-0000-0000-000000000000', tests.fragrance('chanel-n-5-edp'), 'impression'),
+  ('bbbbbbbb-0000-0000-0000-000000000000', tests.fragrance('dior-sauvage-edt'), 'impression');
 insert into public.affiliate_clicks (listing_id, retailer_id, user_id, session_id, redirect_url)
 select pg_temp.listing('awin'), (select retailer_id from public.retailer_listings where id = pg_temp.listing('awin')), u, 'sess-' || left(u::text, 4), 'https://x.example/'
 from unnest(array['aaaaaaaa-0000-0000-0000-000000000000', 'bbbbbbbb-0000-0000-0000-000000000000']::uuid[]) u;
@@ -31,28 +30,8 @@ insert into public.events (user_id, session_id, name, properties) values
   ('aaaaaaaa-0000-0000-0000-000000000000', 'sess-aaaa', 'app_opened', '{}'),
   ('bbbbbbbb-0000-0000-0000-000000000000', 'sess-bbbb', 'app_opened', '{}');
 
-/**
- * Runs a statement as an API role (with a user's claims) and answers the rows it returned or changed, or
- * 'denied' (42501: no privilege, or RLS refused the new row). Whatever it did is rolled back.
- */
-create function pg_temp.try_as(api_role text, uid uuid, statement text) returns text language plpgsql as $$
-declare
-  n bigint;
-begin
-  begin
-    execute format('set local role %I', api_role);
-    perform set_config('request.jwt.claims', json_build_object('role', api_role, 'sub', uid)::text, true);
-    execute statement;
-    get diagnostics n = row_count;
-    raise exception using errcode = 'SMTRY', message = n::text;
-  exception
-    when insufficient_privilege then return 'denied';
-    when sqlstate 'SMTRY' then return sqlerrm;
-  end;
-end $$;
-
 -- The RLS matrix: every user table x (anon, owner, another user, service_role) x (select, insert, update, delete).
-select is(pg_temp.try_as(who_role, who, format(stmt, tbl)), expected, format('%s: %s %s -> %s', tbl, who_name, action, expected))
+select is(tests.try_as(who_role, who, format(stmt, tbl)), expected, format('%s: %s %s -> %s', tbl, who_name, action, expected))
 from (values ('anon', null::uuid, 'anon'), ('authenticated', 'aaaaaaaa-0000-0000-0000-000000000000'::uuid, 'owner'),
              ('authenticated', 'bbbbbbbb-0000-0000-0000-000000000000'::uuid, 'another user'), ('service_role', null::uuid, 'service_role'))
        as roles(who_role, who, who_name)
@@ -90,8 +69,8 @@ join (values
 cross join lateral (select case who_name when 'anon' then e_anon when 'owner' then e_owner when 'another user' then e_other else e_service end as expected) x
 order by tbl, action, who_name;
 
-select is(pg_temp.try_as('anon', null, $$insert into public.events (session_id, name) values ('s-1', 'offer_impression')$$), '1', 'anon may log an anonymous event');
-select is(pg_temp.try_as('anon', null, $$insert into public.events (user_id, name) values ('aaaaaaaa-0000-0000-0000-000000000000', 'x')$$), 'denied', 'anon may not log an event as a user');
+select is(tests.try_as('anon', null, $$insert into public.events (session_id, name) values ('s-1', 'offer_impression')$$), '1', 'anon may log an anonymous event');
+select is(tests.try_as('anon', null, $$insert into public.events (user_id, name) values ('aaaaaaaa-0000-0000-0000-000000000000', 'x')$$), 'denied', 'anon may not log an event as a user');
 select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
            where c.relispartition and c.relkind = 'r' and c.relname like 'events\_%' and n.nspname = 'private'),
           (select count(*)::int from pg_inherits where inhparent = 'public.events'::regclass), 'event partitions live in private, out of the API');
@@ -107,7 +86,7 @@ select is((select array_agg(p.proname::text order by p.proname) from pg_proc p j
   'anon can execute only the private helpers of its RPCs (search filters, affiliate clicks)');
 select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
   '23514', null, 'a malformed onboarding answer is refused');
-select throws_ok($$insert into public.collection_entries (user_id, fragrance_id, status, rating) values ('bbbbbbbb-0000-0000-0000-000000000000', pg_temp.f('dior-sauvage-edt'), 'owned', 6)$$,
+select throws_ok($$insert into public.collection_entries (user_id, fragrance_id, status, rating) values ('bbbbbbbb-0000-0000-0000-000000000000', tests.fragrance('dior-sauvage-edt'), 'owned', 6)$$,
   '23514', null, 'a rating outside 1-5 is refused');
 
 -- Recommendations.
@@ -119,9 +98,8 @@ select d.fragrance_id, 'use-lite-512', d.content_hash,
 from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
 on conflict (fragrance_id) do nothing;
 insert into public.collection_entries (user_id, fragrance_id, status) values
-  ('aaaaaaaa-0000-0000-0000-000000000000', pg_temp.f('lancome-la-vie-est-belle-edp'), 'disliked');
-set local role authenticated;
-select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+  ('aaaaaaaa-0000-0000-0000-000000000000', tests.fragrance('lancome-la-vie-est-belle-edp'), 'disliked');
+select tests.authenticate_as('aaaaaaaa-0000-0000-0000-000000000000'::uuid);
 create temporary table recs as select * from public.recommend_for_me(20);
 select is((select count(*)::int from recs), 20, 'recommend_for_me answers k fragrances');
 select is((select count(*)::int from recs where fragrance_id in (select fragrance_id from public.collection_entries)), 0,
@@ -133,20 +111,19 @@ select ok((select min(score) = (select score from recs order by score limit 1) a
 select throws_ok($$select * from public.recommend_for_me(0)$$, '22023', null, 'k outside 1-100 is a clear error');
 select is((select array_agg(fragrance_id order by fragrance_id) from public.recommend_for_me(5)),
           (select array_agg(fragrance_id order by fragrance_id) from public.recommend_for_me(5)), 'recommendations are deterministic');
-select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "dddddddd-0000-0000-0000-000000000000"}', true);
+select tests.authenticate_as('dddddddd-0000-0000-0000-000000000000'::uuid);
 select is((select count(*)::int from public.recommend_for_me(5)), 5, 'a new user gets a cold-start answer');
 select is((select reason from public.recommend_for_me(1)), 'owned by 1 ScentMatch user', 'the cold start favours what users own');
-select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "bbbbbbbb-0000-0000-0000-000000000000"}', true);
+select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
 select ok((select bool_and(reason = 'a floral fragrance, as you asked' or reason ~ '^(shares|has|close)') from public.recommend_for_me(5)),
   'onboarding families give reasons');
 
 -- Feedback.
-select ok(public.record_recommendation_feedback(pg_temp.f('dior-sauvage-edp'), 'accept', '{"surface": "home"}') > 0, 'feedback is recorded');
+select ok(public.record_recommendation_feedback(tests.fragrance('dior-sauvage-edp'), 'accept', '{"surface": "home"}') > 0, 'feedback is recorded');
 select is((select user_id from public.recommendation_events where action = 'accept'), 'bbbbbbbb-0000-0000-0000-000000000000'::uuid, 'feedback belongs to the caller');
-reset role;
-set local role anon;
-select set_config('request.jwt.claims', '{"role": "anon"}', true);
-select throws_ok($$select public.record_recommendation_feedback(pg_temp.f('dior-sauvage-edp'), 'accept')$$, '42501', null, 'anon cannot record feedback');
+select tests.clear_authentication();
+select tests.authenticate_as_anon();
+select throws_ok($$select public.record_recommendation_feedback(tests.fragrance('dior-sauvage-edp'), 'accept')$$, '42501', null, 'anon cannot record feedback');
 
 -- Affiliate clicks, anonymous and signed in; one sub-id parameter per network.
 select is((select split_part(redirect_url, 'clickref=', 2) = click_id::text from public.track_affiliate_click(pg_temp.listing('awin'), 'sess-anon')), true,
@@ -157,13 +134,12 @@ select ok((select redirect_url ~ ('[?&]subId1=' || click_id || '$') from public.
 select throws_ok(format($$select * from public.track_affiliate_click(%L)$$, gen_random_uuid()), 'P0002', null, 'an unknown listing is not found');
 select throws_ok(format($$select * from public.track_affiliate_click(%L, %L)$$, pg_temp.listing('awin'), repeat('s', 200)), '22023', null, 'an overlong session id is a clear error');
 select throws_ok(format($$select * from public.track_affiliate_click(%L, null, 'javascript:alert(1)')$$, pg_temp.listing('awin')), '22023', null, 'a non-http referrer is a clear error');
-reset role;
+select tests.clear_authentication();
 select is((select count(*)::int from public.affiliate_clicks where session_id = 'sess-anon' and user_id is null), 1, 'the anonymous click is recorded with its session');
 select is(private.with_query_param('https://s.example/p?a=1#top', 'u1', 'X'), 'https://s.example/p?a=1&u1=X#top', 'the sub-id goes into the query, before the fragment');
 
 -- Export.
-set local role authenticated;
-select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+select tests.authenticate_as('aaaaaaaa-0000-0000-0000-000000000000'::uuid);
 select * from public.track_affiliate_click(pg_temp.listing('awin'), 'sess-aaaa');
 create temporary table export as select public.export_my_data() as doc;
 select is((select doc #>> '{user,email}' from export), 'ann@example.com', 'export has the account');
@@ -173,16 +149,15 @@ select is((select jsonb_array_length(doc -> 'recommendation_events') from export
 select is((select jsonb_array_length(doc -> 'affiliate_clicks') from export), 2, 'export has the clicks');
 select is((select jsonb_array_length(doc -> 'events') from export), 1, 'export has the events');
 select ok((select not (doc::text like '%bbbbbbbb-0000%') from export), 'export holds nothing of another user');
-reset role;
+select tests.clear_authentication();
 select is((select count(*)::int from private.audit_log where action = 'account.export' and actor = 'aaaaaaaa-0000-0000-0000-000000000000'), 1, 'the export is audited');
 
 -- Erase: no row anywhere names A afterwards; aggregates keep their counts.
 create temporary table counts_before as
 select (select count(*) from public.recommendation_events) as rec, (select count(*) from public.affiliate_clicks) as clicks, (select count(*) from public.events) as ev;
-set local role authenticated;
-select set_config('request.jwt.claims', '{"role": "authenticated", "sub": "aaaaaaaa-0000-0000-0000-000000000000"}', true);
+select tests.authenticate_as('aaaaaaaa-0000-0000-0000-000000000000'::uuid);
 select is((public.erase_my_account() ->> 'collection_entries')::int, 3, 'erase reports what it removed');
-reset role;
+select tests.clear_authentication();
 create function pg_temp.rows_naming(needle text) returns table (tbl text, n bigint) language plpgsql as $$
 declare t record;
 begin
@@ -200,9 +175,9 @@ select ok((select rec = (select count(*) from public.recommendation_events) and 
                   and ev = (select count(*) from public.events) from counts_before), 'events, clicks and feedback stay, anonymized');
 select is((select count(*)::int from private.audit_log where action = 'account.erase' and actor is null), 1, 'the erasure is audited without naming the user');
 select is((select count(*)::int from public.profiles where id = 'bbbbbbbb-0000-0000-0000-000000000000'), 1, 'another user is untouched');
-set local role anon;
+select tests.authenticate_as_anon();
 select throws_ok($$select public.erase_my_account()$$, '42501', null, 'anon cannot erase');
-reset role;
+select tests.clear_authentication();
 
 -- Audit of sensitive changes.
 update private.settings set value = '0.6' where key = 'anomaly_jump_share';

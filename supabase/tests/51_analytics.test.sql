@@ -1,30 +1,29 @@
 -- Analytics: each materialized view's numbers on a fixture with known answers,
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
+\ir helpers.sql
 select plan(30);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
 select ('0000000' || i || '-0000-0000-0000-000000000000')::uuid, format('u%s@example.com', i) from generate_series(1, 4) i;
 create function pg_temp.u(i bigint) returns uuid language sql as $$ select ('0000000' || i || '-0000-0000-0000-000000000000')::uuid $$;
-create function pg_temp.f(s text) returns uuid language sql as $$ select id from public.fragrances where slug = s $$;
-create function pg_temp.r(s text) returns uuid language sql as $$ select id from public.retailers where slug = s $$;
 create function pg_temp.listing(retailer text, fragrance text) returns uuid language sql as $$
   select l.id from public.retailer_listings l join public.variants v on v.id = l.variant_id
-  where l.retailer_id = pg_temp.r(retailer) and v.fragrance_id = pg_temp.f(fragrance) and l.status = 'matched' order by l.id limit 1 $$;
+  where l.retailer_id = tests.retailer(retailer) and v.fragrance_id = tests.fragrance(fragrance) and l.status = 'matched' order by l.id limit 1 $$;
 
 -- Recommendations on 2026-02-03: 4 impressions, 1 click, 1 accept, 1 dismiss by 2 users.
 insert into public.recommendation_events (user_id, fragrance_id, action, occurred_at)
-select pg_temp.u(1 + i % 2), pg_temp.f('dior-sauvage-edt'), a::public.recommendation_action, '2026-02-03 12:00+00'
+select pg_temp.u(1 + i % 2), tests.fragrance('dior-sauvage-edt'), a::public.recommendation_action, '2026-02-03 12:00+00'
 from unnest(array['impression', 'impression', 'impression', 'impression', 'click', 'accept', 'dismiss']) with ordinality as x(a, i);
 
 -- Offers on 2026-02-03: 10 impressions and 2 clicks (a user and a session) at notino-de; 1 click, no impression, at fragrancenet.
 insert into public.events (user_id, session_id, name, properties, occurred_at)
-select null, 's-' || i, 'offer_impression', jsonb_build_object('retailer_id', pg_temp.r('notino-de')), '2026-02-03 10:00+00' from generate_series(1, 10) i;
+select null, 's-' || i, 'offer_impression', jsonb_build_object('retailer_id', tests.retailer('notino-de')), '2026-02-03 10:00+00' from generate_series(1, 10) i;
 insert into public.affiliate_clicks (listing_id, retailer_id, user_id, session_id, redirect_url, clicked_at) values
-  (pg_temp.listing('notino-de', 'dior-sauvage-edt'), pg_temp.r('notino-de'), pg_temp.u(1), null, 'https://x.example/', '2026-02-03 11:00+00'),
-  (pg_temp.listing('notino-de', 'dior-sauvage-edt'), pg_temp.r('notino-de'), null, 's-7', 'https://x.example/', '2026-02-03 11:05+00'),
-  (pg_temp.listing('fragrancenet', 'dior-sauvage-edt'), pg_temp.r('fragrancenet'), null, 's-8', 'https://x.example/', '2026-02-03 11:10+00');
+  (pg_temp.listing('notino-de', 'dior-sauvage-edt'), tests.retailer('notino-de'), pg_temp.u(1), null, 'https://x.example/', '2026-02-03 11:00+00'),
+  (pg_temp.listing('notino-de', 'dior-sauvage-edt'), tests.retailer('notino-de'), null, 's-7', 'https://x.example/', '2026-02-03 11:05+00'),
+  (pg_temp.listing('fragrancenet', 'dior-sauvage-edt'), tests.retailer('fragrancenet'), null, 's-8', 'https://x.example/', '2026-02-03 11:10+00');
 
 -- Onboarding: families 4 started / 4 completed, notes 3 / 2, occasions 2 / 1, budget none.
 insert into public.onboarding_answers (user_id, step, answer, completed_at)
@@ -34,15 +33,15 @@ union all select pg_temp.u(i), 'occasions', '{"occasions": []}', case when i = 1
 
 -- Collections: u1 owns all three, u2 Terre + Sauvage, u3 Terre + N°5 (and dislikes Sauvage).
 insert into public.collection_entries (user_id, fragrance_id, status) values
-  (pg_temp.u(1), pg_temp.f('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(1), pg_temp.f('dior-sauvage-edt'), 'owned'),
-  (pg_temp.u(1), pg_temp.f('chanel-n-5-edp'), 'owned'),
-  (pg_temp.u(2), pg_temp.f('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(2), pg_temp.f('dior-sauvage-edt'), 'owned'),
-  (pg_temp.u(3), pg_temp.f('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(3), pg_temp.f('chanel-n-5-edp'), 'owned'),
-  (pg_temp.u(3), pg_temp.f('dior-sauvage-edt'), 'disliked');
+  (pg_temp.u(1), tests.fragrance('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(1), tests.fragrance('dior-sauvage-edt'), 'owned'),
+  (pg_temp.u(1), tests.fragrance('chanel-n-5-edp'), 'owned'),
+  (pg_temp.u(2), tests.fragrance('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(2), tests.fragrance('dior-sauvage-edt'), 'owned'),
+  (pg_temp.u(3), tests.fragrance('hermes-terre-d-hermes-edt'), 'owned'), (pg_temp.u(3), tests.fragrance('chanel-n-5-edp'), 'owned'),
+  (pg_temp.u(3), tests.fragrance('dior-sauvage-edt'), 'disliked');
 
 -- Prices on 2026-01-15 for Sauvage EDT: 10, 20 and 40 per 100 ml, and a flagged 1000 that must not count.
 insert into private.ingest_batches (retailer_id, payload_hash, content_type, row_count)
-values (pg_temp.r('notino-de'), repeat('c', 64), 'json', 4);
+values (tests.retailer('notino-de'), repeat('c', 64), 'json', 4);
 insert into private.price_observations (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock, anomaly)
 select pg_temp.listing(r, 'dior-sauvage-edt'), (select max(id) from private.ingest_batches), n, '2026-01-15 09:00+00', p, 'EUR', p, p, true, a
 from (values ('notino-de', 1, 10, null), ('douglas-de', 2, 20, null), ('fragrancenet', 3, 40, null), ('notino-de', 4, 1000, 'jump')) v(r, n, p, a);
@@ -53,27 +52,27 @@ select is((select count(*)::int from (select private.refresh_materialized_view(f
 
 select results_eq($$select impressions, clicks, accepts, dismisses, acceptance_rate, users from analytics.recommendation_daily where day = '2026-02-03'$$,
   $$values (4::bigint, 1::bigint, 1::bigint, 1::bigint, 0.2500, 2::bigint)$$, 'recommendation_daily: counts and acceptance rate');
-select results_eq($$select impressions, clicks, clickers, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = pg_temp.r('notino-de')$$,
+select results_eq($$select impressions, clicks, clickers, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('notino-de')$$,
   $$values (10::bigint, 2::bigint, 2::bigint, 0.2000)$$, 'affiliate_ctr_daily: clicks over impressions');
-select results_eq($$select impressions, clicks, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = pg_temp.r('fragrancenet')$$,
+select results_eq($$select impressions, clicks, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('fragrancenet')$$,
   $$values (0::bigint, 1::bigint, null::numeric)$$, 'affiliate_ctr_daily: clicks without impressions have no CTR');
 select results_eq($$select step::text, started, completed, conversion_from_previous from analytics.onboarding_funnel order by position$$,
   $$values ('families', 4::bigint, 4::bigint, null::numeric), ('notes', 3::bigint, 2::bigint, 0.5000), ('occasions', 2::bigint, 1::bigint, 0.5000),
            ('budget', 0::bigint, 0::bigint, 0.0000)$$, 'onboarding_funnel: step-to-step conversion');
 select results_eq($$select owners from analytics.collection_pairs
-                    where (fragrance_a, fragrance_b) in ((least(pg_temp.f('hermes-terre-d-hermes-edt'), pg_temp.f('dior-sauvage-edt')), greatest(pg_temp.f('hermes-terre-d-hermes-edt'), pg_temp.f('dior-sauvage-edt'))),
-                                                         (least(pg_temp.f('hermes-terre-d-hermes-edt'), pg_temp.f('chanel-n-5-edp')), greatest(pg_temp.f('hermes-terre-d-hermes-edt'), pg_temp.f('chanel-n-5-edp'))))$$,
+                    where (fragrance_a, fragrance_b) in ((least(tests.fragrance('hermes-terre-d-hermes-edt'), tests.fragrance('dior-sauvage-edt')), greatest(tests.fragrance('hermes-terre-d-hermes-edt'), tests.fragrance('dior-sauvage-edt'))),
+                                                         (least(tests.fragrance('hermes-terre-d-hermes-edt'), tests.fragrance('chanel-n-5-edp')), greatest(tests.fragrance('hermes-terre-d-hermes-edt'), tests.fragrance('chanel-n-5-edp'))))$$,
   $$values (2::bigint), (2::bigint)$$, 'collection_pairs: pairs owned together by two users');
 select is((select count(*)::int from analytics.collection_pairs), 2, 'collection_pairs: a pair owned by one user only (or disliked) is not listed');
 select results_eq($$select family_a, family_b, users, lift from analytics.family_affinity order by family_a, family_b$$,
   $$values ('aromatic-fougere', 'aromatic-fougere', 2::bigint, 1.5000), ('aromatic-fougere', 'floral', 1::bigint, 0.7500),
            ('aromatic-fougere', 'woody', 2::bigint, 1.0000), ('floral', 'floral', 2::bigint, 1.5000), ('floral', 'woody', 2::bigint, 1.0000),
            ('woody', 'woody', 3::bigint, 1.0000)$$, 'family_affinity: co-ownership and lift');
-select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = pg_temp.f('dior-sauvage-edt')$$,
+select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
   $$values (20.00, 3::bigint, 3::bigint)$$, 'price_index_daily: the median of unflagged prices');
 select results_eq($$select sum(clicks), sum(signed_in_clicks) from analytics.fact_click_daily where date_key = 20260203$$,
   $$values (3::numeric, 1::numeric)$$, 'fact_click_daily: clicks by day, retailer and fragrance');
-select results_eq($$select min(min_per_100ml_base), sum(observations) from analytics.fact_price_daily where date_key = 20260115 and fragrance_id = pg_temp.f('dior-sauvage-edt')$$,
+select results_eq($$select min(min_per_100ml_base), sum(observations) from analytics.fact_price_daily where date_key = 20260115 and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
   $$values (10::numeric, 3::numeric)$$, 'fact_price_daily: lowest unflagged price per listing and day');
 select is((select count(*)::int from analytics.dim_date where date between '2020-01-01' and '2040-12-31'), 7671, 'dim_date covers 2020-2040 day by day');
 select is((select date_key from analytics.dim_date where date = '2026-11-22'), 20261122, 'dim_date keys are YYYYMMDD');
@@ -96,14 +95,14 @@ select is((select count(*)::int from pg_proc p join pg_namespace n on n.oid = p.
            where n.nspname = 'public' and p.proname like 'dashboard\_%'
              and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('authenticated', p.oid, 'execute'))), 0,
   'no dashboard RPC is callable by anon or authenticated');
-set local role service_role;
+select tests.authenticate_as_service_role();
 select is((select acceptance_rate from public.dashboard_recommendations('2026-02-01', '2026-02-28')), 0.2500, 'dashboard_recommendations');
-select is((select ctr from public.dashboard_affiliate_ctr('2026-02-03', '2026-02-03', pg_temp.r('notino-de'))), 0.2000, 'dashboard_affiliate_ctr');
+select is((select ctr from public.dashboard_affiliate_ctr('2026-02-03', '2026-02-03', tests.retailer('notino-de'))), 0.2000, 'dashboard_affiliate_ctr');
 select is((select array_agg(step::text order by position) from public.dashboard_onboarding_funnel()), array['families', 'notes', 'occasions', 'budget'], 'dashboard_onboarding_funnel');
 select is((select count(*)::int from public.dashboard_collection_pairs(10)), 2, 'dashboard_collection_pairs');
 select is((select lift from public.dashboard_family_affinity() limit 1), 1.5000, 'dashboard_family_affinity, highest lift first');
-select is((select median_per_100ml from public.dashboard_price_index(pg_temp.f('dior-sauvage-edt'), '2026-01-01', '2026-01-31')), 20.00, 'dashboard_price_index');
-reset role;
+select is((select median_per_100ml from public.dashboard_price_index(tests.fragrance('dior-sauvage-edt'), '2026-01-01', '2026-01-31')), 20.00, 'dashboard_price_index');
+select tests.clear_authentication();
 
 -- Event retention: a partition past the horizon becomes daily counts, then goes.
 select private.ensure_monthly_partitions('public.events', 2, 0);
