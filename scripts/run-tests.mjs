@@ -14,7 +14,11 @@ import { applySchemaFiles, definitionRows, filesUnderSchemas, schemaFiles, schem
 
 const { ROOT } = db;
 const tally = { passed: 0, failed: 0, skipped: 0 };
-const only = process.argv.slice(2); // e.g. `npm test -- pgtap deno`
+const args = process.argv.slice(2);
+const clockChild = args.includes("--clock-child"); // the run a year ahead, started by runAYearAhead
+const only = args.filter((a) => a !== "--clock-child"); // e.g. `npm test -- pgtap deno`
+/** How far ahead the clock suite runs everything again: dates, partitions and horizons must not expire. */
+const CLOCK_AHEAD = "+365d";
 
 function record(name, ok, detail = "") {
   tally[ok ? "passed" : "failed"]++;
@@ -26,6 +30,32 @@ function sh(cmd, args, opts = {}) {
 }
 
 const wanted = (suite) => only.length === 0 || only.includes(suite);
+
+/**
+ * The clock suite: every other suite again, in a child run whose processes (PostgreSQL, Deno, Node)
+ * see the clock a year ahead (Debian's faketime), reported test by test as "a year ahead: <name>".
+ */
+function runAYearAhead() {
+  const suites = only.filter((s) => s !== "clock");
+  const r = spawnSync("faketime", ["-f", CLOCK_AHEAD, process.execPath, path.join(ROOT, "scripts/run-tests.mjs"), "--clock-child", ...suites], {
+    cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SCENTMATCH_TEST_RUN: "" },
+  });
+  if (r.error) return record("a year ahead: the test run starts under faketime", false, r.error.message);
+  const lines = `${r.stdout}\n${r.stderr}`.split("\n");
+  let seen = 0;
+  lines.forEach((line, i) => {
+    if (line.startsWith("report: ")) return;
+    const t = /^(ok    |FAILED) (.*)$/.exec(line);
+    if (!t) return;
+    seen++;
+    const below = lines.slice(i + 1);
+    const end = below.findIndex((l) => !/^ {7}/.test(l));
+    record(`a year ahead: ${t[2]}`, t[1] === "ok    ", below.slice(0, end < 0 ? below.length : end).map((l) => l.slice(7)).join("\n"));
+  });
+  if (!seen || r.status !== 0 && !lines.some((l) => l.startsWith("FAILED"))) {
+    record("a year ahead: the test run completes", false, lines.slice(-30).join("\n"));
+  }
+}
 const supabase = (args, c) => sh(db.SUPABASE, [...args, `--remote=${c.dbUrl}`], { env: { ...process.env, DO_NOT_TRACK: "1" } });
 
 function diff(a, b) {
@@ -203,6 +233,7 @@ function nodeTests(c) {
 
 async function main() {
   if (process.env.SCENTMATCH_TEST_RUN) throw new Error("the test runner must not start itself");
+  if (clockChild) console.log(`test: the clock is ${new Date().toISOString()} (${CLOCK_AHEAD})`);
   process.env.SCENTMATCH_TEST_RUN = "1";
   const { cluster: c, dispose } = await db.throwaway("scentmatch-test", 54340);
   console.log(`test: throwaway cluster on port ${c.port} in ${c.dir}`);
@@ -230,6 +261,7 @@ async function main() {
     if (wanted("deno")) await denoTests(c);
     if (wanted("node")) nodeTests(c);
     if (wanted("roundtrip")) await roundTrip(c, baseline);
+    if (!clockChild && wanted("clock")) runAYearAhead();
   } finally {
     if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
     else dispose();

@@ -19,8 +19,8 @@ const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNE
 
 type Webhook = {
   retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number;
-  /** Batches received in the last minute, and the oldest one's time. */
-  recent: number; oldest: string | null;
+  /** Batches received in the last minute, and the seconds until the oldest of them is a minute old (the database's clock). */
+  recent: number; window_ends_in: number | null;
 };
 
 /** Durations of the request's stages, for the Server-Timing response header. */
@@ -71,7 +71,8 @@ async function webhookOf(sql: Sql, slug: string): Promise<Webhook | null> {
   const [w] = await sql<Webhook[]>`
     select r.id as retailer_id, r.currency,
            array_remove(array[w.secret, case when w.previous_valid_until > now() then w.previous_secret end], null) as secrets,
-           w.rate_limit_per_minute, (private.setting('max_batch_rows'))::int as max_batch_rows, m.recent, m.oldest
+           w.rate_limit_per_minute, (private.setting('max_batch_rows'))::int as max_batch_rows, m.recent,
+           ceil(extract(epoch from m.oldest + interval '1 minute' - now()))::int as window_ends_in
     from public.retailers r join private.retailer_webhooks w on w.retailer_id = r.id
     cross join lateral (
       select count(*)::int as recent, min(b.received_at) as oldest from private.ingest_batches b
@@ -84,7 +85,7 @@ async function webhookOf(sql: Sql, slug: string): Promise<Webhook | null> {
 /** Seconds until the retailer may send again, or 0 when under its limit. */
 function retryAfter(w: Webhook): number {
   if (w.recent < w.rate_limit_per_minute) return 0;
-  return Math.max(1, Math.ceil(60 - (Date.now() - new Date(w.oldest!).getTime()) / 1000));
+  return Math.max(1, w.window_ends_in ?? 60);
 }
 
 /**
