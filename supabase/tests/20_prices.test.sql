@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(39);
+select plan(45);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -76,6 +76,25 @@ select is((select min_price from public.price_history((select variant_id from fi
   91.08, 'price_history gives the lowest price across retailers per bucket');
 select throws_ok($$ select * from public.price_history((select variant_id from fixture), now(), now() - interval '1 day') $$, '22023', null, 'from after to is refused');
 select throws_ok($$ select * from public.price_history((select variant_id from fixture), now() - interval '1 day', now(), 'hour') $$, '22023', null, 'an unknown bucket is refused');
+select is((select max(bucket_start) from public.price_history((select variant_id from fixture), now() - interval '3 days', now() + interval '10 days', 'day')),
+  date_trunc('day', now()), 'price_history has no bucket in the future: a query to next week ends today');
+select tests.clear_authentication();
+
+-- The review queue of held prices, for service_role only.
+insert into private.price_anomalies (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock, kind, reason, reference_price_base)
+select (select notino from fixture), max(id), 1, now() - interval '1 hour', 10000, 'EUR', 10000, true, 'currency_error', '10000 is about 100x off', 100
+from private.ingest_batches;
+select tests.authenticate_as_anon();
+select throws_ok($$ select * from public.pending_price_anomalies() $$, '42501', null, 'anon cannot read the review queue');
+select tests.authenticate_as_role('authenticated');
+select throws_ok($$ select * from public.pending_price_anomalies() $$, '42501', null, 'authenticated cannot read the review queue');
+select tests.authenticate_as_service_role();
+select is((select (kind, retailer_slug, retailer_sku, fragrance_slug, size_ml, price_base, reference_price_base, current_price_base)::text
+           from public.pending_price_anomalies() where listing_id = (select notino from fixture)),
+  '(currency_error,notino-de,PRICE-TEST,dior-sauvage-edp,100.00,10000.00,100.00,100.00)', 'a held price comes with its retailer, listing, variant, reference and the price shown now');
+select is((select count(*)::int from public.pending_price_anomalies(after_id => (select max(id) from private.price_anomalies))), 0,
+  'after_id pages past the last one');
+select throws_ok($$ select * from public.pending_price_anomalies(0) $$, '22023', null, 'a page_size out of 1-500 is refused');
 select tests.clear_authentication();
 
 -- Freshness: stale offers are marked and leave best_offers; silent retailers breach.

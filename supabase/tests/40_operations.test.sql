@@ -2,7 +2,7 @@
 -- item warn or critical when a failure is planted.
 begin;
 \ir helpers.sql
-select plan(62);
+select plan(65);
 
 create function pg_temp.ops(i text) returns text language sql as $$ select status from public.ops_status() where item = i $$;
 create function pg_temp.set_threshold(k text, v jsonb) returns void language sql as $$ update private.settings set value = v where key = k $$;
@@ -16,7 +16,7 @@ from unnest(array['anon', 'authenticated']) as r;
 select tests.authenticate_as_service_role();
 select is((select array_agg(item) from public.ops_status()),
   array['embedding_queue', 'dead_letter', 'freshness', 'cron', 'pipelines', 'materialized_views', 'data_quality',
-        'slow_queries', 'connections', 'database_size', 'embeddings'],
+        'slow_queries', 'connections', 'database_size', 'embeddings', 'price_anomalies'],
   'service_role gets every item, in a fixed order');
 select is((select count(*)::int from public.ops_status() where status not in ('ok', 'warn', 'critical')), 0, 'every item is ok, warn or critical');
 select tests.clear_authentication();
@@ -175,6 +175,19 @@ select is(pg_temp.ops('connections'), 'warn', 'connections: over the warn share 
 select is(pg_temp.ops('database_size'), 'ok', 'database_size: a small database is ok');
 select pg_temp.set_threshold('ops_database_bytes', '{"warn": 1, "critical": 2}');
 select is(pg_temp.ops('database_size'), 'critical', 'database_size: over the critical size is critical');
+
+
+-- price_anomalies: held prices waiting for review, by count and by the age of the oldest.
+delete from private.price_anomalies;
+select is(pg_temp.ops('price_anomalies'), 'ok', 'price_anomalies: nothing held is ok');
+insert into private.ingest_batches (retailer_id, payload_hash, content_type, row_count)
+select id, repeat('c', 64), 'json', 1 from public.retailers where slug = 'notino-de';
+insert into private.price_anomalies (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock, kind, reason, created_at)
+select (select id from public.retailer_listings order by id limit 1), max(id), 1, now(), 1, 'EUR', 1, true, 'jump', 'planted', now()
+from private.ingest_batches;
+select is(pg_temp.ops('price_anomalies'), 'warn', 'price_anomalies: one held price warns');
+update private.price_anomalies set created_at = now() - interval '4 days';
+select is(pg_temp.ops('price_anomalies'), 'critical', 'price_anomalies: one held for days is critical');
 
 select * from finish();
 rollback;

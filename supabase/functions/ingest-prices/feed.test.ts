@@ -24,23 +24,36 @@ Deno.test("records rejects bodies that are not feeds", () => {
   throws(() => records("id,title\n1,x", "csv"), /lacks a "price" column/);
 });
 
-Deno.test("validate keeps good rows and reports every bad field with its row", () => {
+Deno.test("validate types every field and rejects a row whose field cannot be read as its type", () => {
   const { offers, rejects } = validate([
     good,
-    { ...good, sku: "", price: "free" },
-    { ...good, sku: "A3", price: -1, url: "ftp://x", gtin: "3348901419612" },
-    { ...good, sku: "A4", in_stock: "maybe", observed_at: "yesterday" },
+    { ...good, sku: { a: 1 }, price: "free" },
+    { ...good, sku: "A3", price: [1], title: "nul\u0000byte" },
+    { ...good, sku: "A4", in_stock: "maybe", observed_at: "yesterday", url: "https://x/\ud800" },
+    { ...good, sku: "A5", observed_at: "2026-12-01 junk", currency: ["EUR"] },
+    { ...good, sku: "A6", observed_at: "0000-01-01", gtin: true },
   ], defaults);
   assertEquals(offers, [{ row: 1, sku: "A1", title: good.title, url: good.url, gtin: null, price: 99.5, currency: "USD", in_stock: true, observed_at: defaults.observedAt }]);
-  assertEquals(rejects, [
-    { row: 2, field: "sku", reason: "required" },
-    { row: 2, field: "price", reason: '"free" is not a price' },
-    { row: 3, field: "price", reason: "must be greater than 0" },
-    { row: 3, field: "url", reason: "must be an http(s) URL" },
-    { row: 3, field: "gtin", reason: '"3348901419612" is not a GTIN with a valid check digit' },
-    { row: 4, field: "in_stock", reason: '"maybe" is not an availability' },
-    { row: 4, field: "observed_at", reason: "must be an ISO-8601 time" },
+  assertEquals(rejects.map((r) => [r.row, r.field]), [
+    [2, "sku"], [2, "price"],
+    [3, "title"], [3, "price"],
+    [4, "url"], [4, "in_stock"], [4, "observed_at"],
+    [5, "currency"], [5, "observed_at"],
+    [6, "gtin"], [6, "observed_at"],
   ]);
+  assertEquals(rejects[0].reason, "must be text or a number, not object");
+  assertEquals(rejects[2].reason, "holds a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)");
+});
+
+Deno.test("validate leaves value rules to the database: a blank sku, a price of 0.001, an ftp URL pass through as typed", () => {
+  const { offers, rejects } = validate([{ ...good, sku: "  ", price: 0.001, url: "ftp://x", gtin: "3348901419612" }], defaults);
+  assertEquals(rejects, []);
+  assertEquals([offers[0].sku, offers[0].price, offers[0].url, offers[0].gtin], ["", 0.001, "ftp://x", "3348901419612"]);
+});
+
+Deno.test("validate stores an http(s) scheme lower-case and reads ISO-8601 times without an offset as UTC", () => {
+  const { offers } = validate([{ ...good, url: "HTTPS://Shop.example/A1", observed_at: "2026-11-20 08:00" }], defaults);
+  assertEquals([offers[0].url, offers[0].observed_at], ["https://Shop.example/A1", "2026-11-20T08:00:00.000Z"]);
 });
 
 Deno.test("validate reads prices with a currency suffix or a decimal comma, and availability words", () => {

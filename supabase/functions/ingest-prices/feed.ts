@@ -2,15 +2,16 @@
  * Retailer price feeds, JSON (`{"offers": [...]}`) or CSV (an affiliate product
  * feed with a header row), parsed into offers and per-row rejects. Pure: no I/O.
  *
- * Fields (JSON keys, or CSV columns; aliases in brackets):
- *   sku [id]             required  the retailer's product id
- *   title                required  product title as the shop shows it
- *   price                required  > 0; "129.99", "129,99" or "129.99 USD"
- *   currency             ISO-4217; defaults to the retailer's currency
- *   url [link]           required  http(s) product page
- *   gtin [ean, upc]      optional  GTIN-8/12/13/14 with a valid check digit
+ * Fields (JSON keys, or CSV columns; aliases in brackets), as parsed here; what each value must be
+ * is decided by the database (docs/PRICES.md lists both):
+ *   sku [id]             text
+ *   title                text
+ *   price                a number, or "129.99", "129,99", "129.99 USD"
+ *   currency             text; defaults to the retailer's currency
+ *   url [link]           text (an http or https scheme in any case is stored lower-case)
+ *   gtin [ean, upc]      text, optional
  *   in_stock [availability]  true/false, or "in stock", "out of stock", "preorder", "backorder"
- *   observed_at [updated_at] ISO-8601 time; defaults to the signature time
+ *   observed_at [updated_at] ISO-8601 time (UTC when it names no offset); defaults to the signature time
  */
 
 export type Offer = {
@@ -88,13 +89,10 @@ export function records(body: string, format: FeedFormat): Record<string, unknow
   );
 }
 
-const gtinValid = (code: string) => {
-  if (!/^(\d{8}|\d{12}|\d{13}|\d{14})$/.test(code)) return false;
-  const digits = [...code].map(Number);
-  const check = digits.pop()!;
-  const sum = digits.reverse().reduce((s, d, i) => s + d * (i % 2 === 0 ? 3 : 1), 0);
-  return (10 - (sum % 10)) % 10 === check;
-};
+/** Text the database cannot hold in any field: NUL, or half of a UTF-16 surrogate pair. */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
+const PRICE = /^(\d{1,15}(?:[.,]\d{1,9})?)(?:\s*([A-Za-z]{3}))?$/;
 
 const AVAILABILITY: Record<string, boolean> = {
   "true": true, "false": false, "1": true, "0": false, "yes": true, "no": false,
@@ -103,7 +101,27 @@ const AVAILABILITY: Record<string, boolean> = {
   "preorder": false, "pre-order": false, "backorder": false,
 };
 
-/** Validates records into offers; every bad field of a row becomes one reject, and the row is left out. */
+/** An ISO-8601 time as PostgreSQL stores it (UTC when it names no offset), or null when it is not one. */
+export function parseTime(text: string): string | null {
+  const m = ISO_8601.exec(text);
+  if (!m) return null;
+  const [, y, mo, d, h = "00", mi = "00", sec = "00", fraction = "", zone = "Z"] = m;
+  const [year, month, day] = [Number(y), Number(mo), Number(d)];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  if (year < 1 || !days || day < 1 || day > days || Number(h) > 23 || Number(mi) > 59 || Number(sec) > 59) return null;
+  const offset = /^z$/i.test(zone) ? "Z" : `${zone.slice(0, 3)}:${zone.slice(3).replace(":", "") || "00"}`;
+  const t = new Date(`${y}-${mo}-${d}T${h}:${mi}:${sec}${fraction.slice(0, 4)}${offset}`);
+  return Number.isNaN(t.getTime()) ? null : t.toISOString();
+}
+
+/**
+ * Parses records into typed offers: each field to its type (text, a number, a boolean, a time), and a
+ * row with a field that cannot be read as its type is rejected with that field, and left out. What a
+ * value must be (not blank, an http(s) URL, a valid GTIN, a price that stores as at least 0.01, ...) is
+ * not decided here: the database's constraints are the rules, and the batch turns a row that breaks
+ * one into a reject (supabase/schemas/prices/ingest_rules.sql).
+ */
 export function validate(raw: Record<string, unknown>[], defaults: { currency: string; observedAt: string }) {
   const offers: Offer[] = [];
   const rejects: Reject[] = [];
@@ -115,51 +133,58 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
       rejects.push({ row, field: "row", reason: typeof r.__invalid === "string" ? r.__invalid : "offer must be an object" });
       return;
     }
-    const texts: Record<string, string> = {};
-    const text = (k: string) => (texts[k] ??= r[k] === undefined || r[k] === null ? "" : String(r[k]).trim());
+    /** A text field: a string or a number, trimmed ("" when absent). */
+    const text = (field: string): string => {
+      const v = r[field];
+      if (v === undefined || v === null) return "";
+      if (typeof v !== "string" && typeof v !== "number") {
+        fail(field, `must be text or a number, not ${Array.isArray(v) ? "an array" : typeof v}`);
+        return "";
+      }
+      const t = String(v).trim();
+      if (UNSTORABLE.test(t)) {
+        fail(field, "holds a character that cannot be stored (NUL or an unpaired UTF-16 surrogate)");
+        return "";
+      }
+      return t;
+    };
 
     const sku = text("sku");
-    if (!sku) fail("sku", "required");
-    else if (sku.length > 255) fail("sku", "longer than 255 characters");
     const title = text("title");
-    if (!title) fail("title", "required");
-    else if (title.length > 500) fail("title", "longer than 500 characters");
+    // URL schemes are case-insensitive; the stored form is lower-case (HTTPS://x is https://x).
+    const url = text("url").replace(/^https?:/i, (scheme) => scheme.toLowerCase());
+    const gtin = text("gtin") || null;
+    let currency = text("currency").toUpperCase() || defaults.currency;
 
     let price = NaN;
-    let currency = text("currency").toUpperCase() || defaults.currency;
     if (typeof r.price === "number") price = r.price;
     else {
-      const m = /^(\d{1,9}(?:[.,]\d{1,4})?)(?:\s*([A-Za-z]{3}))?$/.exec(text("price"));
+      const p = text("price");
+      const m = PRICE.exec(p);
       if (m) {
         price = Number(m[1].replace(",", "."));
         if (m[2]) currency = m[2].toUpperCase();
-      }
+      } else if (!bad.some((b) => b.field === "price")) fail("price", p ? `"${p}" is not a price` : "required");
     }
-    if (!Number.isFinite(price)) fail("price", text("price") ? `"${text("price")}" is not a price` : "required");
-    else if (price <= 0) fail("price", "must be greater than 0");
-    else if (price >= 1e9) fail("price", "too large");
-    if (!/^[A-Z]{3}$/.test(currency)) fail("currency", `"${currency}" is not an ISO-4217 code`);
-
-    const url = text("url");
-    if (!url) fail("url", "required");
-    else if (!/^https?:\/\/\S+$/i.test(url) || url.length > 2048) fail("url", "must be an http(s) URL");
-
-    const gtin = text("gtin") || null;
-    if (gtin && !gtinValid(gtin)) fail("gtin", `"${gtin}" is not a GTIN with a valid check digit`);
+    if (!Number.isFinite(price) && !bad.some((b) => b.field === "price")) fail("price", "is not a finite number");
 
     let inStock = true;
     if (typeof r.in_stock === "boolean") inStock = r.in_stock;
-    else if (text("in_stock")) {
-      const v = AVAILABILITY[text("in_stock").toLowerCase()];
-      if (v === undefined) fail("in_stock", `"${text("in_stock")}" is not an availability`);
-      else inStock = v;
+    else {
+      const v = text("in_stock");
+      if (v) {
+        const known = AVAILABILITY[v.toLowerCase()];
+        if (known === undefined) fail("in_stock", `"${v}" is not an availability`);
+        else inStock = known;
+      }
     }
 
     let observedAt = defaults.observedAt;
-    if (text("observed_at")) {
-      const d = new Date(text("observed_at"));
-      if (Number.isNaN(d.getTime()) || !/^\d{4}-\d{2}-\d{2}/.test(text("observed_at"))) fail("observed_at", "must be an ISO-8601 time");
-      else observedAt = d.toISOString();
+    const at = text("observed_at");
+    if (at) {
+      const parsed = parseTime(at);
+      if (parsed) observedAt = parsed;
+      else fail("observed_at", "must be an ISO-8601 time, e.g. 2026-12-01T10:00:00Z");
     }
 
     if (bad.length) rejects.push(...bad);

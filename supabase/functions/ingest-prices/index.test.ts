@@ -104,6 +104,48 @@ Deno.test("the same Idempotency-Key with another body is 409 and changes nothing
   assertEquals(await fingerprint(), before);
 });
 
+Deno.test("a key first used on a replayed body is taken by that body: with another body it is 409, with the same a replay", async () => {
+  const body = feed(offer(uniq("NOT")));
+  assertEquals((await post(body)).status, 200);
+  const key = uniq("key");
+  const replay = await post(body, { key });
+  assertEquals([replay.status, replay.body.replayed], [200, true]);
+  const before = await fingerprint();
+  const reused = await post(feed(offer(uniq("NOT"))), { key });
+  assertEquals([reused.status, reused.body.error?.code], [409, "idempotency_conflict"]);
+  assertEquals(await fingerprint(), before);
+  assertEquals((await post(body, { key })).body.replayed, true);
+});
+
+Deno.test("the answer counts matched, review and unmatched listings apart, as their statuses say", async () => {
+  const skus = [uniq("CNT"), uniq("CNT"), uniq("CNT")];
+  const res = await post(feed(
+    offer(skus[0]),
+    offer(skus[1], { title: "Dior Sauvage 100ml" }),
+    offer(skus[2], { title: "Zyxwq Blorft Nonesuch 50 ml" }),
+  ));
+  assertEquals(res.status, 200);
+  const statuses = await sql`select status::text, count(*)::int as n from public.retailer_listings where retailer_sku = any(${skus}) group by 1`;
+  const n = (s: string) => statuses.find((r) => r.status === s)?.n ?? 0;
+  assertEquals([res.body.matched, res.body.review, res.body.unmatched], [n("matched"), n("review"), n("unmatched")]);
+  assertEquals(res.body.review, 1, "a title that names no concentration goes to review");
+  assertEquals(res.body.unmatched, 1, "a title naming nothing known stays unmatched");
+});
+
+Deno.test("a SKU at several times is a price series; at one time, the last row counts and the others are rejected", async () => {
+  const [series, repeated] = [uniq("SER"), uniq("REP")];
+  const at = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const res = await post(feed(
+    offer(series, { price: 100, observed_at: at(30) }), offer(series, { price: 90, observed_at: at(20) }),
+    offer(repeated, { price: 50, observed_at: at(10) }), offer(repeated, { price: 55, observed_at: at(10) }),
+  ));
+  assertEquals([res.status, res.body.accepted, res.body.rejected], [200, 3, 1]);
+  assertEquals(res.body.rejects, [{ row: 3, field: "sku", reason: "repeated in row 4, at the same observed_at (the last row counts)" }]);
+  const current = await sql`select l.retailer_sku, o.price::float8 as price from public.current_offers o
+    join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku in (${series}, ${repeated}) order by 1`;
+  assertEquals(current.map((r) => [r.retailer_sku, r.price]), [[repeated, 55], [series, 90]]);
+});
+
 Deno.test("a CSV feed with the usual affiliate columns is ingested", async () => {
   const sku = uniq("FN");
   const csv = "id,title,gtin,price,availability,link\n" +
@@ -123,7 +165,7 @@ Deno.test("a batch mixing valid and invalid rows keeps the valid ones and report
   assertEquals(res.status, 200);
   assertEquals([res.body.accepted, res.body.rejected], [1, 4]);
   assertEquals(res.body.rejects, [
-    { row: 2, field: "price", reason: "must be greater than 0" },
+    { row: 2, field: "price", reason: "must be at least 0.01" },
     { row: 3, field: "currency", reason: 'unknown currency "XYZ"' },
     { row: 4, field: "observed_at", reason: "older than the 400-day horizon" },
     { row: 5, field: "row", reason: "offer must be an object" },

@@ -14,6 +14,17 @@ export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const LEXICON_TTL_MS = 5 * 60 * 1000;
 const MAX_CACHED_PARSES = 200_000;
 const MAX_SENT_TITLES = 500_000;
+/**
+ * The SQLSTATEs private.ingest_price_batch raises for this function, each raised once there
+ * (supabase/schemas/prices/ingest.sql).
+ */
+export const SQLSTATE = {
+  /** A row of a new or retitled listing came without its title's parse: nothing was written; send every parse. */
+  parseNeeded: "SM428",
+  /** The Idempotency-Key was used before with another body: answered 409. */
+  idempotencyConflict: "SM409",
+} as const;
+
 /** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
 const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
 
@@ -136,7 +147,7 @@ function titleParser(sql: () => Sql) {
  * The title this isolate last delivered for each listing (retailer and SKU). Only new and retitled
  * listings are matched, so only their rows need the title's parse; the rest go without it. An entry
  * that is wrong (another isolate retitled the listing) costs a retry, never a missed match: the
- * database refuses a batch that lacks a parse it needs (SQLSTATE SM428).
+ * database refuses a batch that lacks a parse it needs (SQLSTATE.parseNeeded).
  */
 function deliveredTitles() {
   let titles = new Map<string, string>();
@@ -189,6 +200,7 @@ export function ingestPricesHandler(sql: () => Sql) {
       if (err instanceof MalformedFeed) throw new HttpError(400, "malformed_body", err.message);
       throw err;
     }
+    if (raw.length === 0) throw new HttpError(400, "empty_batch", "the body holds no offers: send at least one");
     if (raw.length > webhook.max_batch_rows) {
       throw new HttpError(413, "too_many_offers", `at most ${webhook.max_batch_rows} offers per call, got ${raw.length}`);
     }
@@ -219,7 +231,7 @@ export function ingestPricesHandler(sql: () => Sql) {
       try {
         result = await ingest();
       } catch (err) {
-        if ((err as { code?: string }).code !== "SM428") throw err;
+        if ((err as { code?: string }).code !== SQLSTATE.parseNeeded) throw err;
         rows = await withParses(true); // a listing was retitled elsewhere: nothing was written, send every parse
         result = await ingest();
       }
@@ -228,7 +240,7 @@ export function ingestPricesHandler(sql: () => Sql) {
       return json(result, 200, { "Server-Timing": timing.header() });
     } catch (err) {
       const code = (err as { code?: string }).code;
-      if (code === "SM409") throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
+      if (code === SQLSTATE.idempotencyConflict) throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
       await recordFailure(sql(), slug, startedAt, raw.length, err);
       // The batch's transaction died with its connection: nothing of it was written; the sender should retry.
       if (code && CONNECTION_LOST.has(code)) {

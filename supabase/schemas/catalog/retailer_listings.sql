@@ -5,10 +5,13 @@
 create table public.retailer_listings (
   id uuid primary key default gen_random_uuid(),
   retailer_id uuid not null references public.retailers (id) on delete cascade,
-  retailer_sku text not null constraint retailer_listings_sku_not_blank check (btrim(retailer_sku) <> ''),
-  title text not null constraint retailer_listings_title_not_blank check (btrim(title) <> ''),
-  url text not null constraint retailer_listings_url_format check (url ~ '^https?://'),
-  affiliate_url text constraint retailer_listings_affiliate_url_format check (affiliate_url ~ '^https?://'),
+  retailer_sku text not null constraint retailer_listings_sku_not_blank check (btrim(retailer_sku) <> '')
+    constraint retailer_listings_sku_length check (length(retailer_sku) <= 255),
+  title text not null constraint retailer_listings_title_not_blank check (btrim(title) <> '')
+    constraint retailer_listings_title_length check (length(title) <= 500),
+  url text not null constraint retailer_listings_url_format check (url ~ '^https?://[^[:space:]]+$')
+    constraint retailer_listings_url_length check (length(url) <= 2048),
+  affiliate_url text constraint retailer_listings_affiliate_url_format check (affiliate_url ~ '^https?://[^[:space:]]+$'),
   gtin text constraint retailer_listings_gtin_checksum check (public.is_valid_gtin(gtin)),
   variant_id uuid references public.variants (id) on delete set null,
   match_method public.match_method,
@@ -37,6 +40,15 @@ comment on column public.retailer_listings.status is 'Where the listing is in ma
 comment on column public.retailer_listings.first_seen_at is 'First time a feed contained it.';
 comment on column public.retailer_listings.volume_ml is
   'Total volume of the matched variant in ml (size_ml × quantity), kept by triggers; null while unmatched. Prices per 100 ml divide by it.';
+-- A price batch reads these comments as the reasons of its rejects (prices/ingest_rules.sql).
+comment on constraint retailer_listings_sku_not_blank on public.retailer_listings is 'must not be blank';
+comment on constraint retailer_listings_sku_length on public.retailer_listings is 'must be at most 255 characters';
+comment on constraint retailer_listings_title_not_blank on public.retailer_listings is 'must not be blank';
+comment on constraint retailer_listings_title_length on public.retailer_listings is 'must be at most 500 characters';
+comment on constraint retailer_listings_url_format on public.retailer_listings is 'must be an http:// or https:// URL without spaces';
+comment on constraint retailer_listings_url_length on public.retailer_listings is 'must be at most 2048 characters';
+comment on constraint retailer_listings_affiliate_url_format on public.retailer_listings is 'must be an http:// or https:// URL without spaces';
+comment on constraint retailer_listings_gtin_checksum on public.retailer_listings is 'must be a GTIN-8, -12, -13 or -14 with a valid check digit';
 create index retailer_listings_variant_id_idx on public.retailer_listings (variant_id);
 create index retailer_listings_gtin_idx on public.retailer_listings (gtin) where gtin is not null;
 create index retailer_listings_needs_match_idx on public.retailer_listings (retailer_id, status) where status in ('unmatched', 'review');

@@ -11,5 +11,7 @@ insert into private.settings (key, value, description) values
   ('ops_query_mean_ms', '{"warn": 500, "critical": 5000}', 'ops_status slow_queries: mean execution time in ms of a statement among the top 5 by total time.'),
   ('ops_connections_share', '{"warn": 0.7, "critical": 0.9}', 'ops_status connections: share of max_connections (less reserved) in use.'),
   ('ops_database_bytes', '{"warn": 6442450944, "critical": 7516192768}', 'ops_status database_size: database size in bytes (6 and 7 GiB: set it to your plan''s disk).'),
+  ('ops_anomalies_pending', '{"warn": 1, "critical": 100}', 'ops_status price_anomalies: prices held for review and not yet approved or rejected.'),
+  ('ops_anomaly_age_hours', '{"warn": 24, "critical": 72}', 'ops_status price_anomalies: hours the oldest held price has waited for review.'),
   ('ops_embeddings_stale_share', '{"warn": 0.01, "critical": 0.10}', 'ops_status embeddings: share of documents with no current embedding (missing, other model or old content hash).')
 on conflict do nothing;

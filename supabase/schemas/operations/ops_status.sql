@@ -17,6 +17,18 @@ $$;
 comment on function private.ops_level(numeric, jsonb) is 'Status of a value against {"warn", "critical"} thresholds (at or above each).';
 revoke execute on function private.ops_level(numeric, jsonb) from public;
 
+/** The worst of some statuses: critical, then warn, then ok. */
+create or replace function private.ops_worst(variadic statuses text[])
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select case when 'critical' = any (statuses) then 'critical' when 'warn' = any (statuses) then 'warn' else 'ok' end
+$$;
+comment on function private.ops_worst(text[]) is 'The worst of the given ops statuses (critical > warn > ok).';
+revoke execute on function private.ops_worst(text[]) from public;
+
 /** The period of a pg_cron schedule in its common forms (null when irregular): for lateness. */
 create or replace function private.cron_period(schedule text)
 returns interval
@@ -256,9 +268,20 @@ begin
   summary := format('%s missing and %s stale of %s documents (%s with no job)', d ->> 'missing', d ->> 'stale', d ->> 'documents', d ->> 'unqueued');
   details := d || jsonb_build_object('model', s);
   return next;
+
+  -- 12. Prices held for review: how many, and how long the oldest has waited.
+  select jsonb_build_object('pending', count(*), 'oldest', min(created_at),
+                            'oldest_age_hours', round(extract(epoch from now() - min(created_at)) / 3600, 1))
+  into d from private.price_anomalies where status = 'pending';
+  item := 'price_anomalies';
+  status := private.ops_worst(private.ops_level((d ->> 'pending')::numeric, private.setting('ops_anomalies_pending')),
+                              private.ops_level(coalesce((d ->> 'oldest_age_hours')::numeric, 0), private.setting('ops_anomaly_age_hours')));
+  summary := format('%s prices held for review, oldest %s h', d ->> 'pending', coalesce(d ->> 'oldest_age_hours', '0'));
+  details := d;
+  return next;
 end;
 $$;
-comment on function private.ops_status() is 'Every ops item (embedding_queue, dead_letter, freshness, cron, pipelines, materialized_views, data_quality, slow_queries, connections, database_size, embeddings) with status ok, warn or critical; thresholds in private.settings (ops_*).';
+comment on function private.ops_status() is 'Every ops item (embedding_queue, dead_letter, freshness, cron, pipelines, materialized_views, data_quality, slow_queries, connections, database_size, embeddings, price_anomalies) with status ok, warn or critical; thresholds in private.settings (ops_*).';
 revoke execute on function private.ops_status() from public;
 grant execute on function private.ops_status() to service_role;
 

@@ -20,6 +20,9 @@ create table public.current_offers (
 -- offers in one transaction, so all rows of a page are updated together (HOT only if they all fit).
 with (fillfactor = 50);
 comment on table public.current_offers is 'The latest reviewed price of each listing. In the supabase_realtime publication: subscribe to see prices change. Prices held for review never land here until approved.';
+-- A price batch reads these comments as the reasons of its rejects (prices/ingest_rules.sql).
+comment on constraint current_offers_price_positive on public.current_offers is 'must be at least 0.01';
+comment on constraint current_offers_price_base_positive on public.current_offers is 'is under 0.01 in the base currency once converted';
 comment on column public.current_offers.listing_id is 'The listing.';
 comment on column public.current_offers.retailer_id is 'Denormalized from the listing so freshness can be judged per retailer without a join; set by the ingest function from the same row.';
 comment on column public.current_offers.variant_id is 'Denormalized: the listing''s matched variant, copied by the ingest function and by matching, so best_offers reads one table per variant.';

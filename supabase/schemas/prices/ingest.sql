@@ -1,7 +1,7 @@
 -- Price ingestion: private.ingest_price_batch takes a whole retailer webhook batch in one transaction
 -- (called by the ingest-prices edge function; the contract is in docs/PRICES.md). It is a short
 -- orchestrator over named steps, each one set-based statement or two over the session's staging
--- tables (ingest_staging.sql):
+-- tables (ingest_staging.sql); every row a step cannot store becomes a reject (ingest_rules.sql):
 --   open the batch (or answer a replay) → stage the offers (FX, listing lookups, rejects) →
 --   write listings → match new and retitled listings → flag anomalies → observe → make current → answer.
 
@@ -13,8 +13,9 @@
  * needs it lacks it, SQLSTATE SM428 is raised and nothing is written.
  * rejects: [{row, field, reason}] found before the database (bad types, missing fields).
  * A replay (same body, or same Idempotency-Key and body) returns the stored result and changes nothing;
- * the same Idempotency-Key with another body raises SQLSTATE SM409.
- * SM428 and SM409 are named once in supabase/functions/ingest-prices/index.ts (SQLSTATE).
+ * the same Idempotency-Key with another body raises SQLSTATE SM409. A batch with no row at all is
+ * refused (22023). SM428 and SM409 are named on the edge function's side in
+ * supabase/functions/ingest-prices/index.ts (SQLSTATE), and raised once each here.
  */
 create or replace function private.ingest_price_batch(
   retailer uuid, idempotency_key text, payload_hash text, content_type text, offers jsonb, rejects jsonb default '[]'
@@ -29,6 +30,9 @@ as $$
 declare
   opened record;
 begin
+  if jsonb_array_length(offers) + jsonb_array_length(rejects) = 0 then
+    raise exception 'a batch needs at least one offer' using errcode = '22023';
+  end if;
   opened := private.ingest_open_batch(retailer, idempotency_key, payload_hash, content_type,
                                       jsonb_array_length(offers) + jsonb_array_length(rejects));
   if opened.replayed is not null then
@@ -60,40 +64,48 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  previous record;
+  previous record;  -- the batch this one replays: by its key, else by its body
 begin
-  if idempotency_key is not null then
-    select b.payload_hash, b.result into previous
-    from private.ingest_batches b where b.retailer_id = retailer and b.idempotency_key = ingest_open_batch.idempotency_key;
-    if found then
-      if previous.payload_hash <> ingest_open_batch.payload_hash then
-        raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
-      end if;
-      replayed := previous.result || '{"replayed": true}';
+  select b.id, b.payload_hash, b.result into previous
+  from private.ingest_batches b
+  where b.retailer_id = retailer and ingest_open_batch.idempotency_key is not null
+    and (b.idempotency_key = ingest_open_batch.idempotency_key
+         or b.id = (select k.batch_id from private.ingest_replay_keys k
+                    where k.retailer_id = retailer and k.idempotency_key = ingest_open_batch.idempotency_key));
+  if previous.id is null then
+    insert into private.ingest_batches (retailer_id, idempotency_key, payload_hash, content_type, row_count)
+    values (retailer, idempotency_key, payload_hash, content_type, row_count)
+    on conflict do nothing
+    returning id into batch;
+    if batch is not null then
+      update private.freshness_breaches set resolved_at = now() where retailer_id = retailer and resolved_at is null;
       return;
     end if;
-  end if;
-  insert into private.ingest_batches (retailer_id, idempotency_key, payload_hash, content_type, row_count)
-  values (retailer, idempotency_key, payload_hash, content_type, row_count)
-  on conflict do nothing
-  returning id into batch;
-  if batch is null then
-    -- the same body arrived before (or concurrently, and has now committed)
-    select b.result into previous from private.ingest_batches b
+    -- the same body arrived before (or concurrently, and has now committed); a new key now names it
+    select b.id, b.payload_hash, b.result into previous from private.ingest_batches b
     where b.retailer_id = retailer and b.payload_hash = ingest_open_batch.payload_hash;
-    if not found then
-      raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+    if previous.id is not null and ingest_open_batch.idempotency_key is not null then
+      insert into private.ingest_replay_keys (retailer_id, idempotency_key, batch_id)
+      values (retailer, idempotency_key, previous.id)
+      on conflict do nothing;
     end if;
-    replayed := previous.result || '{"replayed": true}';
-    return;
   end if;
-  update private.freshness_breaches set resolved_at = now() where retailer_id = retailer and resolved_at is null;
+  if previous.id is null or previous.payload_hash <> payload_hash then
+    -- SQLSTATE SM409 (the edge function's SQLSTATE.idempotencyConflict): answered 409
+    raise exception 'Idempotency-Key "%" was already used with a different body', idempotency_key using errcode = 'SM409';
+  end if;
+  replayed := previous.result || '{"replayed": true}';
 end;
 $$;
 comment on function private.ingest_open_batch(uuid, text, text, text, integer) is
-  'Ingest step 1: records a new batch (and resolves the retailer''s freshness breach), or returns the stored result of the batch it replays; SM409 for a reused Idempotency-Key with another body.';
+  'Ingest step 1: records a new batch (and resolves the retailer''s freshness breach), or returns the stored result of the batch it replays (by key, or by body, which then takes the key); SM409 for a key already used with another body.';
 
-/** Step 2. Stages the offers in _offers, each with its rate, stored listing, variant and current price; rows the database cannot price go to _rejects. Then checks the batch's shape (SM428 when a row that needs its title's parse lacks it). */
+/**
+ * Step 2. Stages the offers in _offers, each with its rate, stored listing, variant and current price.
+ * Rows the database cannot price or store go to _rejects with a reason: an unknown currency or day
+ * without a rate, a time out of range, a value breaking a rule of the tables written
+ * (ingest_rules.sql), a row repeated. Then SM428 when a row that needs its title's parse lacks it.
+ */
 create or replace function private.ingest_stage_offers(retailer uuid, offers jsonb)
 returns void
 language plpgsql
@@ -149,11 +161,13 @@ begin
   left join public.retailer_listings l on l.retailer_id = retailer and l.retailer_sku = c.sku
   left join public.current_offers co on co.listing_id = l.id
   where not (c.unknown_currency or c.no_rate or c.future or c.too_old);
-  analyze _offers (listing_id, anomaly);  -- a plan for this batch's size (see ingest_staging.sql)
-
   if exists (select from _offers o group by o."row" having count(*) > 1) then
     raise exception 'row numbers must be unique within a batch' using errcode = '22023';
   end if;
+  perform private.ingest_reject_unstorable();
+  perform private.ingest_reject_repeats();
+  analyze _offers (listing_id, anomaly);  -- a plan for this batch's size (see ingest_staging.sql)
+  -- SQLSTATE SM428 (the edge function's SQLSTATE.parseNeeded): it resends the batch with every parse
   if exists (select from _offers o where o.parsed is null and o.known_title is distinct from o.title) then
     raise exception 'rows of new or retitled listings need "parsed", the parse of their title, to be matched'
       using errcode = 'SM428', hint = 'Send the batch again with "parsed" on every row.';
@@ -161,7 +175,34 @@ begin
 end;
 $$;
 comment on function private.ingest_stage_offers(uuid, jsonb) is
-  'Ingest step 2: stages the batch''s offers in _offers (rate, stored listing, variant, current price) and the rows the database refuses in _rejects; 22023 for repeated row numbers, SM428 when a new or retitled listing''s row lacks its parse.';
+  'Ingest step 2: stages the batch''s offers in _offers (rate, stored listing, variant, current price) and the rows the database refuses, with reasons, in _rejects; 22023 for repeated row numbers, SM428 when a new or retitled listing''s row lacks its parse.';
+
+/**
+ * A SKU may come in several rows at different times (a price series: each is observed, the latest
+ * becomes current). Rows of one SKU at the same time contradict each other: the last one counts,
+ * the others are rejected.
+ */
+create or replace function private.ingest_reject_repeats()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
+  perform 'PRAGMA:TABLE: _rejects (like private.staged_reject)';
+  with repeated as (
+    delete from _offers o
+    using (select o.sku, o.observed_at, max(o."row") as kept from _offers o
+           group by o.sku, o.observed_at having count(*) > 1) r
+    where o.sku = r.sku and o.observed_at = r.observed_at and o."row" <> r.kept
+    returning o."row", r.kept
+  )
+  insert into _rejects ("row", field, reason)
+  select p."row", 'sku', format('repeated in row %s, at the same observed_at (the last row counts)', p.kept) from repeated p;
+end;
+$$;
+comment on function private.ingest_reject_repeats() is
+  'Ingest: rejects every row but the last of a SKU at one observed_at (a SKU at several times is a price series and is kept).';
 
 /** Step 3. Writes the batch's listings: the retailer's SKU is the key; title, URL and GTIN follow the feed's latest row. */
 create or replace function private.ingest_write_listings(retailer uuid)
@@ -229,6 +270,7 @@ begin
     set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
     from public.retailer_listings l
     where o.known_title is distinct from o.title and l.id = o.listing_id;
+    perform private.ingest_reject_unstorable();  -- a price per 100 ml of a newly matched listing may not fit
   end if;
 end;
 $$;
@@ -358,8 +400,13 @@ begin
     'accepted', (select count(*) from _offers),
     -- variant_id was copied from each listing after matching: set exactly when the listing is matched
     'matched', (select count(distinct listing_id) from _offers where variant_id is not null),
-    'unmatched', (select count(distinct listing_id) from _offers where variant_id is null),
-    'rejected', jsonb_array_length(rejects) + (select count(*) from _rejects),
+    'review', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
+               where o.variant_id is null and l.status = 'review'),
+    'unmatched', (select count(distinct o.listing_id) from _offers o join public.retailer_listings l on l.id = o.listing_id
+                  where o.variant_id is null and l.status <> 'review'),
+    -- rows left out (a row may have several rejects, one per bad field)
+    'rejected', (select count(distinct r."row") from (select ("reject" ->> 'row')::int as "row" from jsonb_array_elements(rejects) as j ("reject")
+                                                      union all select "row" from _rejects) r),
     'anomalies', (select count(*) from _offers where anomaly is not null),
     'rejects', (select coalesce(jsonb_agg(r order by (r ->> 'row')::int, r ->> 'field'), '[]')
                 from (select jsonb_array_elements(rejects) as r
@@ -375,6 +422,7 @@ comment on function private.ingest_answer(bigint, jsonb) is
 revoke execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) from public;
 revoke execute on function private.ingest_open_batch(uuid, text, text, text, integer) from public;
 revoke execute on function private.ingest_stage_offers(uuid, jsonb) from public;
+revoke execute on function private.ingest_reject_repeats() from public;
 revoke execute on function private.ingest_write_listings(uuid) from public;
 revoke execute on function private.ingest_match_listings() from public;
 revoke execute on function private.ingest_flag_anomalies() from public;
@@ -385,6 +433,7 @@ grant execute on function
   private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb),
   private.ingest_open_batch(uuid, text, text, text, integer),
   private.ingest_stage_offers(uuid, jsonb),
+  private.ingest_reject_repeats(),
   private.ingest_write_listings(uuid),
   private.ingest_match_listings(),
   private.ingest_flag_anomalies(),
@@ -394,6 +443,7 @@ grant execute on function
   to service_role;
 grant execute on function private.match_listings(jsonb) to service_role;
 grant select, insert, update on private.ingest_batches, private.listing_match_candidates, private.freshness_breaches to service_role;
+grant insert on private.ingest_replay_keys to service_role;
 grant insert on private.price_observations, private.price_anomalies to service_role;
 grant update (status, reviewed_at) on private.price_anomalies to service_role;
 grant delete on private.listing_match_candidates to service_role;

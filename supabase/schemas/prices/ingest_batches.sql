@@ -50,3 +50,21 @@ create trigger ingest_batches_record_run
   after update of result on private.ingest_batches
   for each row when (old.result is null and new.result is not null)
   execute function private.ingest_batches_record_run();
+
+-- Keys first used on a replay: a replayed body answers under any new key, and that key is then
+-- taken by that body, so reusing it with another body is a conflict (409), not a new batch.
+create table private.ingest_replay_keys (
+  retailer_id uuid not null references public.retailers (id) on delete cascade,
+  idempotency_key text not null constraint ingest_replay_keys_idempotency_key_length check (length(idempotency_key) between 1 and 255),
+  batch_id bigint not null references private.ingest_batches (id) on delete cascade,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (retailer_id, idempotency_key)
+);
+comment on table private.ingest_replay_keys is 'Idempotency-Keys first sent with a body already ingested (under another key or none), and the batch they replayed.';
+comment on column private.ingest_replay_keys.retailer_id is 'Sender.';
+comment on column private.ingest_replay_keys.idempotency_key is 'The key.';
+comment on column private.ingest_replay_keys.batch_id is 'The batch whose body the key was sent with.';
+create index ingest_replay_keys_batch_idx on private.ingest_replay_keys (batch_id);
+call private.track_updates('private.ingest_replay_keys');
+grant select on private.ingest_replay_keys to service_role;

@@ -75,3 +75,43 @@ $$;
 comment on function public.review_price_anomaly(bigint, boolean) is 'Approves (the price becomes current if it is the latest) or rejects a price held for review. service_role only.';
 revoke execute on function public.review_price_anomaly(bigint, boolean) from public, anon, authenticated;
 grant execute on function public.review_price_anomaly(bigint, boolean) to service_role;
+
+/**
+ * The review queue: prices held for review, oldest first, each with what a reviewer needs to decide:
+ * the retailer and its listing as sent, the variant it is matched to, the price against the reference
+ * it was compared with, and the price shown now. Paged by id: pass the last id seen as after_id.
+ */
+create or replace function public.pending_price_anomalies(page_size integer default 50, after_id bigint default null)
+returns table (
+  anomaly_id bigint, kind public.price_anomaly_kind, reason text, held_at timestamptz, observed_at timestamptz,
+  price numeric, currency text, price_base numeric, reference_price_base numeric, current_price_base numeric,
+  retailer_slug text, listing_id uuid, retailer_sku text, title text, url text,
+  fragrance_slug text, fragrance_name text, brand_name text, size_ml numeric, packaging public.packaging
+)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  if page_size is null or page_size not between 1 and 500 then
+    raise exception 'page_size must be between 1 and 500, got %', page_size using errcode = '22023';
+  end if;
+  return query
+  select a.id, a.kind, a.reason, a.created_at, a.observed_at, a.price, a.currency, a.price_base, a.reference_price_base,
+         o.price_base, r.slug, l.id, l.retailer_sku, l.title, l.url, f.slug, f.name, b.name, v.size_ml, v.packaging
+  from private.price_anomalies a
+  join public.retailer_listings l on l.id = a.listing_id
+  join public.retailers r on r.id = l.retailer_id
+  left join public.variants v on v.id = l.variant_id
+  left join public.fragrances f on f.id = v.fragrance_id
+  left join public.brands b on b.id = f.brand_id
+  left join public.current_offers o on o.listing_id = l.id
+  where a.status = 'pending' and (after_id is null or a.id > after_id)
+  order by a.id
+  limit page_size;
+end;
+$$;
+comment on function public.pending_price_anomalies(integer, bigint) is
+  'The review queue of held prices, oldest first, with the listing, its variant, the reference price and the price shown now; approve or reject each with review_price_anomaly. service_role only.';
+revoke execute on function public.pending_price_anomalies(integer, bigint) from public, anon, authenticated;
+grant execute on function public.pending_price_anomalies(integer, bigint) to service_role;

@@ -14,6 +14,10 @@ create table public.price_history (
   constraint price_history_no_overlap exclude using gist (listing_id with =, valid with &&)
 );
 comment on table public.price_history is 'Each listing''s price over time as non-overlapping validity ranges; the open range (upper bound infinity) is the current one.';
+-- A price batch reads these comments as the reasons of its rejects (prices/ingest_rules.sql).
+comment on constraint price_history_price_positive on public.price_history is 'must be at least 0.01';
+comment on constraint price_history_price_base_positive on public.price_history is 'is under 0.01 in the base currency once converted';
+comment on constraint price_history_currency_iso4217 on public.price_history is 'must be a three-letter ISO-4217 code';
 comment on column public.price_history.id is 'Row id.';
 comment on column public.price_history.listing_id is 'The listing.';
 comment on column public.price_history.price is 'Price as sent.';
@@ -47,7 +51,8 @@ begin
   return query
   select b.start, min(h.price_base), round(avg(h.price_base), 2), max(h.price_base), public.base_currency(),
          count(distinct h.listing_id)::integer
-  from generate_series(date_trunc(bucket, "from"), "to", ('1 ' || bucket)::interval) as b (start)
+  -- buckets up to now: the history knows no price of the future
+  from generate_series(date_trunc(bucket, "from"), least("to", now()), ('1 ' || bucket)::interval) as b (start)
   join public.price_history h on h.valid && tstzrange(b.start, b.start + ('1 ' || bucket)::interval)
   join public.retailer_listings l on l.id = h.listing_id and l.variant_id = price_history.variant_id and l.status = 'matched'
   group by b.start
@@ -55,6 +60,6 @@ begin
 end;
 $$;
 comment on function public.price_history(uuid, timestamptz, timestamptz, text) is
-  'Min, mean and max base-currency price of a variant across retailers per day, week or month, from the validity ranges of public.price_history.';
+  'Min, mean and max base-currency price of a variant across retailers per day, week or month, from the validity ranges of public.price_history; no bucket starts after now.';
 revoke execute on function public.price_history(uuid, timestamptz, timestamptz, text) from public;
 grant execute on function public.price_history(uuid, timestamptz, timestamptz, text) to anon, authenticated, service_role;

@@ -19,6 +19,10 @@ create table private.price_observations (
   primary key (id, observed_at)
 ) partition by range (observed_at);
 comment on table private.price_observations is 'Every price a retailer reported, as reported (append-only), with its batch and row: the lineage of every price shown. Monthly partitions; older than the horizon they are rolled up into private.price_daily and dropped.';
+-- A price batch reads these comments as the reasons of its rejects (prices/ingest_rules.sql).
+comment on constraint price_observations_price_positive on private.price_observations is 'must be at least 0.01';
+comment on constraint price_observations_price_base_positive on private.price_observations is 'is under 0.01 in the base currency once converted';
+comment on constraint price_observations_currency_iso4217 on private.price_observations is 'must be a three-letter ISO-4217 code';
 comment on column private.price_observations.id is 'Observation id.';
 comment on column private.price_observations.listing_id is 'The listing priced.';
 comment on column private.price_observations.batch_id is 'The webhook call it came in.';
