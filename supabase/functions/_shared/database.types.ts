@@ -716,6 +716,11 @@ isOneToOne: false
               "details": Json,"item": string,"status": string,"summary": string
             }[]
                            },
+"pending_price_anomalies":
+{ Args: { "after_id"?: number,"page_size"?: number }; Returns: {
+              "anomaly_id": number,"brand_name": string,"currency": string,"current_price_base": number,"fragrance_name": string,"fragrance_slug": string,"held_at": string,"kind": Database["public"]['Enums']["price_anomaly_kind"],"listing_id": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_base": number,"reason": string,"reference_price_base": number,"retailer_sku": string,"retailer_slug": string,"size_ml": number,"title": string,"url": string
+            }[]
+                           },
 "price_history":
 { Args: { "bucket"?: string,"from": string,"to"?: string,"variant_id": string }; Returns: {
               "avg_price": number,"bucket_start": string,"currency": string,"max_price": number,"min_price": number,"retailers": number
