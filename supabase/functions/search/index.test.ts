@@ -21,8 +21,10 @@ Deno.test("search: anon finds a misspelt name, with a search id to report clicks
   const { status, body } = await search({ q: "sauvge" });
   assertEquals(status, 200);
   assertEquals([body.results[0].name, body.results[0].brand_name], ["Sauvage", "Dior"]);
-  ok(/^[0-9]+$/.test(body.search_id));
+  ok(Number.isSafeInteger(body.search_id), "the search id is a JSON number");
   ok(Array.isArray(body.results[0].top_notes));
+  const priced = body.results.find((r: { best_price: unknown }) => r.best_price !== null);
+  ok(!priced || (typeof priced.best_price === "number" && typeof priced.score === "number"), "prices and scores are JSON numbers");
 });
 
 Deno.test("search: descriptive queries are answered by meaning and words", async () => {

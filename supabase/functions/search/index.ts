@@ -72,7 +72,7 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
     const [{ id }] = await pool`
       select private.log_search(${request.q}, ${pool.json(request.filters as never)}, ${request.page}, ${userId},
-                                ${results.map((r) => r.fragrance_id)}::uuid[], ${embedding?.cached ?? false}, ${latency})::text as id`;
+                                ${results.map((r) => r.fragrance_id)}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
     return json({
       search_id: id,
       page: request.page,
@@ -95,7 +95,7 @@ async function click(sql: Sql, body: unknown): Promise<Response> {
   }
   const [{ position }] = await sql`select private.log_search_click(${String(searchId)}::bigint, ${b.fragrance_id}::uuid) as position`
     .catch(sqlError);
-  return json({ search_id: String(searchId), fragrance_id: b.fragrance_id, position });
+  return json({ search_id: Number(searchId), fragrance_id: b.fragrance_id, position });
 }
 
 export const handler = searchHandler(db, provider);
