@@ -217,7 +217,7 @@ async function denoTests(c) {
 
 /** Node's test runner over scripts/*.test.mjs and scripts/ops/*.test.mjs, TAP parsed per test. */
 function nodeTests(c) {
-  const files = ["scripts", "scripts/ops"].flatMap((dir) =>
+  const files = ["scripts", "scripts/ops", "scripts/stack"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".test.mjs")).map((f) => `${dir}/${f}`));
   const r = sh(process.execPath, ["--test", "--test-reporter=tap", ...files], { env: { ...process.env, SUPABASE_DB_URL: c.dbUrl } });
   const out = `${r.stdout}\n${r.stderr}`;

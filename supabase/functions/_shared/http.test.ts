@@ -45,3 +45,27 @@ Deno.test("allowMethods rejects other methods with 405 and an Allow header", asy
   assertEquals(res.headers.get("Allow"), "GET");
   assertEquals((await res.json()).error.code, "method_not_allowed");
 });
+
+Deno.test("handle answers a database that is down, restarting, full or too slow with 503 and Retry-After", async () => {
+  for (const code of ["ECONNREFUSED", "CONNECT_TIMEOUT", "CONNECTION_CLOSED", "57P03", "53300", "57014", "08006"]) {
+    const h = handle(() => Promise.reject(Object.assign(new Error(`database says ${code}`), { code })));
+    const res = await h(new Request("http://x/"));
+    assertEquals([res.status, res.headers.get("Retry-After"), (await res.json()).error.code], [503, "5", "database_unavailable"], code);
+  }
+});
+
+Deno.test("handle answers 503 at its deadline instead of waiting on", async () => {
+  const orig = console.error;
+  console.error = () => {};
+  let slow: ReturnType<typeof setTimeout> | undefined;
+  try {
+    const h = handle(() => new Promise((resolve) => slow = setTimeout(() => resolve(json({ late: true })), 2_000)), { deadlineMs: 50 });
+    const started = Date.now();
+    const res = await h(new Request("http://x/"));
+    assertEquals([res.status, res.headers.get("Retry-After"), (await res.json()).error.code], [503, "5", "timeout"]);
+    assertEquals(Date.now() - started < 1_000, true);
+  } finally {
+    clearTimeout(slow);
+    console.error = orig;
+  }
+});

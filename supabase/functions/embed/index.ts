@@ -84,9 +84,9 @@ export function embedHandler(sql: () => Sql, embedder: () => EmbeddingProvider) 
       console.log(JSON.stringify({ level: report.failed ? "warn" : "info", fn: "embed", ...report }));
     }
     return json(report);
-  });
+  }, { deadlineMs: 50_000 });
 }
 
-export const handler = embedHandler(db, provider);
+export const handler = embedHandler(() => db(30), provider);
 
 if (import.meta.main) Deno.serve(handler);

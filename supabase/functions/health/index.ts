@@ -1,6 +1,6 @@
 /** `GET /functions/v1/health`: is the database reachable, and which versions run. */
 import { db, type Sql } from "../_shared/db.ts";
-import { allowMethods, handle, json } from "../_shared/http.ts";
+import { allowMethods, handle, json, RETRY_AFTER_SECONDS } from "../_shared/http.ts";
 
 export function healthHandler(sql: () => Sql) {
   return handle(async (req) => {
@@ -14,9 +14,9 @@ export function healthHandler(sql: () => Sql) {
     } catch (err) {
       // The cause goes to the log; the response names no host, user or password.
       console.error(JSON.stringify({ level: "error", fn: "health", error: String((err as Error).message ?? err) }));
-      return json({ status: "unavailable", database: { connected: false }, runtime }, 503);
+      return json({ status: "unavailable", database: { connected: false }, runtime }, 503, { "Retry-After": String(RETRY_AFTER_SECONDS) });
     }
-  });
+  }, { deadlineMs: 3_000 });
 }
 
 export const handler = healthHandler(db);

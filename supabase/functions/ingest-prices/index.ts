@@ -4,7 +4,7 @@
  * See docs/PRICES.md for the contract; the SQL behind it is private.ingest_price_batch.
  */
 import { db, type Sql } from "../_shared/db.ts";
-import { allowMethods, handle, HttpError, json } from "../_shared/http.ts";
+import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable } from "../_shared/http.ts";
 import { type BrandLexicon, parseListingTitle } from "../_shared/listing-title.ts";
 import { type FeedFormat, MalformedFeed, type Offer, records, validate } from "./feed.ts";
 import { sha256Hex, verify } from "./signature.ts";
@@ -25,8 +25,9 @@ export const SQLSTATE = {
   idempotencyConflict: "SM409",
 } as const;
 
-/** Errors meaning the connection went away mid-batch (postgres-js codes and SQLSTATEs). */
-const CONNECTION_LOST = new Set(["CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "ECONNRESET", "57P01", "57P02", "57P03"]);
+/** A batch of 20,000 new listings may take this long in the database (seconds); the request, a little longer. */
+const STATEMENT_TIMEOUT = 60;
+const DEADLINE_MS = 65_000;
 
 type Webhook = {
   retailer_id: string; currency: string; secrets: string[]; rate_limit_per_minute: number; max_batch_rows: number;
@@ -242,15 +243,13 @@ export function ingestPricesHandler(sql: () => Sql) {
       const code = (err as { code?: string }).code;
       if (code === SQLSTATE.idempotencyConflict) throw new HttpError(409, "idempotency_conflict", "this Idempotency-Key was already used with a different body");
       await recordFailure(sql(), slug, startedAt, raw.length, err);
-      // The batch's transaction died with its connection: nothing of it was written; the sender should retry.
-      if (code && CONNECTION_LOST.has(code)) {
-        throw new HttpError(503, "database_unavailable", "the database connection was lost; nothing was written, retry", null, { "Retry-After": "5" });
-      }
+      // The batch's transaction died with its connection (or was never begun): nothing of it was written.
+      if (databaseUnavailable(err)) throw unavailable("the database is unavailable; nothing of this batch was written, retry");
       throw err;
     }
-  });
+  }, { deadlineMs: DEADLINE_MS });
 }
 
-export const handler = ingestPricesHandler(db);
+export const handler = ingestPricesHandler(() => db(STATEMENT_TIMEOUT));
 
 if (import.meta.main) Deno.serve(handler);

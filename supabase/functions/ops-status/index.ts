@@ -24,7 +24,7 @@ export function opsStatusHandler(sql: () => Sql) {
     await requireRole(req, "service_role");
     const items = await sql()<OpsItem[]>`select item, status, summary, details from private.ops_status()`;
     return json({ status: worst(items), checked_at: new Date().toISOString(), items });
-  });
+  }, { deadlineMs: 10_000 });
 }
 
 export const handler = opsStatusHandler(db);

@@ -81,7 +81,7 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
       embedding_cached: embedding?.cached ?? false,
       ...(degraded ? { degraded: true } : {}),
     });
-  });
+  }, { deadlineMs: 10_000 });
 }
 
 async function click(sql: Sql, body: unknown): Promise<Response> {
