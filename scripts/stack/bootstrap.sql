@@ -28,6 +28,9 @@ create extension if not exists vector with schema extensions;
 create extension if not exists pgtap with schema extensions;
 create extension if not exists plpgsql_check with schema extensions;
 create extension if not exists pg_cron with schema pg_catalog;
+-- pg_stat_statements grants its views to PUBLIC: statement texts are not for API roles.
+revoke all on extensions.pg_stat_statements, extensions.pg_stat_statements_info from public;
+grant select on extensions.pg_stat_statements, extensions.pg_stat_statements_info to postgres, service_role;
 grant usage on schema cron to postgres;
 grant all on all tables in schema cron to postgres;
 grant all on all sequences in schema cron to postgres;

@@ -104,7 +104,7 @@ select is((select array_agg(p.proname::text order by p.proname) from pg_proc p j
            where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')),
   array['erase_my_account', 'estimated_embeddings', 'export_my_data', 'fragrance_facets', 'recommend_for_me', 'require_user',
         'search_filter_sql', 'search_filters', 'search_keyword_sql', 'search_terms', 'search_trigram_sql', 'search_vector_sql',
-        'track_affiliate_click'],
+        'take_rate_limit', 'track_affiliate_click'],
   'authenticated can execute only the private helpers of its own RPCs');
 
 select * from finish();

@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(147);
+select plan(159);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -71,6 +71,38 @@ order by tbl, action, who_name;
 
 select is(tests.try_as('anon', null, $$insert into public.events (session_id, name) values ('s-1', 'offer_impression')$$), '1', 'anon may log an anonymous event');
 select is(tests.try_as('anon', null, $$insert into public.events (user_id, name) values ('aaaaaaaa-0000-0000-0000-000000000000', 'x')$$), 'denied', 'anon may not log an event as a user');
+select is(tests.try_as('anon', null, $$insert into public.events (name) values ('offer_impression')$$), 'denied', 'anon may not log an event without its session id');
+
+-- Anonymous writes are bounded: in size, and per session, user and minute (PT429 over the limit).
+select throws_ok($$insert into public.events (session_id, name, properties) values ('s-big', 'x', jsonb_build_object('blob', repeat('x', 5000)))$$,
+  '23514', null, 'event properties over 4 KiB are refused');
+update private.settings set value = '3' where key = 'events_per_minute_per_session';
+update private.settings set value = '5' where key = 'events_per_minute_per_user';
+select tests.authenticate_as_anon();
+select lives_ok($$insert into public.events (session_id, name) select 's-rate', 'offer_impression' from generate_series(1, 3)$$,
+  'a session may log up to its limit in a minute');
+select throws_ok($$insert into public.events (session_id, name) values ('s-rate', 'offer_impression')$$, 'PT429', null,
+  'one more event in that minute is refused with PT429 (HTTP 429)');
+select lives_ok($$insert into public.events (session_id, name) values ('s-other', 'offer_impression')$$, 'another session has its own limit');
+select throws_ok($$insert into public.events (session_id, name) select 's-bulk', 'x' from generate_series(1, 50)$$, 'PT429', null,
+  'a bulk insert counts every row');
+select tests.authenticate_as('aaaaaaaa-0000-0000-0000-000000000000'::uuid);
+select throws_ok($$insert into public.events (name) select 'app_opened' from generate_series(1, 6)$$, 'PT429', null, 'a signed-in user has a limit too');
+select tests.authenticate_as_service_role();
+select lives_ok($$insert into public.events (session_id, name) select 's-rate', 'import' from generate_series(1, 10)$$, 'service_role is not limited');
+select tests.clear_authentication();
+update private.settings set value = '2' where key = 'clicks_per_minute';
+select tests.authenticate_as_anon();
+select lives_ok(format($$select public.track_affiliate_click(%L, 's-clicks'), public.track_affiliate_click(%L, 's-clicks')$$,
+  pg_temp.listing('cj'), pg_temp.listing('cj')), 'a session may click up to its limit');
+select throws_ok(format($$select public.track_affiliate_click(%L, 's-clicks')$$, pg_temp.listing('cj')), 'PT429', null,
+  'one more click in that minute is refused with PT429');
+select tests.clear_authentication();
+update private.settings set value = '30' where key = 'clicks_per_minute';
+update private.settings set value = '120' where key = 'events_per_minute_per_session';
+update private.settings set value = '300' where key = 'events_per_minute_per_user';
+select ok(not has_table_privilege('anon', 'extensions.pg_stat_statements', 'select'), 'anon cannot read statement texts (pg_stat_statements)');
+select ok(not has_table_privilege('authenticated', 'extensions.pg_stat_statements', 'select'), 'authenticated cannot read statement texts');
 select is((select count(*)::int from pg_class c join pg_namespace n on n.oid = c.relnamespace
            where c.relispartition and c.relkind = 'r' and c.relname like 'events\_%' and n.nspname = 'private'),
           (select count(*)::int from pg_inherits where inhparent = 'public.events'::regclass), 'event partitions live in private, out of the API');
@@ -82,7 +114,7 @@ select is((select display_name from public.profiles where id = 'aaaaaaaa-0000-00
 select is((select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')),
   array['estimated_embeddings', 'fragrance_facets', 'search_filter_sql', 'search_filters', 'search_keyword_sql', 'search_terms',
-        'search_trigram_sql', 'search_vector_sql', 'track_affiliate_click'],
+        'search_trigram_sql', 'search_vector_sql', 'take_rate_limit', 'track_affiliate_click'],
   'anon can execute only the private helpers of its RPCs (search filters, affiliate clicks)');
 select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
   '23514', null, 'a malformed onboarding answer is refused');
@@ -181,7 +213,8 @@ select tests.clear_authentication();
 
 -- Audit of sensitive changes.
 update private.settings set value = '0.6' where key = 'anomaly_jump_share';
-select is((select details ->> 'key' from private.audit_log where action = 'setting.changed'), 'anomaly_jump_share', 'a settings change is audited');
+select is((select count(*)::int from private.audit_log where action = 'setting.changed' and details ->> 'key' = 'anomaly_jump_share'), 1,
+  'a settings change is audited');
 update private.retailer_webhooks set previous_secret = secret, previous_valid_until = now() + interval '1 day', secret = 'whsec_rotated_for_test'
 where retailer_id = (select id from public.retailers where slug = 'notino-de');
 select is((select count(*)::int from private.audit_log where action = 'webhook.secret_rotated'), 1, 'a secret rotation is audited');

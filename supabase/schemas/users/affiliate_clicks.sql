@@ -62,6 +62,13 @@ begin
   if referrer is not null and (referrer !~ '^https?://' or length(referrer) > 2048) then
     raise exception 'referrer must be an http(s) URL of at most 2048 characters' using errcode = '22023';
   end if;
+  -- A click is counted against its user's or session's per-minute limit (session-less anonymous
+  -- clicks share one); PT429 over it.
+  perform private.take_rate_limit(
+    case when auth.uid() is not null then 'clicks:user:' || auth.uid()::text
+         when session_id is not null then 'clicks:session:' || session_id
+         else 'clicks:anon' end,
+    'clicks_per_minute');
   select l.id, l.retailer_id, coalesce(l.affiliate_url, l.url) as url, r.affiliate_network into target
   from public.retailer_listings l join public.retailers r on r.id = l.retailer_id
   where l.id = track_affiliate_click.listing_id and r.active and l.status = 'matched';

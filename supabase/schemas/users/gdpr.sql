@@ -81,6 +81,10 @@ begin
   counts := counts || jsonb_build_object(
     'collection_entries', (select count(*) from public.collection_entries where user_id = me),
     'onboarding_answers', (select count(*) from public.onboarding_answers where user_id = me));
+  -- Rate-limit counters name the user and their sessions in their buckets.
+  delete from private.rate_limits
+  where bucket in ('events:user:' || me, 'clicks:user:' || me)
+     or bucket = any (array(select 'events:session:' || s from unnest(sessions) s union all select 'clicks:session:' || s from unnest(sessions) s));
   delete from auth.users where id = me; -- cascades to the profile, collection and onboarding answers
   insert into private.audit_log (actor, action, details) values (null, 'account.erase', jsonb_build_object('anonymized_and_deleted', counts));
   return counts;
