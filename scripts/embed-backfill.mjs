@@ -8,10 +8,11 @@
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { SERVICE_ROLE_KEY } from "./stack/keys.mjs";
+import { LOCAL_API_URL, LOCAL_DB_URL } from "./stack/local.mjs";
 
 const { values } = parseArgs({ options: { model: { type: "string" } } });
-const dbUrl = process.env.SUPABASE_DB_URL ?? "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable";
-const functionsUrl = process.env.FUNCTIONS_URL ?? "http://127.0.0.1:54321/functions/v1";
+const dbUrl = process.env.SUPABASE_DB_URL ?? LOCAL_DB_URL;
+const functionsUrl = process.env.FUNCTIONS_URL ?? `${LOCAL_API_URL}/functions/v1`;
 const key = process.env.SUPABASE_SERVICE_ROLE_KEY ?? SERVICE_ROLE_KEY;
 const sql = postgres(dbUrl, { max: 1, onnotice: () => {} });
 

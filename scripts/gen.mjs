@@ -8,6 +8,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { DOC_SCHEMAS, schemaDocs } from "./schema-docs.mjs";
 import * as db from "./stack/cluster.mjs";
+import { localCluster } from "./stack/local.mjs";
 
 /** The schemas the project owns: linted and documented. */
 export const LINTED_SCHEMAS = DOC_SCHEMAS;
@@ -28,7 +29,7 @@ export function generated(c) {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const c = db.clusterAt(path.join(db.ROOT, ".local"), 54322);
+  const c = localCluster();
   if (!db.isRunning(c)) {
     console.error("gen: the local stack is not running; run `npm start` first");
     process.exit(1);

@@ -38,7 +38,7 @@ const wanted = (suite) => only.length === 0 || only.includes(suite);
 function runAYearAhead() {
   const suites = only.filter((s) => s !== "clock");
   const r = spawnSync("faketime", ["-f", CLOCK_AHEAD, process.execPath, path.join(ROOT, "scripts/run-tests.mjs"), "--clock-child", ...suites], {
-    cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SCENTMATCH_TEST_RUN: "" },
+    cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SCENTMATCH_TEST_RUN: "", SCENTMATCH_CLOCK_CHILD: "1" },
   });
   if (r.error) return record("a year ahead: the test run starts under faketime", false, r.error.message);
   const lines = `${r.stdout}\n${r.stderr}`.split("\n");

@@ -12,8 +12,9 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { PG_BIN, ROOT } from "./stack/cluster.mjs";
+import { LOCAL_DB_URL } from "./stack/local.mjs";
 
-const DEV_DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres";
+
 const PSQL = `${PG_BIN}/psql`;
 
 /** mulberry32: a small, fast, seedable PRNG. */
@@ -297,7 +298,7 @@ async function main() {
   const seed = Number(values.seed);
   if (!Number.isInteger(n) || n < 1) throw new Error(`--fragrances must be a positive integer, got ${values.fragrances}`);
   if (!Number.isInteger(seed)) throw new Error(`--seed must be an integer, got ${values.seed}`);
-  const url = values["db-url"] ?? process.env.DATABASE_URL ?? DEV_DB_URL;
+  const url = values["db-url"] ?? process.env.DATABASE_URL ?? LOCAL_DB_URL;
   const started = performance.now();
   const sql = postgres(url, { max: 1, onnotice: () => {} });
   let ref;

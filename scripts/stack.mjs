@@ -1,19 +1,20 @@
 #!/usr/bin/env node
-// The local stack without Docker: `node scripts/stack.mjs start|stop|status|reset`.
+// The local stack without Docker: `node scripts/stack.mjs start|stop|status|reset|exec -- <command>`.
 // PostgreSQL on 127.0.0.1:54322 and the edge functions on 127.0.0.1:54321,
-// the addresses and credentials `supabase start` uses. State lives in .local/.
+// the addresses and credentials `supabase start` uses. State lives in .local/
+// (scripts/stack/local.mjs; environment variables move it).
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as db from "./stack/cluster.mjs";
+import { API_PORT, localCluster, localEnv, STATE_DIR } from "./stack/local.mjs";
 import { alive, startFunctions, stopFunctions } from "./stack/functions.mjs";
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from "./stack/keys.mjs";
 
-const DB_PORT = 54322;
-const FUNCTIONS_PORT = 54321;
-const STATE = path.join(db.ROOT, ".local");
-const LOGS = path.join(STATE, "logs");
-const FUNCTIONS_PID = path.join(STATE, "functions.pid");
-const cluster = db.clusterAt(STATE, DB_PORT);
+const FUNCTIONS_PORT = API_PORT;
+const LOGS = path.join(STATE_DIR, "logs");
+const FUNCTIONS_PID = path.join(STATE_DIR, "functions.pid");
+const cluster = localCluster();
 const seededMarker = path.join(cluster.dir, "seeded");
 
 const say = (msg) => console.log(`stack: ${msg}`);
@@ -92,11 +93,20 @@ function printFacts() {
 `);
 }
 
+/** Runs a command with the local stack's environment (SUPABASE_DB_URL, FUNCTIONS_URL, keys); exits with its status. */
+function exec() {
+  const [cmd, ...args] = process.argv.slice(process.argv.indexOf("--") + 1);
+  if (!cmd || !process.argv.includes("--")) throw new db.StackError("usage: node scripts/stack.mjs exec -- <command> [args]");
+  const r = spawnSync(cmd, args, { cwd: db.ROOT, stdio: "inherit", env: { ...process.env, ...localEnv() } });
+  process.exitCode = r.status ?? 1;
+}
+
 const commands = {
   start,
   stop,
   reset,
   status: () => console.log(JSON.stringify(facts(), null, 2)),
+  exec,
 };
 
 const cmd = commands[process.argv[2]];

@@ -7,8 +7,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { PG_BIN } from "../stack/cluster.mjs";
-
-export const LOCAL_DB_URL = "postgresql://postgres:postgres@127.0.0.1:54322/postgres?sslmode=disable";
+import { LOCAL_DB_URL } from "../stack/local.mjs";
 
 /** Now as 20261122T011928Z: sortable, and safe in file names. */
 export const utcStamp = () => new Date().toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");

@@ -9,7 +9,8 @@ export async function fingerprints(dbUrl) {
     const tables = await sql`
       select format('%I.%I', n.nspname, c.relname) as name
       from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
-      where c.relkind = 'r' and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
+      -- (other sessions' temporary tables, e.g. the ingest function's staging, are neither data nor readable)
+      where c.relkind = 'r' and c.relpersistence <> 't' and n.nspname not in ('pg_catalog', 'information_schema', 'pg_toast')
       order by 1`;
     const out = {};
     for (const { name } of tables) {

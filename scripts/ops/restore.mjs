@@ -9,6 +9,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as db from "../stack/cluster.mjs";
+import { DB_PORT, STATE_DIR } from "../stack/local.mjs";
 import { utcStamp } from "./backup.mjs";
 
 const ROLES_SQL = path.join(db.ROOT, "scripts/stack/roles.sql");
@@ -47,7 +48,7 @@ if (process.argv[1] === import.meta.filename) {
   let c;
   try {
     if (!fs.existsSync(file)) throw new Error(`no such backup file: ${file}`);
-    c = await freshCluster(path.join(db.ROOT, ".local/restores", utcStamp()), 54350);
+    c = await freshCluster(path.join(STATE_DIR, "restores", utcStamp()), DB_PORT + 28);
     const { ms } = restoreInto(c, path.resolve(file));
     console.log(`restore: ${file} restored in ${(ms / 1000).toFixed(1)} s into a fresh database`);
     console.log(`  Database URL  ${c.dbUrl}`);
