@@ -1,4 +1,3 @@
-
 -- Sensitive changes, written by triggers and by the GDPR functions: data
 -- exports, account erasures, retailer secret rotations, settings changes.
 create table private.audit_log (

@@ -23,8 +23,8 @@ create or replace function private.ingest_price_batch(
 returns jsonb
 language plpgsql
 set search_path = ''
--- JIT compiled the anomaly check (~40 ms a batch of 10,000) and the candidate search of new listings
--- (~0.7 s), queries that ran in less time than compiling them took; the setting holds for every step.
+-- JIT compiled the anomaly check and the candidate search of new listings, queries that ran in less
+-- time than compiling them took (docs/BENCHMARKS.md); the setting holds for every step.
 set jit = off
 as $$
 declare
