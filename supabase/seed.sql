@@ -7,3 +7,4 @@
 \ir seed/03_catalog.sql
 \ir seed/04_retailers.sql
 \ir seed/05_prices.sql
+\ir seed/06_offers.sql

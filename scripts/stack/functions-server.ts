@@ -1,14 +1,20 @@
 /**
- * The local edge-function gateway: one Deno server mounting every
- * supabase/functions/<name>/index.ts `handler` at /functions/v1/<name>,
- * checking JWTs as the hosted gateway does unless config.toml sets
- * `verify_jwt = false` for that function.
+ * The local API gateway on 127.0.0.1:54321, what `supabase start` serves there, as far as this stack can:
+ * - /functions/v1/<name>: every supabase/functions/<name>/index.ts `handler`, checking JWTs as the
+ *   hosted gateway does unless config.toml sets `verify_jwt = false` for that function;
+ * - /rest/v1/rpc/<function>: PostgREST's RPC endpoint (rest-rpc.ts), so supabase-js `.rpc()` works;
+ * - /auth/v1, and /rest/v1 tables: an answer that says they need `supabase start` or a hosted project;
+ * - /demo/: the example frontend (examples/web), with supabase-js from node_modules.
  */
 import { parse } from "smol-toml";
+import { connect } from "../../supabase/functions/_shared/db.ts";
 import { errorResponse, json } from "../../supabase/functions/_shared/http.ts";
 import { bearerToken, verifyJwt } from "../../supabase/functions/_shared/jwt.ts";
+import { REST_CORS, restError, restRpc } from "./rest-rpc.ts";
 
 type Handler = (req: Request) => Promise<Response>;
+/** What the gateway serves besides the functions. */
+export type Extras = { rest?: Handler; files?: Handler };
 export type Mounted = { handler: Handler; verifyJwt: boolean };
 
 const functionsDir = new URL("../../supabase/functions/", import.meta.url);
@@ -33,11 +39,25 @@ export async function loadFunctions(): Promise<Record<string, Mounted>> {
   return mounted;
 }
 
-/** Routes a request to its function, after the gateway's JWT check. */
-export function gateway(functions: Record<string, Mounted>, jwtSecret: string): Handler {
+/** The schemas PostgREST exposes, from config.toml's [api] schemas. */
+export function exposedSchemas(configToml: string): string[] {
+  return ((parse(configToml).api as { schemas?: string[] } | undefined)?.schemas) ?? ["public"];
+}
+
+/** Routes a request: to its function after the gateway's JWT check, to the RPC endpoint, or to the demo's files. */
+export function gateway(functions: Record<string, Mounted>, jwtSecret: string, extras: Extras = {}): Handler {
   return async (req) => {
     const url = new URL(req.url);
-    if (url.pathname === "/") return json({ functions: Object.keys(functions).sort() });
+    if (url.pathname === "/") {
+      return json({ functions: Object.keys(functions).sort(), rest: "/rest/v1/rpc/<function>", demo: "/demo/" });
+    }
+    if (url.pathname.startsWith("/rest/v1/") && extras.rest) return extras.rest(req);
+    if (url.pathname.startsWith("/auth/v1/")) {
+      if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: REST_CORS });
+      return restError(501, "AUTH_LOCAL", "the local stack has no Auth server", null,
+        "Get a signed-in session with `npm run user -- <email>` and pass its token to createClient({ accessToken }); sign-up and sign-in flows need `npx supabase start` or a hosted project.");
+    }
+    if ((url.pathname.startsWith("/demo/") || url.pathname.startsWith("/vendor/")) && extras.files) return extras.files(req);
     const m = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
     const fn = m && Object.hasOwn(functions, m[1]) ? functions[m[1]] : undefined;
     if (!fn) return errorResponse(404, "not_found", "no such function");
@@ -82,16 +102,40 @@ function runSchedule(baseUrl: string, serviceKey: string) {
   }
 }
 
+const root = new URL("../../", import.meta.url);
+const CONTENT_TYPES: Record<string, string> = {
+  html: "text/html; charset=utf-8", js: "text/javascript; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml",
+  png: "image/png", json: "application/json",
+};
+
+/** The demo's files (examples/web at /demo/) and supabase-js's browser build (at /vendor/supabase.js). */
+export function staticFiles(): Handler {
+  const vendor: Record<string, string> = { "/vendor/supabase.js": "node_modules/@supabase/supabase-js/dist/umd/supabase.js" };
+  return async (req) => {
+    const path = new URL(req.url).pathname;
+    const rel = vendor[path] ?? (path.startsWith("/demo/") ? `examples/web/${path.slice(6) || "index.html"}` : null);
+    if (!rel || rel.split("/").includes("..")) return errorResponse(404, "not_found", "no such file");
+    try {
+      const body = await Deno.readFile(new URL(rel, root));
+      return new Response(body, { headers: { "Content-Type": CONTENT_TYPES[rel.split(".").pop()!] ?? "application/octet-stream" } });
+    } catch {
+      return errorResponse(404, "not_found", "no such file");
+    }
+  };
+}
+
 if (import.meta.main) {
   const secret = Deno.env.get("SUPABASE_JWT_SECRET");
   if (!secret) throw new Error("SUPABASE_JWT_SECRET is not set");
   const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? 54321);
   const functions = await loadFunctions();
+  let pool: ReturnType<typeof connect> | undefined;
+  const rest = restRpc(() => (pool ??= connect()), secret, exposedSchemas(await Deno.readTextFile(configFile)));
   Deno.serve({
     hostname: "127.0.0.1",
     port,
-    onListen: () => console.log(`functions: serving ${Object.keys(functions).join(", ")} on http://127.0.0.1:${port}/functions/v1/`),
-  }, gateway(functions, secret));
+    onListen: () => console.log(`functions: serving ${Object.keys(functions).join(", ")} on http://127.0.0.1:${port}/functions/v1/, RPCs on /rest/v1/rpc/, the demo on /demo/`),
+  }, gateway(functions, secret, { rest, files: staticFiles() }));
   if (Deno.env.get("LOCAL_SCHEDULE")) {
     runSchedule(`http://127.0.0.1:${port}`, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? "");
     console.log(`functions: local schedule: ${LOCAL_SCHEDULE.map((s) => `${s.fn} every ${s.everySeconds} s`).join(", ")}`);

@@ -21,11 +21,12 @@ select ok(exists (select from pg_publication_tables where pubname = 'supabase_re
 select is((select array_agg(jobname::text order by jobname) from cron.job where jobname like 'price-%'),
   array['price-freshness', 'price-partitions', 'price-rollup'], 'partition, rollup and freshness jobs are scheduled');
 
--- A small history to query: a listing of Sauvage EDP 100 ml at two shops.
+-- A small history to query: a listing of Sauvage EDP in a size of its own (the seed prices the others) at two shops.
+insert into public.variants (fragrance_id, size_ml, packaging) select id, 123, 'retail' from public.fragrances where slug = 'dior-sauvage-edp';
 create temporary table fixture as
 select v.id as variant_id, f.id as fragrance_id, null::uuid as notino, null::uuid as fnet
 from public.variants v join public.fragrances f on f.id = v.fragrance_id
-where f.slug = 'dior-sauvage-edp' and v.size_ml = 100 and v.packaging = 'retail';
+where f.slug = 'dior-sauvage-edp' and v.size_ml = 123 and v.packaging = 'retail';
 with l as (
   insert into public.retailer_listings (retailer_id, retailer_sku, title, url, variant_id, match_method, match_confidence, status)
   select r.id, 'PRICE-TEST', 'Dior Sauvage EDP 100 ml', 'https://shop.example/p', (select variant_id from fixture), 'manual', 1, 'matched'
@@ -91,22 +92,23 @@ select throws_ok($$ select * from public.pending_price_anomalies() $$, '42501', 
 select tests.authenticate_as_service_role();
 select is((select (kind, retailer_slug, retailer_sku, fragrance_slug, size_ml, price_base, reference_price_base, current_price_base)::text
            from public.pending_price_anomalies() where listing_id = (select notino from fixture)),
-  '(currency_error,notino-de,PRICE-TEST,dior-sauvage-edp,100.00,10000.00,100.00,100.00)', 'a held price comes with its retailer, listing, variant, reference and the price shown now');
+  '(currency_error,notino-de,PRICE-TEST,dior-sauvage-edp,123.00,10000.00,100.00,100.00)', 'a held price comes with its retailer, listing, variant, reference and the price shown now');
 select is((select count(*)::int from public.pending_price_anomalies(after_id => (select max(id) from private.price_anomalies))), 0,
   'after_id pages past the last one');
 select throws_ok($$ select * from public.pending_price_anomalies(0) $$, '22023', null, 'a page_size out of 1-500 is refused');
 select tests.clear_authentication();
 
 -- Freshness: stale offers are marked and leave best_offers; silent retailers breach.
+insert into public.retailers (slug, name, country, currency, website) values ('silent-shop', 'Silent Shop', 'DE', 'EUR', 'https://silent.example');
 update public.current_offers set observed_at = now() - interval '10 days' where listing_id = (select notino from fixture);
 select private.check_freshness();
 select ok((select stale from public.current_offers where listing_id = (select notino from fixture)), 'an offer past its SLA is marked stale');
 select isnt((select retailer_name from public.best_offers((select fragrance_id from fixture)) where variant_id = (select variant_id from fixture)),
   'Notino Deutschland', 'a stale offer is not a best offer');
-select ok(exists (select from private.freshness_breaches b join public.retailers r on r.id = b.retailer_id where r.slug = 'jomashop' and b.resolved_at is null),
+select ok(exists (select from private.freshness_breaches b join public.retailers r on r.id = b.retailer_id where r.slug = 'silent-shop' and b.resolved_at is null),
   'a retailer that never sent a batch has an open breach');
 select tests.authenticate_as_service_role();
-select is((select status from public.retailer_freshness() where slug = 'jomashop'), 'never', 'retailer_freshness reports it');
+select is((select status from public.retailer_freshness() where slug = 'silent-shop'), 'never', 'retailer_freshness reports it');
 select is((select status from public.retailer_freshness() where slug = 'notino-de'), 'fresh', 'and a retailer that just sent is fresh');
 select tests.clear_authentication();
 
@@ -120,13 +122,13 @@ select is((select updated_at from public.current_offers where listing_id = (sele
   'any other update stamps current_offers.updated_at');
 
 -- retailer_listings.volume_ml follows the matched variant (prices per 100 ml divide by it).
-select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 100::numeric,
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 123::numeric,
   'a matched listing carries its variant''s volume');
 update public.variants set quantity = 3 where id = (select variant_id from fixture);
-select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 300::numeric,
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 369::numeric,
   'a variant''s new quantity reaches its listings');
 update public.retailer_listings set volume_ml = 1 where id = (select notino from fixture);
-select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 300::numeric,
+select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), 369::numeric,
   'volume_ml cannot be written apart from the variant');
 update public.retailer_listings set variant_id = null, match_method = null, match_confidence = null, status = 'unmatched'
 where id = (select notino from fixture);

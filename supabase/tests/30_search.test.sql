@@ -175,7 +175,7 @@ select is((select slug from public.search_fragrances('zephyrene') limit 1), 'dio
 select tests.clear_authentication();
 
 -- "Smells like": live, then cached, then invalidated.
-select throws_ok(format($$ select * from public.similar_fragrances(%L, 5) $$, gen_random_uuid()), 'P0002', null, 'an unknown fragrance is not found');
+select throws_ok(format($$ select * from public.similar_fragrances(%L, 5) $$, gen_random_uuid()), 'PT404', null, 'an unknown fragrance is not found');
 select is((select bool_and(not cached) from public.similar_fragrances(tests.fragrance('dior-sauvage-edt'), 5)), true, 'uncached answers are computed live');
 select tests.clear_authentication();
 select throws_ok($$ update public.fragrance_embeddings set embedding = array_fill(0, array[512])::extensions.vector

@@ -113,15 +113,16 @@ select is(pg_temp.ops('embeddings'), 'ok', 'embeddings: queued, and under the wa
 select pg_temp.set_threshold('ops_embeddings_stale_share', '{"warn": 0.001, "critical": 0.5}');
 select is(pg_temp.ops('embeddings'), 'warn', 'embeddings: over the warn share warns');
 
--- freshness: one active retailer, its last batch moved back in time.
-update public.retailers set active = slug = 'notino-de';
-delete from private.ingest_batches where retailer_id = (select id from public.retailers where slug = 'notino-de');
+-- freshness: one active retailer (of its own: the seed's send batches), its last batch moved back in time.
+insert into public.retailers (slug, name, country, currency, website, update_interval)
+values ('ops-shop', 'Ops Shop', 'DE', 'EUR', 'https://ops.example', '12 hours');
+update public.retailers set active = slug = 'ops-shop';
 insert into private.ingest_batches (retailer_id, payload_hash, content_type, row_count, received_at)
-select id, repeat('b', 64), 'json', 1, now() from public.retailers where slug = 'notino-de';
+select id, repeat('b', 64), 'json', 1, now() from public.retailers where slug = 'ops-shop';
 select is(pg_temp.ops('freshness'), 'ok', 'freshness: a retailer that just sent is ok');
-update private.ingest_batches set received_at = now() - (select update_interval * 1.5 from public.retailers where slug = 'notino-de') where payload_hash = repeat('b', 64);
+update private.ingest_batches set received_at = now() - interval '18 hours' where payload_hash = repeat('b', 64);
 select is(pg_temp.ops('freshness'), 'warn', 'freshness: a retailer past its update interval warns');
-update private.ingest_batches set received_at = now() - (select update_interval * 3 from public.retailers where slug = 'notino-de') where payload_hash = repeat('b', 64);
+update private.ingest_batches set received_at = now() - interval '36 hours' where payload_hash = repeat('b', 64);
 select is(pg_temp.ops('freshness'), 'critical', 'freshness: a retailer past the stale horizon (its offers hidden) is critical');
 
 -- cron: a planted job and its run history.

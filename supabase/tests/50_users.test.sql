@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(159);
+select plan(166);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -157,13 +157,32 @@ select tests.clear_authentication();
 select tests.authenticate_as_anon();
 select throws_ok($$select public.record_recommendation_feedback(tests.fragrance('dior-sauvage-edp'), 'accept')$$, '42501', null, 'anon cannot record feedback');
 
+-- The collection RPCs: the caller's own entries, written through RLS and the table's checks.
+select tests.clear_authentication();
+select ok(not has_function_privilege('anon', 'public.my_collection()', 'execute'), 'anon cannot read a collection');
+select ok(not has_function_privilege('anon', 'public.save_to_collection(uuid, public.collection_status, smallint, text)', 'execute'),
+  'anon cannot save to a collection');
+select tests.authenticate_as('bob@example.com');
+select is((select (status, rating)::text from public.save_to_collection(tests.fragrance('dior-sauvage-edp'), 'wishlist')), '(wishlist,)',
+  'save_to_collection adds an entry');
+select is((select (status, rating)::text from public.save_to_collection(tests.fragrance('dior-sauvage-edp'), 'owned', 4::smallint)), '(owned,4)',
+  'saving it again updates the entry');
+select is((select array_agg(slug || ':' || status order by slug) from public.my_collection()),
+  array['chanel-n-5-edp:owned', 'dior-sauvage-edp:owned'], 'my_collection lists the caller''s entries with their fragrances');
+select throws_ok($$select public.save_to_collection(tests.fragrance('dior-sauvage-edp'), 'owned', 6::smallint)$$, '23514', null,
+  'a rating outside 1-5 is refused');
+select tests.authenticate_as('ann@example.com');
+select ok(not exists (select from public.my_collection() where slug = 'dior-sauvage-edp' and status = 'owned' and rating = 4),
+  'another user does not see the entry');
+select tests.clear_authentication();
+
 -- Affiliate clicks, anonymous and signed in; one sub-id parameter per network.
 select is((select split_part(redirect_url, 'clickref=', 2) = click_id::text from public.track_affiliate_click(pg_temp.listing('awin'), 'sess-anon')), true,
   'Awin: clickref carries the click id');
 select ok((select redirect_url ~ ('[?&]sid=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('cj'))), 'CJ: sid carries the click id');
 select ok((select redirect_url ~ ('[?&]u1=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('rakuten'))), 'Rakuten: u1 carries the click id');
 select ok((select redirect_url ~ ('[?&]subId1=' || click_id || '$') from public.track_affiliate_click(pg_temp.listing('impact'))), 'Impact: subId1 carries the click id');
-select throws_ok(format($$select * from public.track_affiliate_click(%L)$$, gen_random_uuid()), 'P0002', null, 'an unknown listing is not found');
+select throws_ok(format($$select * from public.track_affiliate_click(%L)$$, gen_random_uuid()), 'PT404', null, 'an unknown listing is not found');
 select throws_ok(format($$select * from public.track_affiliate_click(%L, %L)$$, pg_temp.listing('awin'), repeat('s', 200)), '22023', null, 'an overlong session id is a clear error');
 select throws_ok(format($$select * from public.track_affiliate_click(%L, null, 'javascript:alert(1)')$$, pg_temp.listing('awin')), '22023', null, 'a non-http referrer is a clear error');
 select tests.clear_authentication();

@@ -20,9 +20,13 @@ end $$;
 create function tests.authenticate_as(user_id uuid) returns void language sql as $$
   select tests.authenticate_as_role('authenticated', user_id)
 $$;
+/** A test user's id by e-mail (security definer: whoever the test acts as at the time may look it up). */
+create function tests.user_id(email text) returns uuid language sql stable security definer set search_path = '' as $$
+  select u.id from auth.users u where u.email = user_id.email
+$$;
 create function tests.authenticate_as(email text) returns void language plpgsql as $$
 declare
-  uid uuid := (select u.id from auth.users u where u.email = authenticate_as.email);
+  uid uuid := tests.user_id(email);
 begin
   if uid is null then
     raise exception 'no test user %', email;

@@ -24,7 +24,7 @@ Deno.test("search: anon finds a misspelt name, with a search id to report clicks
   ok(Number.isSafeInteger(body.search_id), "the search id is a JSON number");
   ok(Array.isArray(body.results[0].top_notes));
   const priced = body.results.find((r: { best_price: unknown }) => r.best_price !== null);
-  ok(!priced || (typeof priced.best_price === "number" && typeof priced.score === "number"), "prices and scores are JSON numbers");
+  ok(priced && typeof priced.best_price === "number" && typeof priced.score === "number", "prices (from the seed's offers) and scores are JSON numbers");
 });
 
 Deno.test("search: descriptive queries are answered by meaning and words", async () => {

@@ -60,7 +60,7 @@ begin
   where id = anomaly_id and status = 'pending'
   returning * into a;
   if not found then
-    raise exception 'no pending price anomaly %', anomaly_id using errcode = 'P0002';
+    raise exception 'no pending price anomaly %', anomaly_id using errcode = 'PT404';  -- HTTP 404 through PostgREST
   end if;
   if approve then
     perform private.apply_offers(a.batch_id, (

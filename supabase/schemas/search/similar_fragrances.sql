@@ -100,7 +100,7 @@ begin
     raise exception 'k must be between 1 and 100, got %', k using errcode = '22023';
   end if;
   if not exists (select 1 from public.fragrances f where f.id = similar_fragrances.fragrance_id and f.deleted_at is null) then
-    raise exception 'no fragrance %', similar_fragrances.fragrance_id using errcode = 'P0002';
+    raise exception 'no fragrance %', similar_fragrances.fragrance_id using errcode = 'PT404';  -- HTTP 404 through PostgREST
   end if;
   if (select count(*) from public.similar_fragrances_cache c where c.fragrance_id = similar_fragrances.fragrance_id) >= k then
     return query

@@ -73,7 +73,7 @@ begin
   from public.retailer_listings l join public.retailers r on r.id = l.retailer_id
   where l.id = track_affiliate_click.listing_id and r.active and l.status = 'matched';
   if not found then
-    raise exception 'no active listing %', listing_id using errcode = 'P0002';
+    raise exception 'no active listing %', listing_id using errcode = 'PT404';  -- HTTP 404 through PostgREST
   end if;
   url := case target.affiliate_network
     when 'awin' then private.with_query_param(target.url, 'clickref', click::text)
