@@ -18,7 +18,8 @@ let env;
 /** The smoke run of each README command: its arguments and what its output must show. */
 const SMOKE = [
   ["npm start", [], /Database URL\s+postgresql:\/\//],
-  ["npm run status", [], /"running": true[\s\S]*"running": true/],
+  ["npm run status", [], /"running": true[\s\S]*"running": true[\s\S]*"api_url"/],
+  ["npm run user", ["readme@example.com", "--name", "Readme"], /^eyJ[\w-]+\.[\w-]+\.[\w-]+$/m],
   ["npm run gen", [], /wrote docs\/DATA-MODEL\.md/],
   ["npm run db:diff", ["readme_smoke"], /build the same database; nothing to write/],
   ["npm run eval:search", [], /"hybrid":\{"ndcg10":/],

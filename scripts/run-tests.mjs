@@ -198,7 +198,7 @@ async function denoTests(c) {
   const logFile = path.join(c.dir, "functions.log");
   const pid = await startFunctions(c, port, logFile);
   try {
-    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", "scripts/stack"], {
+    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", "scripts/stack", "types", "examples/supabase-js"], {
       env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
     });
     const out = `${r.stdout}\n${r.stderr}`;
@@ -219,7 +219,7 @@ async function denoTests(c) {
 
 /** Node's test runner over scripts/*.test.mjs and scripts/ops/*.test.mjs, TAP parsed per test. */
 function nodeTests(c) {
-  const files = ["scripts", "scripts/ops", "scripts/stack"].flatMap((dir) =>
+  const files = ["scripts", "scripts/ops", "scripts/stack", "examples/web"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".test.mjs")).map((f) => `${dir}/${f}`));
   const r = sh(process.execPath, ["--test", "--test-reporter=tap", ...files], { env: { ...process.env, SUPABASE_DB_URL: c.dbUrl } });
   const out = `${r.stdout}\n${r.stderr}`;

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the local stack needs, and only what is missing:
 # PostgreSQL 15 with pg_cron, pgTAP, plpgsql_check, pg_prove, pgvector >= 0.8
-# (compiled from Debian's source package), and the npm dev tools.
+# (compiled from Debian's source package), and the npm dev tools; with --test,
+# also what only the tests need (Debian's chromium, for the demo page's browser test).
 # Idempotent: on a ready machine it checks and exits within seconds.
 set -euo pipefail
 
@@ -31,6 +32,7 @@ command -v apt-get >/dev/null || fail "this setup needs Debian or Ubuntu (apt-ge
 packages=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-cron
   postgresql-$PG_MAJOR-pgtap postgresql-$PG_MAJOR-plpgsql-check libtap-parser-sourcehandler-pgtap-perl
   build-essential dpkg-dev faketime)
+[ "${1:-}" = "--test" ] && packages+=(chromium)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -7,11 +7,11 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import * as db from "./stack/cluster.mjs";
-import { API_PORT, localCluster, localEnv, STATE_DIR } from "./stack/local.mjs";
+import { API_PORT, LOCAL_API_URL, localCluster, localEnv, STATE_DIR } from "./stack/local.mjs";
 import { alive, startFunctions, stopFunctions } from "./stack/functions.mjs";
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from "./stack/keys.mjs";
 
-const FUNCTIONS_PORT = API_PORT;
+const FUNCTIONS_PORT = API_PORT;  // the API gateway: functions, RPCs and the demo
 const LOGS = path.join(STATE_DIR, "logs");
 const FUNCTIONS_PID = path.join(STATE_DIR, "functions.pid");
 const cluster = localCluster();
@@ -29,9 +29,17 @@ function facts() {
     db: { running: db.isRunning(cluster), url: cluster.dbUrl, data_dir: cluster.dataDir, log: cluster.logFile },
     functions: {
       running: functionsPid() !== null,
-      url: `http://127.0.0.1:${FUNCTIONS_PORT}/functions/v1`,
+      url: `${LOCAL_API_URL}/functions/v1`,
       log: path.join(LOGS, "functions.log"),
     },
+    // what supabase-js's createClient takes; the local gateway serves RPCs, functions and the demo, not all of Supabase's API
+    api_url: LOCAL_API_URL,
+    serves: {
+      rpc: `${LOCAL_API_URL}/rest/v1/rpc/<function>`,
+      functions: `${LOCAL_API_URL}/functions/v1/<name>`,
+      demo: `${LOCAL_API_URL}/demo/`,
+    },
+    not_served: "table queries (.from()), Auth flows and Realtime: use `npx supabase start` (Docker) or a hosted project; `npm run user -- <email>` gives a signed-in token",
     anon_key: ANON_KEY,
     service_role_key: SERVICE_ROLE_KEY,
     jwt_secret: JWT_SECRET,
@@ -85,7 +93,11 @@ function printFacts() {
   const f = facts();
   console.log(`
   Database URL    ${f.db.url}
+  API URL         ${f.api_url}   (supabase-js: createClient(API URL, anon key))
   Functions URL   ${f.functions.url}
+  RPCs            ${f.serves.rpc}
+  Demo            ${f.serves.demo}
+  Not served      ${f.not_served}
   anon key        ${f.anon_key}
   service_role key ${f.service_role_key}
   JWT secret      ${f.jwt_secret}

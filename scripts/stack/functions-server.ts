@@ -57,6 +57,7 @@ export function gateway(functions: Record<string, Mounted>, jwtSecret: string, e
       return restError(501, "AUTH_LOCAL", "the local stack has no Auth server", null,
         "Get a signed-in session with `npm run user -- <email>` and pass its token to createClient({ accessToken }); sign-up and sign-in flows need `npx supabase start` or a hosted project.");
     }
+    if (url.pathname === "/demo") return Response.redirect(`${url.origin}/demo/`, 301);
     if ((url.pathname.startsWith("/demo/") || url.pathname.startsWith("/vendor/")) && extras.files) return extras.files(req);
     const m = /^\/functions\/v1\/([^/]+)(\/.*)?$/.exec(url.pathname);
     const fn = m && Object.hasOwn(functions, m[1]) ? functions[m[1]] : undefined;
@@ -108,11 +109,16 @@ const CONTENT_TYPES: Record<string, string> = {
   png: "image/png", json: "application/json",
 };
 
-/** The demo's files (examples/web at /demo/) and supabase-js's browser build (at /vendor/supabase.js). */
-export function staticFiles(): Handler {
+/**
+ * The demo's files (examples/web at /demo/), supabase-js's browser build (at /vendor/supabase.js), and
+ * /demo/config.json: the API URL the page was loaded from and the anon key (public by design).
+ */
+export function staticFiles(anonKey: string): Handler {
   const vendor: Record<string, string> = { "/vendor/supabase.js": "node_modules/@supabase/supabase-js/dist/umd/supabase.js" };
   return async (req) => {
-    const path = new URL(req.url).pathname;
+    const url = new URL(req.url);
+    const path = url.pathname;
+    if (path === "/demo/config.json") return Response.json({ url: url.origin, anonKey });
     const rel = vendor[path] ?? (path.startsWith("/demo/") ? `examples/web/${path.slice(6) || "index.html"}` : null);
     if (!rel || rel.split("/").includes("..")) return errorResponse(404, "not_found", "no such file");
     try {
@@ -135,7 +141,7 @@ if (import.meta.main) {
     hostname: "127.0.0.1",
     port,
     onListen: () => console.log(`functions: serving ${Object.keys(functions).join(", ")} on http://127.0.0.1:${port}/functions/v1/, RPCs on /rest/v1/rpc/, the demo on /demo/`),
-  }, gateway(functions, secret, { rest, files: staticFiles() }));
+  }, gateway(functions, secret, { rest, files: staticFiles(Deno.env.get("SUPABASE_ANON_KEY") ?? "") }));
   if (Deno.env.get("LOCAL_SCHEDULE")) {
     runSchedule(`http://127.0.0.1:${port}`, Deno.env.get("SUPABASE_SERVICE_ROLE_KEY") ?? "");
     console.log(`functions: local schedule: ${LOCAL_SCHEDULE.map((s) => `${s.fn} every ${s.everySeconds} s`).join(", ")}`);

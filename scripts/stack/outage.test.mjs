@@ -13,7 +13,7 @@ import { startFunctions, stopFunctions } from "./functions.mjs";
 import { ANON_KEY, SERVICE_ROLE_KEY } from "./keys.mjs";
 
 /** Each function's deadline (supabase/functions/<name>/index.ts), plus a margin for the HTTP round trip. */
-const BOUND_MS = { health: 3_000 + 1_000, search: 10_000 + 1_000, "ingest-prices": 65_000 + 1_000, "ops-status": 10_000 + 1_000 };
+const BOUND_MS = { health: 3_000 + 1_000, search: 10_000 + 1_000, "ingest-prices": 65_000 + 1_000, "ops-status": 10_000 + 1_000, "rpc/best_offers": 10_000 + 1_000 };
 const OUTAGE_MS = 4_000;
 const RECOVERY_MS = 5_000;
 
@@ -29,7 +29,7 @@ before(async () => {
   db.seed(cluster);
   const port = await db.freePort(54500);
   pid = await startFunctions(cluster, port, path.join(logDir, "functions.log"));
-  base = `http://127.0.0.1:${port}/functions/v1`;
+  base = `http://127.0.0.1:${port}`;
 });
 
 after(() => {
@@ -39,7 +39,7 @@ after(() => {
 });
 
 let seq = 0;
-/** One request to each function, as its caller would send it. */
+/** One request to each function, and one RPC through /rest/v1, as its caller would send it. */
 const requests = {
   health: () => ({ method: "GET", headers: { Authorization: `Bearer ${ANON_KEY}` } }),
   search: () => ({ method: "POST", headers: { Authorization: `Bearer ${ANON_KEY}` }, body: JSON.stringify({ q: "rose" }) }),
@@ -50,11 +50,16 @@ const requests = {
     const v1 = createHmac("sha256", "whsec_dev_notino-de").update(`${t}.${body}`).digest("hex");
     return { method: "POST", headers: { "Content-Type": "application/json", "X-Retailer": "notino-de", "X-Signature": `t=${t},v1=${v1}` }, body };
   },
+  "rpc/best_offers": () => ({
+    method: "POST", headers: { apikey: ANON_KEY, "Content-Type": "application/json" },
+    body: JSON.stringify({ fragrance_id: "00000000-0000-4000-8000-000000000000" }), // an empty answer, but a query
+  }),
 };
+const urlOf = (name) => name.startsWith("rpc/") ? `${base}/rest/v1/${name}` : `${base}/functions/v1/${name}`;
 
 async function call(name) {
   const started = Date.now();
-  const res = await fetch(`${base}/${name}`, { ...requests[name](), signal: AbortSignal.timeout(BOUND_MS[name] + 30_000) });
+  const res = await fetch(urlOf(name), { ...requests[name](), signal: AbortSignal.timeout(BOUND_MS[name] + 30_000) });
   await res.arrayBuffer();
   return { name, status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - started, at: started };
 }

@@ -16,7 +16,7 @@
  * are not served: the answer says so and points to `supabase start` or a hosted project.
  */
 import type { Sql } from "../../supabase/functions/_shared/db.ts";
-import { databaseUnavailable } from "../../supabase/functions/_shared/http.ts";
+import { databaseUnavailable, RETRY_AFTER_SECONDS } from "../../supabase/functions/_shared/http.ts";
 import { type Claims, verifyJwt } from "../../supabase/functions/_shared/jwt.ts";
 
 export const REST_CORS = {
@@ -29,10 +29,9 @@ export const REST_CORS = {
 
 /** A PostgREST-shaped error answer. */
 export function restError(status: number, code: string, message: string, details: string | null = null, hint: string | null = null) {
-  return new Response(JSON.stringify({ code, details, hint, message }), {
-    status,
-    headers: { ...REST_CORS, "Content-Type": "application/json; charset=utf-8" },
-  });
+  const headers: Record<string, string> = { ...REST_CORS, "Content-Type": "application/json; charset=utf-8" };
+  if (status === 503) headers["Retry-After"] = String(RETRY_AFTER_SECONDS); // an outage: say when to come back
+  return new Response(JSON.stringify({ code, details, hint, message }), { status, headers });
 }
 
 /** PostgREST's HTTP status for a PostgreSQL error (docs/references/errors.rst, "HTTP Status Codes"). */

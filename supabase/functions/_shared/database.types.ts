@@ -708,6 +708,11 @@ isOneToOne: false
 "is_valid_gtin":
 { Args: { "code": string }; Returns: boolean
                            },
+"my_collection":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "brand_name": string,"concentration": Database["public"]['Enums']["concentration"],"fragrance_id": string,"name": string,"note": string,"rating": number,"slug": string,"status": Database["public"]['Enums']["collection_status"],"updated_at": string
+            }[]
+                           },
 "normalize_name":
 { Args: { "name": string }; Returns: string
                            },
@@ -742,6 +747,23 @@ isOneToOne: false
 "review_price_anomaly":
 { Args: { "anomaly_id": number,"approve": boolean }; Returns: Database["public"]['Enums']["review_status"]
                            },
+"save_to_collection":
+{ Args: { "fragrance_id": string,"note"?: string,"rating"?: number,"status": Database["public"]['Enums']["collection_status"] }; Returns: {
+              "created_at": string,
+"fragrance_id": string,
+"id": string,
+"note": string | null,
+"rating": number | null,
+"status": Database["public"]['Enums']["collection_status"],
+"updated_at": string,
+"user_id": string
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "collection_entries"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "search_fragrances":
 { Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"rrf_k"?: number,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
               "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"price_currency": string,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number

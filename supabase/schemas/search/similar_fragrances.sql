@@ -122,7 +122,7 @@ begin
 end;
 $$;
 comment on function public.similar_fragrances(uuid, integer) is
-  '"Smells like": the k (1..100) fragrances most similar to one, re-ranked by shared notes and accords; served from similar_fragrances_cache when it holds k neighbours (cached = true), computed live otherwise. P0002 for an unknown fragrance.';
+  '"Smells like": the k (1..100) fragrances most similar to one, re-ranked by shared notes and accords; served from similar_fragrances_cache when it holds k neighbours (cached = true), computed live otherwise. PT404 (HTTP 404) for an unknown fragrance.';
 revoke execute on function public.similar_fragrances(uuid, integer) from public;
 grant execute on function public.similar_fragrances(uuid, integer) to anon, authenticated, service_role;
 
