@@ -57,11 +57,16 @@ const requests = {
 };
 const urlOf = (name) => name.startsWith("rpc/") ? `${base}/rest/v1/${name}` : `${base}/functions/v1/${name}`;
 
+/** One call; no answer at all (30 s past its deadline, or a dropped connection) is recorded as status 0, not thrown. */
 async function call(name) {
   const started = Date.now();
-  const res = await fetch(urlOf(name), { ...requests[name](), signal: AbortSignal.timeout(BOUND_MS[name] + 30_000) });
-  await res.arrayBuffer();
-  return { name, status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - started, at: started };
+  try {
+    const res = await fetch(urlOf(name), { ...requests[name](), signal: AbortSignal.timeout(BOUND_MS[name] + 30_000) });
+    await res.arrayBuffer();
+    return { name, status: res.status, retryAfter: res.headers.get("retry-after"), ms: Date.now() - started, at: started };
+  } catch (err) {
+    return { name, status: 0, error: String(err?.cause ?? err), ms: Date.now() - started, at: started };
+  }
 }
 
 test("PostgreSQL restarted under load: 503 with Retry-After, within each function's deadline, then 200 again", async () => {

@@ -3,8 +3,9 @@
  * function server npm test runs: argument passing, roles and claims, answer shapes, Prefer and
  * Accept headers, and PostgreSQL errors as PostgREST's statuses and error shape.
  */
-import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
+import { deepStrictEqual as assertEquals, ok, rejects as assertRejects } from "node:assert/strict";
 import { connect } from "../../supabase/functions/_shared/db.ts";
+import { withDeadline } from "./rest-rpc.ts";
 import { env, tokenFor } from "../../supabase/functions/_shared/testing.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 2 });
@@ -138,3 +139,15 @@ Deno.test("rest rpc: what the local stack does not serve says so: tables, filter
   ok(/npm run user/.test(authBody.hint), "it points to npm run user");
 });
 
+
+Deno.test("rest rpc: a call that never answers is a 503 with Retry-After at the deadline, and its late error goes nowhere", async () => {
+  const res = await withDeadline(new Promise<Response>(() => {}), 20);
+  assertEquals([res.status, (await res.json()).code], [503, "PGRST000"]);
+  ok(Number(res.headers.get("Retry-After")) > 0);
+  let fail!: (e: Error) => void;
+  const late = new Promise<Response>((_, reject) => (fail = reject));
+  assertEquals((await withDeadline(late, 20)).status, 503);
+  fail(new Error("connection lost after the deadline")); // must not surface as an unhandled rejection
+  await new Promise((r) => setTimeout(r, 10));
+  await assertRejects(() => withDeadline(Promise.reject(new Error("before")), 1_000));
+});

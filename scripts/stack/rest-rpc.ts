@@ -158,6 +158,23 @@ async function asCaller<T>(sql: Sql, claims: Claims, readOnly: boolean, req: Req
 }
 
 /** `/rest/v1/...` on the local gateway: the RPC endpoint, and an honest answer for everything PostgREST serves that it does not. */
+/** How long a call may take, as the functions' deadlines (_shared/http.ts): past it the caller gets a 503. */
+export const REST_DEADLINE_MS = 10_000;
+
+/** The answer, or a 503 with Retry-After once the deadline passes (a connection lost mid-call must not hang the caller). */
+export async function withDeadline(answer: Promise<Response>, ms = REST_DEADLINE_MS): Promise<Response> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  answer.catch(() => {}); // (an error after the deadline has nobody to go to; before it, the race throws it)
+  const late = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => resolve(restError(503, "PGRST000", `no answer within ${ms / 1000} s; retry later`)), ms);
+  });
+  try {
+    return await Promise.race([answer, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
   return async (req: Request): Promise<Response> => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: REST_CORS });
@@ -215,7 +232,7 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
     const name = decodeURIComponent(m[1]);
     const keys = Object.keys(request.args);
     try {
-      return await asCaller(sql(), claims, req.method !== "POST", req, async (tx) => {
+      return await withDeadline(asCaller(sql(), claims, req.method !== "POST", req, async (tx) => {
         const candidates = choose(await functionsNamed(tx, schemas, name), keys);
         if (candidates.length === 0) {
           return restError(404, "PGRST202", `Could not find the function ${schemas[0]}.${name}(${keys.join(", ")}) in the schema cache`,
@@ -248,11 +265,13 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
         }
         if (req.method === "HEAD" || request.minimal) return new Response(null, { status: request.minimal ? 204 : 200, headers });
         return new Response(text, { status: 200, headers });
-      });
+      }));
     } catch (err) {
       const e = err as { code?: string; message?: string; detail?: string; hint?: string };
-      if (databaseUnavailable(err) && !/^\d{2}[0-9A-Z]{3}$/.test(e.code ?? "")) {
-        return restError(503, "PGRST000", "Database client error. Retrying the connection.", e.message ?? null);
+      if (databaseUnavailable(err)) { // down, restarting (57P01, 57P03), full or too slow: an outage, never a 500
+        return /^[0-9A-Z]{5}$/.test(e.code ?? "")
+          ? restError(503, e.code!, e.message ?? "", e.detail ?? null, e.hint ?? null)
+          : restError(503, "PGRST000", "Database client error. Retrying the connection.", e.message ?? null);
       }
       if (!e.code || !/^[0-9A-Z]{5}$/.test(e.code)) throw err;
       return restError(statusOf(e.code, claims.role !== "anon"), e.code, e.message ?? "", e.detail ?? null, e.hint ?? null);
