@@ -66,8 +66,34 @@ from (values
   ('frederic-malle', 'Editions de Parfums Frederic Malle'),
   ('maison-margiela', 'Margiela'),
   ('tom-ford', 'TF'),
-  ('hermes', 'Hermes Paris')
+  ('hermes', 'Hermes Paris'),
+  ('viktor-rolf', 'V&R'),
+  ('parfums-de-marly', 'PdM'), ('parfums-de-marly', 'de Marly'), ('parfums-de-marly', 'Parfum de Marly'),
+  ('dolce-gabbana', 'Dolce Gabbana'), ('dolce-gabbana', 'DG'),
+  ('jean-paul-gaultier', 'J.P. Gaultier'), ('jean-paul-gaultier', 'JP Gaultier'),
+  ('creed', 'House of Creed'),
+  ('maison-margiela', 'Maison Martin Margiela'),
+  ('versace', 'Gianni Versace'),
+  ('ralph-lauren', 'Polo Ralph Lauren'),
+  ('lancome', 'Lancome Paris'), ('guerlain', 'Guerlain Paris'), ('chanel', 'Chanel Paris'),
+  ('yves-saint-laurent', 'YSL Beauty')
 ) as a (brand_slug, alias)
+join public.brands b on b.slug = a.brand_slug;
+
+-- Short names shops and shoppers use for fragrances (public.fragrance_name_aliases).
+insert into public.fragrance_name_aliases (brand_id, alias, name)
+select b.id, a.alias, a.name
+from (values
+  ('maison-francis-kurkdjian', 'BR540', 'Baccarat Rouge 540'), ('maison-francis-kurkdjian', 'Baccarat 540', 'Baccarat Rouge 540'),
+  ('maison-francis-kurkdjian', 'Baccarat Rouge', 'Baccarat Rouge 540'),
+  ('giorgio-armani', 'ADG', 'Acqua di Giò'),
+  ('lancome', 'LVEB', 'La Vie Est Belle'),
+  ('chanel', 'BDC', 'Bleu de Chanel'), ('chanel', 'Coco Mlle', 'Coco Mademoiselle'),
+  ('calvin-klein', 'CK1', 'CK One'),
+  ('jean-paul-gaultier', 'LMLP', 'Le Male Le Parfum'),
+  ('tom-ford', 'Tobacco Vanilla', 'Tobacco Vanille'),
+  ('paco-rabanne', 'One Million', '1 Million')
+) as a (brand_slug, alias, name)
 join public.brands b on b.slug = a.brand_slug;
 
 insert into public.perfumers (slug, name) values

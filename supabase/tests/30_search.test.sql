@@ -17,7 +17,7 @@ from unnest(array['anon', 'authenticated']) as r;
 select ok(not has_table_privilege('anon', 'private.search_queries', 'select'), 'anon cannot read the search log');
 select ok(not has_function_privilege('authenticated', 'private.claim_embedding_jobs(integer, text)', 'execute'), 'authenticated cannot claim jobs');
 select ok(not has_table_privilege('anon', 'public.fragrance_embeddings', 'insert'), 'anon cannot write embeddings');
-select ok(has_function_privilege('anon', 'public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer)', 'execute'),
+select ok(has_function_privilege('anon', 'public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision)', 'execute'),
   'anon can search');
 select ok(has_function_privilege('authenticated', 'public.similar_fragrances(uuid, integer)', 'execute'), 'authenticated can ask for similar fragrances');
 select is((select count(*)::int from cron.job where jobname = 'search-cache-expiry'), 1, 'expired query embeddings are deleted by pg_cron');

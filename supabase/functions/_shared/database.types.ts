@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "accords": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                    "created_at": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -269,6 +269,26 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"fragrance_name_aliases": {
+                  Row: {
+                    "alias": string,"alias_normalized": string | null,"brand_id": string,"created_at": string,"id": string,"name": string,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alias": string,"alias_normalized"?: never,"brand_id": string,"created_at"?: string,"id"?: string,"name": string,"updated_at"?: string
+                  }
+                  Update: {
+                    "alias"?: string,"alias_normalized"?: never,"brand_id"?: string,"created_at"?: string,"id"?: string,"name"?: string,"updated_at"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "fragrance_name_aliases_brand_id_fkey"
+      columns: ["brand_id"]
+isOneToOne: false
+      referencedRelation: "brands"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"fragrance_name_words": {
                   Row: {
                     "created_at": string,"updated_at": string,"word": string
@@ -387,6 +407,20 @@ isOneToOne: false
       referencedColumns: ["code"]
     }
                   ]
+                },"name_vocabulary": {
+                  Row: {
+                    "concentration": Database["public"]['Enums']["concentration"] | null,"created_at": string,"gender": Database["public"]['Enums']["gender"] | null,"id": number,"kind": Database["public"]['Enums']["name_word_kind"],"language": string | null,"packaging": Database["public"]['Enums']["packaging"] | null,"phrase": string,"phrase_normalized": string | null,"updated_at": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "concentration"?: Database["public"]['Enums']["concentration"] | null,"created_at"?: string,"gender"?: Database["public"]['Enums']["gender"] | null,"id"?: never,"kind": Database["public"]['Enums']["name_word_kind"],"language"?: string | null,"packaging"?: Database["public"]['Enums']["packaging"] | null,"phrase": string,"phrase_normalized"?: never,"updated_at"?: string
+                  }
+                  Update: {
+                    "concentration"?: Database["public"]['Enums']["concentration"] | null,"created_at"?: string,"gender"?: Database["public"]['Enums']["gender"] | null,"id"?: never,"kind"?: Database["public"]['Enums']["name_word_kind"],"language"?: string | null,"packaging"?: Database["public"]['Enums']["packaging"] | null,"phrase"?: string,"phrase_normalized"?: never,"updated_at"?: string
+                  }
+                  Relationships: [
+                    
+                  ]
                 },"note_families": {
                   Row: {
                     "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
@@ -403,14 +437,14 @@ isOneToOne: false
                   ]
                 },"notes": {
                   Row: {
-                    "created_at": string,"family_id": string,"id": string,"name": string,"slug": string,"updated_at": string
+                    "created_at": string,"family_id": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -765,8 +799,8 @@ isOneToOne: false
         isSetofReturn: false
       } },
 "search_fragrances":
-{ Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"rrf_k"?: number,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
-              "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"price_currency": string,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number
+{ Args: { "currency"?: string,"embedding_model"?: string,"filters"?: Json,"keyword_weight"?: number,"name_weight"?: number,"page"?: number,"page_size"?: number,"q": string,"query_embedding"?: string,"rrf_k"?: number,"scent_weight"?: number,"trigram_weight"?: number,"vector_weight"?: number }; Returns: {
+              "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"name_rank": number,"price_currency": string,"scent_rank": number,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number
             }[]
                            },
 "similar_fragrances":
@@ -786,7 +820,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","collection_status": "owned"|"wishlist"|"tried"|"disliked","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","note_tier": "top"|"heart"|"base","onboarding_step": "families"|"notes"|"occasions"|"budget","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","recommendation_action": "impression"|"click"|"accept"|"dismiss","review_status": "pending"|"approved"|"rejected"
+            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","collection_status": "owned"|"wishlist"|"tried"|"disliked","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","name_word_kind": "concentration"|"packaging"|"gender"|"genre"|"edition"|"component"|"number"|"filler","note_tier": "top"|"heart"|"base","onboarding_step": "families"|"notes"|"occasions"|"budget","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","recommendation_action": "impression"|"click"|"accept"|"dismiss","review_status": "pending"|"approved"|"rejected"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -902,7 +936,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"collection_status": ["owned", "wishlist", "tried", "disliked"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"note_tier": ["top", "heart", "base"],"onboarding_step": ["families", "notes", "occasions", "budget"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"recommendation_action": ["impression", "click", "accept", "dismiss"],"review_status": ["pending", "approved", "rejected"]
+            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"collection_status": ["owned", "wishlist", "tried", "disliked"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"name_word_kind": ["concentration", "packaging", "gender", "genre", "edition", "component", "number", "filler"],"note_tier": ["top", "heart", "base"],"onboarding_step": ["families", "notes", "occasions", "budget"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"recommendation_action": ["impression", "click", "accept", "dismiss"],"review_status": ["pending", "approved", "rejected"]
           }
         }
 } as const

@@ -5,12 +5,14 @@ create table public.accords (
   slug text not null unique constraint accords_slug_format check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
   name text not null unique constraint accords_name_not_blank check (btrim(name) <> ''),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  name_normalized text generated always as (public.normalize_name(name)) stored
 );
 comment on table public.accords is 'Impressions a blend gives: fresh spicy, amber, citrus, powdery, ...';
 comment on column public.accords.id is 'Public identifier.';
 comment on column public.accords.slug is 'Stable key, kebab-case.';
 comment on column public.accords.name is 'Display name.';
+comment on column public.accords.name_normalized is 'Denormalized: normalize_name(name), generated; the words search reads a query''s scent words against.';
 call private.make_catalog_table('public.accords');
 
 create table public.fragrance_accords (
@@ -25,6 +27,6 @@ comment on table public.fragrance_accords is 'How strongly each accord shows in 
 comment on column public.fragrance_accords.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_accords.accord_id is 'The accord.';
 comment on column public.fragrance_accords.strength is 'Strength from 0 (trace) to 100 (dominant).';
-create index fragrance_accords_accord_id_idx on public.fragrance_accords (accord_id);
+create index fragrance_accords_accord_id_idx on public.fragrance_accords (accord_id, strength desc);
 call private.make_catalog_table('public.fragrance_accords',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

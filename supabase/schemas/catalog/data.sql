@@ -37,6 +37,7 @@ insert into private.data_quality_checks (name, category, severity, description) 
   ('fragrance_near_duplicate', 'uniqueness', 'warn', 'Two live fragrances of a brand and concentration differ only in spacing ("Light Blue" / "LightBlue").'),
   ('gtin_on_several_variants', 'uniqueness', 'error', 'Listings with one GTIN are matched to different variants.'),
   ('brand_alias_is_other_brand', 'uniqueness', 'error', 'An alias of one brand is the name of another brand.'),
+  ('fragrance_alias_names_nothing', 'validity', 'warn', 'A fragrance alias names no live fragrance of its brand.'),
   ('variant_size_implausible', 'validity', 'warn', 'A variant is over 1000 ml, or a full-size (retail/tester) bottle under 1 ml.'),
   ('listing_gtin_differs_from_variant', 'validity', 'error', 'A matched listing''s GTIN is not its variant''s GTIN.'),
   ('listing_matched_low_confidence', 'validity', 'warn', 'A listing matched by attributes with confidence under 0.85.'),

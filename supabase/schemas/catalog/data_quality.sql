@@ -49,6 +49,11 @@ union all
   select 'brand_alias_is_other_brand', a.id::text
   from public.brand_aliases a join public.brands b on b.name_normalized = a.alias_normalized and b.id <> a.brand_id
 union all
+  select 'fragrance_alias_names_nothing', a.id::text
+  from public.fragrance_name_aliases a
+  where not exists (select from public.fragrances f
+                    where f.brand_id = a.brand_id and f.deleted_at is null and f.name_normalized = public.normalize_name(a.name))
+union all
   select 'variant_size_implausible', v.id::text
   from public.variants v
   where v.size_ml > 1000 or (v.packaging in ('retail', 'tester') and v.size_ml < 1)

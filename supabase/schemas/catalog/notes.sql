@@ -19,13 +19,15 @@ create table public.notes (
   slug text not null unique constraint notes_slug_format check (slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'),
   name text not null unique constraint notes_name_not_blank check (btrim(name) <> ''),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  name_normalized text generated always as (public.normalize_name(name)) stored
 );
 comment on table public.notes is 'Raw materials and impressions a pyramid is written in: Bergamot (Citrus), Vetiver (Woods).';
 comment on column public.notes.id is 'Public identifier.';
 comment on column public.notes.family_id is 'The note''s family.';
 comment on column public.notes.slug is 'Stable key, kebab-case.';
 comment on column public.notes.name is 'Display name.';
+comment on column public.notes.name_normalized is 'Denormalized: normalize_name(name), generated; the words search reads a query''s scent words against.';
 create index notes_family_id_idx on public.notes (family_id);
 call private.make_catalog_table('public.notes');
 
@@ -44,6 +46,6 @@ comment on column public.fragrance_notes.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_notes.note_id is 'The note.';
 comment on column public.fragrance_notes.tier is 'top, heart or base.';
 comment on column public.fragrance_notes.position is 'Order within the tier, from 1 (most prominent).';
-create index fragrance_notes_note_id_idx on public.fragrance_notes (note_id);
+create index fragrance_notes_note_id_idx on public.fragrance_notes (note_id, tier desc, position);
 call private.make_catalog_table('public.fragrance_notes',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

@@ -21,6 +21,28 @@ call private.track_updates('private.listing_match_candidates');
 grant select on private.listing_match_candidates to service_role;
 
 /**
+ * How alike a catalog name and a title's name are (trigram similarity). When the title states the
+ * fragrance's gender, the names are also compared without their gender words, a little below an
+ * exact match: a shop writing "Light Blue … for Men" means "Light Blue Pour Homme".
+ */
+create or replace function private.name_similarity(name text, gender public.gender, title_name text, title_gender text, gender_words text)
+returns numeric
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$
+  select greatest(
+    extensions.similarity(name, title_name),
+    case when title_gender = gender::text then extensions.similarity(
+      btrim(regexp_replace(regexp_replace(name, gender_words, ' ', 'g'), '\s+', ' ', 'g')),
+      btrim(regexp_replace(regexp_replace(title_name, gender_words, ' ', 'g'), '\s+', ' ', 'g'))) - 0.02 end)::numeric
+$$;
+comment on function private.name_similarity(text, public.gender, text, text, text) is
+  'Trigram similarity of a catalog name and a title''s name; when the title states the fragrance''s gender, also without gender words (minus 0.02).';
+revoke execute on function private.name_similarity(text, public.gender, text, text, text) from public;
+
+/**
  * Matches listings (given with their title parse) to variants: GTIN first,
  * then brand + name + concentration + size + packaging by trigram similarity.
  * Opposite genders never match. Auto-matches only above match_auto_threshold with a lead of match_min_margin;
@@ -37,6 +59,9 @@ declare
   auto_threshold numeric := private.setting('match_auto_threshold')::numeric;
   review_threshold numeric := private.setting('match_review_threshold')::numeric;
   min_margin numeric := private.setting('match_min_margin')::numeric;
+  -- the vocabulary's gender words, longest first: a name without them is its core ("Light Blue" of "Light Blue Pour Homme")
+  gender_words text := (select '\m(?:' || string_agg(v.phrase_normalized, '|' order by length(v.phrase_normalized) desc) || ')\M'
+                        from public.name_vocabulary v where v.kind = 'gender');
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
   perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';
@@ -96,7 +121,7 @@ begin
       cross join lateral (
         select g.id, g.concentration, g.gender, g.sim from (
           -- the brand's 20 nearest names, by KNN on fragrances_brand_name_trgm_idx
-          select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric as sim
+          select f.id, f.concentration, f.gender, private.name_similarity(f.name_normalized, f.gender, t.name, t.gender, gender_words) as sim
           from unnest(coalesce(t.brand_ids, '{}')) as b (id)
           cross join lateral (
             select f.id, f.concentration, f.gender, f.name_normalized
@@ -106,7 +131,7 @@ begin
             limit 20
           ) f
           union all
-          select f.id, f.concentration, f.gender, extensions.similarity(f.name_normalized, t.name)::numeric
+          select f.id, f.concentration, f.gender, private.name_similarity(f.name_normalized, f.gender, t.name, t.gender, gender_words)
           from public.fragrances f
           where t.brand_ids is null and f.deleted_at is null and f.name_normalized operator(extensions.%) t.name
         ) g

@@ -1,9 +1,13 @@
--- Hybrid search: public.search_fragrances fuses three ranked lists by weighted Reciprocal Rank
--- Fusion: full text, typo-corrected name words, and vector kNN. Its steps:
+-- Hybrid search: public.search_fragrances fuses five ranked lists by weighted Reciprocal Rank
+-- Fusion: full text, typo-corrected name words, names (the catalog name or brand the query names),
+-- scent (the accords and notes its words name) and vector kNN. The query is read with the name
+-- vocabulary first (private.read_name): its brand, concentration and gender words are boosts, not
+-- keywords. Its steps:
 --   private.search_terms      the rules for every argument (22023), and what the search looks for
+--   private.search_words      the query's words read: exclusions, keywords, boosts, known name, scent words
 --   private.search_filter_sql the filters, as one predicate every list applies
---   private.search_keyword_sql / _trigram_sql / _vector_sql   each list's query
--- then one query fuses the lists and prices the page. Every list reads the facets of documents and
+--   private.search_keyword_sql / _trigram_sql / _name_sql / _scent_sql / _vector_sql   each list's query
+-- then one query fuses the lists, adds the boosts and prices the page. Every list reads the facets of documents and
 -- embeddings (no join to fragrances); a selective filter sorts its few vectors exactly instead of
 -- walking HNSW. The lists are dynamic SQL on purpose: each call is planned for its own filters and
 -- words, so no generic plan is reused across very different ones. They read the search's terms by
@@ -35,7 +39,19 @@ create type private.search_terms as (
   trigram_weight double precision,
   vector_weight double precision,
   rrf_k double precision,
-  matches_nothing boolean                   -- a filter no fragrance can pass (an unknown brand)
+  matches_nothing boolean,                  -- a filter no fragrance can pass (an unknown brand)
+  brand_id uuid,                            -- what the query's words name (private.read_name): a brand,
+  known_name text,                          --   a catalog name (normalized),
+  boost_facets text[],                      --   the brand, concentration and gender facets that earn a boost,
+  name_text text,                           --   its words that are no vocabulary (brand, name and free words),
+  exact_core text,                          --   and the name it says (known name and free words) without gender words
+  gender_words text,                        -- a pattern of the vocabulary's gender words (a name without them is its core)
+  name_weight double precision,
+  scent_accords uuid[],                     -- the accords and notes the query's free words name ("smoky" is Smoky,
+  scent_accord_terms text[],                --   "woods" is Woody), each with the word that named it
+  scent_notes uuid[],
+  scent_note_terms text[],
+  scent_weight double precision
 );
 comment on type private.search_terms is 'What one call of public.search_fragrances looks for, computed once from its arguments by private.search_terms.';
 
@@ -80,11 +96,71 @@ $$;
 comment on function private.search_filters(jsonb) is
   'The filters of a search, checked (22023 for an unknown key, a bad value, or min_price above max_price) and typed.';
 
+/**
+ * What a search's words look for: "-smoke", "without smoke" and "no smoke" exclude; the rest is
+ * read with the name vocabulary (private.read_name). The brand, concentration and gender it names
+ * are boosts; the known name's words and the free words are the keywords. A brand named without a
+ * name found whole takes its name most like the query's name words, if alike enough, as the known
+ * name and the keywords ("blue de chanel" is Bleu de Chanel). The free words also name accords and
+ * notes for the scent list.
+ */
+create or replace function private.search_words(t private.search_terms)
+returns private.search_terms
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  negated text;
+  positive text;
+  reading private.name_reading;
+  words text;
+begin
+  select string_agg(m[1], ' ') into negated
+  from regexp_matches(t.q, '(?:^|\s)(?:-|without\s+|no\s+)([[:alpha:]][[:alnum:]]*)', 'gi') as m;
+  positive := extensions.unaccent('extensions.unaccent'::regdictionary,
+    regexp_replace(t.q, '(?:^|\s)(?:-|without\s+|no\s+)([[:alpha:]][[:alnum:]]*)', ' ', 'gi'));
+  reading := private.read_name(positive);
+  t.brand_id := reading.brand_id;
+  t.known_name := reading.known_name;
+  t.name_text := array_to_string(reading.name_words, ' ');
+  words := array_to_string(coalesce(string_to_array(reading.known_name, ' '), '{}') || reading.free_words, ' ');
+  if t.known_name is null and t.brand_id is not null and reading.free_words <> '{}' then
+    select fr.name_normalized into t.known_name
+    from public.fragrances fr
+    where fr.brand_id = t.brand_id and fr.deleted_at is null and extensions.similarity(fr.name_normalized, t.name_text) >= 0.5
+    order by extensions.similarity(fr.name_normalized, t.name_text) desc, fr.name_normalized
+    limit 1;
+    words := coalesce(t.known_name, words);
+  end if;
+  if words ~ '[[:alnum:]]' then  -- (to_tsquery of nothing raises a NOTICE)
+    t.tsq_all := websearch_to_tsquery('english', words);
+    t.tsq_any := replace(plainto_tsquery('english', words)::text, ' & ', ' | ')::tsquery;
+  end if;
+  t.tsq_not := case when negated is not null
+    then replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
+  t.name_query := coalesce(words, '');
+  t.boost_facets := array_remove(array[
+    'brand:' || reading.brand_id, 'concentration:' || reading.concentration, 'gender:' || reading.gender,
+    case when reading.gender in ('masculine', 'feminine') then 'gender:unisex' end], null);
+  t.gender_words := (select '\m(?:' || string_agg(v.phrase_normalized, '|' order by length(v.phrase_normalized) desc) || ')\M'
+                     from public.name_vocabulary v where v.kind = 'gender');
+  t.exact_core := nullif(private.name_core(words, t.gender_words), '');
+  select array_agg(m.id order by m.term, m.id) filter (where m.kind = 'accord'), array_agg(m.term order by m.term, m.id) filter (where m.kind = 'accord'),
+         array_agg(m.id order by m.term, m.id) filter (where m.kind = 'note'), array_agg(m.term order by m.term, m.id) filter (where m.kind = 'note')
+  into t.scent_accords, t.scent_accord_terms, t.scent_notes, t.scent_note_terms
+  from private.scent_words(reading.free_words) m;
+  return t;
+end;
+$$;
+comment on function private.search_words(private.search_terms) is
+  'What a search''s words look for: exclusions, the vocabulary''s reading (brand, known name, boosts), keywords and the scent list''s accords and notes.';
+
 /** Every rule a search's arguments must meet (22023), and the terms the search looks for. */
 create or replace function private.search_terms(
   q text, query_embedding extensions.vector, embedding_model text, filters jsonb, currency text, page integer,
   page_size integer, keyword_weight double precision, trigram_weight double precision, vector_weight double precision,
-  rrf_k integer
+  rrf_k integer, name_weight double precision, scent_weight double precision
 )
 returns private.search_terms
 language plpgsql
@@ -95,8 +171,6 @@ declare
   t private.search_terms;
   f record;
   brand_id uuid;
-  negated text;
-  positive text;
 begin
   t.q := btrim(coalesce(q, ''));
   if length(t.q) > 500 then
@@ -117,7 +191,8 @@ begin
   if t.rate is null then
     raise exception 'unknown currency "%"', currency using errcode = '22023', hint = 'use an ISO-4217 code listed in public.currencies';
   end if;
-  if least(keyword_weight, trigram_weight, vector_weight) < 0 or greatest(keyword_weight, trigram_weight, vector_weight) <= 0 then
+  if least(keyword_weight, trigram_weight, vector_weight, name_weight, scent_weight) < 0
+     or greatest(keyword_weight, trigram_weight, vector_weight, name_weight, scent_weight) <= 0 then
     raise exception 'weights must be non-negative and not all zero' using errcode = '22023';
   end if;
   if rrf_k is null or rrf_k not between 1 and 1000 then
@@ -132,18 +207,9 @@ begin
   t.max_price := f.max_price;
   t.in_stock := f.in_stock;
 
-  -- "-smoke", "without smoke", "no smoke" exclude; the rest is matched.
-  select string_agg(m[1], ' ') into negated
-  from regexp_matches(t.q, '(?:^|\s)(?:-|without\s+|no\s+)([[:alnum:]]+)', 'gi') as m;
-  positive := extensions.unaccent('extensions.unaccent'::regdictionary,
-    regexp_replace(t.q, '(?:^|\s)(?:-|without\s+|no\s+)([[:alnum:]]+)', ' ', 'gi'));
-  if positive ~ '[[:alnum:]]' then  -- (to_tsquery of nothing raises a NOTICE)
-    t.tsq_all := websearch_to_tsquery('english', positive);
-    t.tsq_any := replace(plainto_tsquery('english', positive)::text, ' & ', ' | ')::tsquery;
-  end if;
-  t.tsq_not := case when negated is not null
-    then replace(plainto_tsquery('english', extensions.unaccent('extensions.unaccent'::regdictionary, negated))::text, ' & ', ' | ')::tsquery end;
-  t.name_query := public.normalize_name(positive);
+  t := private.search_words(t);
+  t.name_weight := name_weight;
+  t.scent_weight := scent_weight;
 
   t.query_embedding := query_embedding;
   t.embedding_model := embedding_model;
@@ -159,7 +225,7 @@ begin
   return t;
 end;
 $$;
-comment on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) is
+comment on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) is
   'The rules of a search''s arguments (22023 for an empty or over-long q, a bad page, filter, currency, weight or rrf_k) and the terms it looks for; used by public.search_fragrances and, before embedding, by private.prepare_search.';
 
 /** The filters as one predicate on a list's rows (aliased x, carrying facets and fragrance_id). */
@@ -275,6 +341,206 @@ end;
 $$;
 comment on function private.search_trigram_sql(private.search_terms, text) is 'The typo-tolerant name list of a search (corrected words against the name lexicon), or null when it takes no part.';
 
+/** A normalized name without its gender words ("light blue pour homme" → "light blue"), given their pattern. */
+create or replace function private.name_core(name text, gender_words text)
+returns text
+language sql
+immutable
+parallel safe
+set search_path = ''
+as $$ select btrim(regexp_replace(regexp_replace(name, gender_words, ' ', 'g'), '\s+', ' ', 'g')) $$;
+comment on function private.name_core(text, text) is 'A normalized name without the words the pattern matches (search passes the vocabulary''s gender words).';
+
+/**
+ * The live fragrances whose name starts with the given one, compared without spaces (a known name
+ * and its flankers), of one brand when given; at most n. Security definer so that it reads the
+ * compact-name index: under row security the index is unusable (replace() is not leakproof).
+ */
+create or replace function private.fragrances_named(known_name text, of_brand uuid, n integer)
+returns table (fragrance_id uuid, name_normalized text)
+language plpgsql  -- (not sql: PL/pgSQL keeps the plan for the session)
+stable
+security definer
+rows 20
+set search_path = ''
+as $$
+begin
+  return query
+  select f.id, f.name_normalized from public.fragrances f
+  where replace(f.name_normalized, ' ', '') operator(pg_catalog.~>=~) replace(known_name, ' ', '')   -- (a prefix, as a range
+    and replace(f.name_normalized, ' ', '') operator(pg_catalog.~<~) (replace(known_name, ' ', '') || chr(1114111))  -- of the index)
+    and f.deleted_at is null and (of_brand is null or f.brand_id = of_brand)
+  limit n;
+end;
+$$;
+comment on function private.fragrances_named(text, uuid, integer) is 'The live fragrances (of a brand) whose name, without spaces, starts with the given name''s, with their normalized name: a known name and its flankers.';
+revoke execute on function private.fragrances_named(text, uuid, integer) from public;
+
+/**
+ * Names: what the query names, best first. A known catalog name (of the brand, when one is named)
+ * lists its fragrances and its flankers (names that start with it), ordered by how alike their
+ * names are to the query's name words without gender words ("Light Blue" for men is Light Blue
+ * Pour Homme's core), then by the query's boost facets (its brand, concentration, gender), then by
+ * the whole name; a brand without a known name lists the brand's fragrances by how alike their
+ * names are to the query's name words ("blue de chanel"); a short query that names neither lists
+ * the trigram list's names again, by the similarity of the whole name (at least 0.4: "savage" is
+ * Sauvage before Eau Sauvage). Every tier reads at most 4 x depth rows.
+ */
+create or replace function private.search_name_sql(t private.search_terms, predicate text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  boosts text := 'cardinality(array(select unnest(x.facets) intersect select unnest(($1).boost_facets)))';
+  core text := $c$extensions.similarity(private.name_core(%s, ($1).gender_words), private.name_core(($1).name_text, ($1).gender_words))$c$;
+begin
+  if t.name_weight = 0 then
+    return null;
+  elsif t.known_name is not null then
+    return format($q$
+      select n.fragrance_id, (row_number() over (order by n.core desc, n.boosts desc, n.whole desc, n.search_name, n.fragrance_id))::int
+      from (
+        select x.fragrance_id, x.search_name, %s as core, %s as boosts, extensions.similarity(f.name_normalized, ($1).name_text) as whole
+        from private.fragrances_named(($1).known_name, ($1).brand_id, 4 * ($1).depth) f
+        join public.fragrance_documents x on x.fragrance_id = f.fragrance_id
+        where %s
+      ) n
+      order by 2 limit ($1).depth $q$, format(core, 'f.name_normalized'), boosts, predicate);
+  elsif t.brand_id is not null then
+    return format($q$
+      select x.fragrance_id, (row_number() over (
+               order by extensions.similarity(x.search_name, ($1).name_text) desc, %s desc, x.search_name, x.fragrance_id))::int
+      from public.fragrance_documents x
+      where x.facets @> array['brand:' || ($1).brand_id] and %s
+      order by extensions.similarity(x.search_name, ($1).name_text) desc, %s desc, x.search_name, x.fragrance_id
+      limit ($1).depth $q$, boosts, predicate, boosts);
+  elsif cardinality(string_to_array(t.name_query, ' ')) between 1 and 3 and length(t.name_query) >= 3 then
+    -- the trigram list's names (already read once), by how alike the whole name is
+    return format($q$
+      select n.fragrance_id, (row_number() over (order by n.sim desc, n.boosts desc, n.search_name, n.fragrance_id))::int
+      from (
+        select x.fragrance_id, x.search_name, extensions.similarity(f.name_normalized, ($1).name_query) as sim, %s as boosts
+        from trigram tr
+        join public.fragrances f on f.id = tr.fragrance_id
+        join public.fragrance_documents x on x.fragrance_id = f.id
+      ) n
+      where n.sim >= 0.4 $q$, boosts);
+  end if;
+  return null;
+end;
+$$;
+comment on function private.search_name_sql(private.search_terms, text) is 'The names list of a search (a known name and its flankers, a brand''s names, or names like a short query), or null when it takes no part.';
+
+/**
+ * The accords and notes a query's words name: a word names one when it is a word of its name, or
+ * one of the two starts with the other (the shorter of at least 4 letters: "musk" and "musky",
+ * "woods" and "woody"), or both are 5 letters or more and share the first 4 ("smoky", "smoke").
+ * Stop words name nothing.
+ */
+create or replace function private.scent_words(words text[])
+returns table (kind text, id uuid, term text)
+language plpgsql  -- (not sql: PL/pgSQL keeps the plan for the session)
+stable
+set search_path = ''
+as $$
+begin
+  return query
+  with terms as (
+    select distinct w as term from unnest(words) as w
+    where length(w) >= 3 and w !~ '^[0-9]+$' and to_tsvector('english', w) <> ''::tsvector
+  ), named as (
+    select 'accord' as kind, a.id, w.word from public.accords a, unnest(string_to_array(a.name_normalized, ' ')) as w (word)
+    union all
+    select 'note', n.id, w.word from public.notes n, unnest(string_to_array(n.name_normalized, ' ')) as w (word)
+  )
+  select distinct n.kind, n.id, t.term
+  from terms t join named n
+    on left(n.word, 3) = left(t.term, 3)  -- (what every rule below implies: a hash join's key)
+   and (n.word = t.term
+        or (least(length(n.word), length(t.term)) >= 4 and (starts_with(n.word, t.term) or starts_with(t.term, n.word)))
+        or (length(n.word) >= 5 and length(t.term) >= 5 and left(n.word, 4) = left(t.term, 4)));
+end;
+$$;
+comment on function private.scent_words(text[]) is 'The accords and notes a query''s words name, each with the word (the scent list of search).';
+
+/**
+ * The fragrances that carry the given accords and notes most strongly: for each, its
+ * fragrances (the first per_term, and those tied with the last), each with the query word it
+ * answers, a weight (an accord's strength 0-1; a note's tier, base 1, heart 0.85, top 0.7, times
+ * 0.5 + 0.5 / its position) and its place in that accord's or note's list (equals share one).
+ * Security definer so that the (accord, strength) and (note, tier, position) indexes are read
+ * directly: under the link tables' row security every row would first look up its fragrance.
+ * The scent list keeps those with a document (live fragrances), so it shows nothing hidden.
+ */
+create or replace function private.scent_carriers(
+  accords uuid[], accord_terms text[], notes uuid[], note_terms text[], per_term integer
+)
+returns table (fragrance_id uuid, term text, weight numeric, place bigint)
+language plpgsql  -- (not sql: PL/pgSQL keeps the plan for the session)
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+  select fa.fragrance_id, a.term, fa.strength / 100.0, fa.place
+  from unnest(accords, accord_terms) as a (id, term)
+  cross join lateral (select fa.fragrance_id, fa.strength, rank() over (order by fa.strength desc) as place
+                      from public.fragrance_accords fa where fa.accord_id = a.id
+                      order by fa.strength desc fetch first (per_term) rows with ties) fa
+  union all
+  select fn.fragrance_id, n.term, case fn.tier when 'base' then 1.0 when 'heart' then 0.85 else 0.7 end * (0.5 + 0.5 / fn.position), fn.place
+  from unnest(notes, note_terms) as n (id, term)
+  cross join lateral (select fn.fragrance_id, fn.tier, fn.position, rank() over (order by fn.tier desc, fn.position) as place
+                      from public.fragrance_notes fn where fn.note_id = n.id
+                      order by fn.tier desc, fn.position fetch first (per_term) rows with ties) fn;
+end;
+$$;
+comment on function private.scent_carriers(uuid[], text[], uuid[], text[], integer) is 'The fragrances that carry the given accords and notes most strongly, with a weight and a place (the scent list''s reads).';
+revoke execute on function private.scent_carriers(uuid[], text[], uuid[], text[], integer) from public;
+
+/**
+ * Scent: fragrances by how much of what the query's words name they carry. Each word counts once,
+ * by the best of what it names in a fragrance: an accord's strength (0-1), or a note's weight (base
+ * 1, heart 0.85, top 0.7, times 0.5 + 0.5 / its position in the tier); a fragrance's score is the
+ * sum over the words; equal scores go by the best place in an accord's or note's list, and
+ * share a rank when that is equal too. Each accord and note reads its depth strongest fragrances
+ * (and those tied with the last).
+ */
+create or replace function private.search_scent_sql(t private.search_terms, predicate text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+begin
+  if t.scent_weight = 0 or (t.scent_accords is null and t.scent_notes is null) then
+    return null;
+  end if;
+  -- equal scores go by their best place in a list; still equal, they share a rank (so no tie-break
+  -- needs the documents, and no plan decides the order)
+  return format($q$
+    select s.fragrance_id, s.rnk
+    from (
+      select c.fragrance_id, (rank() over (order by sum(c.best) desc, min(c.place)))::int as rnk
+      from (
+        select w.fragrance_id, max(w.weight) as best, min(w.place) as place
+        from private.scent_carriers(($1).scent_accords, ($1).scent_accord_terms, ($1).scent_notes, ($1).scent_note_terms,
+                                    ($1).depth) w
+        group by w.fragrance_id, w.term
+      ) c
+      %s
+      group by c.fragrance_id
+    ) s
+    where s.rnk <= ($1).depth $q$,
+    case when predicate <> 'true' then format(
+      'where exists (select from public.fragrance_documents x where x.fragrance_id = c.fragrance_id and %s)', predicate) end);
+end;
+$$;
+comment on function private.search_scent_sql(private.search_terms, text) is 'The scent list of a search (accords and notes the query names, by strength and place), or null when it takes no part.';
+
 /**
  * How many embeddings the planner expects to carry all the given facets: its
  * estimate from the table's statistics, without counting them. Volatile only
@@ -334,11 +600,15 @@ $$;
 comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (exact for a selective filter, HNSW otherwise), or null when it takes no part.';
 
 /**
- * Hybrid search. q is matched three ways, each giving a ranked list: full
- * text (websearch syntax; any word may match, documents with all words rank
- * first; "-word", "without word" and "no word" exclude), names holding the
- * query's words after typo correction (trigrams against the name lexicon),
- * and cosine kNN of query_embedding among vectors of embedding_model. The lists are fused by sum(weight / (rrf_k + rank)).
+ * Hybrid search. q is first read with the name vocabulary (private.read_name): the brand it names,
+ * a catalog name found whole, and its concentration, gender, genre and filler words; those words
+ * are not keywords. Then four ranked lists: full text of the remaining words (websearch syntax; any
+ * word may match, documents with all words rank first; "-word", "without word" and "no word"
+ * exclude), names holding those words after typo correction (trigrams against the name lexicon),
+ * names (the known name's fragrances, the brand's, or names like a short query), and cosine kNN of
+ * query_embedding among vectors of embedding_model. The lists are fused by
+ * sum(weight / (rrf_k + rank)); each of the query's brand, concentration and gender facets a
+ * fragrance has adds half a first place (0.5 x name_weight / (rrf_k + 1)).
  * The default weights and rrf_k were chosen on the labeled queries of
  * supabase/functions/search/eval (docs/SEARCH.md): the local model's vectors
  * are weaker than the full text, so they break ties rather than lead.
@@ -354,13 +624,15 @@ create or replace function public.search_fragrances(
   keyword_weight double precision default 1.0,
   trigram_weight double precision default 1.0,
   vector_weight double precision default 0.35,
-  rrf_k integer default 20
+  rrf_k integer default 20,
+  name_weight double precision default 1.0,
+  scent_weight double precision default 1.0
 )
 returns table (
   fragrance_id uuid, slug text, name text, brand_name text, brand_slug text,
   concentration public.concentration, gender public.gender, family text, top_notes text[],
   best_price numeric, best_price_per_100ml numeric, price_currency text, available boolean,
-  score double precision, keyword_rank integer, trigram_rank integer, vector_rank integer
+  score double precision, keyword_rank integer, trigram_rank integer, vector_rank integer, name_rank integer, scent_rank integer
 )
 language plpgsql
 stable
@@ -370,7 +642,7 @@ set hnsw.iterative_scan = relaxed_order
 as $$
 declare
   t private.search_terms := private.search_terms(q, query_embedding, embedding_model, filters, currency, page, page_size,
-                                                 keyword_weight, trigram_weight, vector_weight, rrf_k);
+                                                 keyword_weight, trigram_weight, vector_weight, rrf_k, name_weight, scent_weight);
   predicate text := private.search_filter_sql(t);
   none text := 'select null::uuid, null::int where false';
 begin
@@ -381,29 +653,45 @@ begin
     with keyword(fragrance_id, rnk) as materialized (%s),
     trigram(fragrance_id, rnk) as materialized (%s),
     vector(fragrance_id, rnk) as materialized (%s),
+    names(fragrance_id, rnk) as materialized (%s),
+    scent(fragrance_id, rnk) as materialized (%s),
     fused as (
       select l.fragrance_id,
              sum(l.weight / (($1).rrf_k + l.rnk)) as score,
              min(l.rnk) filter (where l.list = 'k') as k_rank,
              min(l.rnk) filter (where l.list = 't') as t_rank,
-             min(l.rnk) filter (where l.list = 'v') as v_rank
+             min(l.rnk) filter (where l.list = 'v') as v_rank,
+             min(l.rnk) filter (where l.list = 'n') as n_rank,
+             min(l.rnk) filter (where l.list = 's') as s_rank
       from (
         select k.fragrance_id, k.rnk, ($1).keyword_weight as weight, 'k' as list from keyword k
         union all select t.fragrance_id, t.rnk, ($1).trigram_weight, 't' from trigram t
         union all select v.fragrance_id, v.rnk, ($1).vector_weight, 'v' from vector v
+        union all select n.fragrance_id, n.rnk, ($1).name_weight, 'n' from names n
+        union all select s.fragrance_id, s.rnk, ($1).scent_weight, 's' from scent s
       ) l
       group by l.fragrance_id
+    ), boosted as (
+      -- each boost facet the query names (brand, concentration, gender) is worth half a first place,
+      -- and so is being the name the query says (not a flanker of it; gender words aside)
+      select fu.fragrance_id, fu.k_rank, fu.t_rank, fu.v_rank, fu.n_rank, fu.s_rank, d.search_name,
+             fu.score + 0.5 * ($1).name_weight / (($1).rrf_k + 1)
+               * (cardinality(array(select unnest(d.facets) intersect select unnest(($1).boost_facets)))
+                  + coalesce(case when fu.n_rank is not null then ($1).exact_core = (
+                      select private.name_core(f.name_normalized, ($1).gender_words) from public.fragrances f where f.id = fu.fragrance_id) end, false)::int) as score
+      from fused fu
+      join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
     ), page as (
       -- ties are broken by name, not by the random uuid, so every database ranks alike
-      select fu.*, row_number() over (order by fu.score desc, d.search_name, fu.fragrance_id) as pos
-      from fused fu join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
+      select b.*, row_number() over (order by b.score desc, b.search_name, b.fragrance_id) as pos
+      from boosted b
       order by pos offset ($1).page_offset limit ($1).page_size
     )
     select p.fragrance_id, f.slug, f.name, b.name, b.slug, f.concentration, f.gender, fam.name,
            array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
                  where fn.fragrance_id = f.id and fn.tier = 'top' order by fn.position),
            round(bo.price_base / ($1).rate, 2), round(bo.price_per_100ml_base / ($1).rate, 2), ($1).currency, bo.in_stock,
-           p.score::double precision, p.k_rank, p.t_rank, p.v_rank
+           p.score::double precision, p.k_rank, p.t_rank, p.v_rank, p.n_rank, p.s_rank
     from page p
     join public.fragrances f on f.id = p.fragrance_id and f.deleted_at is null
     join public.brands b on b.id = f.brand_id
@@ -420,29 +708,43 @@ begin
     order by p.pos $q$,
     coalesce(private.search_keyword_sql(t, predicate), none),
     coalesce(private.search_trigram_sql(t, predicate), none),
-    coalesce(private.search_vector_sql(t, predicate), none))
+    coalesce(private.search_vector_sql(t, predicate), none),
+    coalesce(private.search_name_sql(t, predicate), none),
+    coalesce(private.search_scent_sql(t, predicate), none))
   using t;
 end;
 $$;
-comment on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) is
-  'Hybrid fragrance search: full text, trigram (typos) and vector kNN fused by weighted Reciprocal Rank Fusion (sum of weight / (rrf_k + rank)); filters (a JSON object) by gender, family (slug), brand (slug), concentration, min_price/max_price (in currency) and in_stock; returns one page of result cards with the best current price. Raises 22023 for an empty or over-long q, an unknown or malformed filter, a bad page or an unknown currency.';
+comment on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) is
+  'Hybrid fragrance search: the query read with the name vocabulary (brand, known name, concentration and gender words become boosts), then full text, trigram (typos), names and vector kNN fused by weighted Reciprocal Rank Fusion (sum of weight / (rrf_k + rank)); filters (a JSON object) by gender, family (slug), brand (slug), concentration, min_price/max_price (in currency) and in_stock; returns one page of result cards with the best current price. Raises 22023 for an empty or over-long q, an unknown or malformed filter, a bad page or an unknown currency.';
 
 -- The steps run as the caller (security invoker): API roles may execute them, and nothing else in `private`.
 revoke execute on function private.search_filters(jsonb) from public;
-revoke execute on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) from public;
+revoke execute on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
+revoke execute on function private.search_words(private.search_terms) from public;
 revoke execute on function private.search_filter_sql(private.search_terms) from public;
 revoke execute on function private.search_keyword_sql(private.search_terms, text) from public;
 revoke execute on function private.search_trigram_sql(private.search_terms, text) from public;
+revoke execute on function private.search_name_sql(private.search_terms, text) from public;
+revoke execute on function private.name_core(text, text) from public;
+revoke execute on function private.scent_words(text[]) from public;
+revoke execute on function private.search_scent_sql(private.search_terms, text) from public;
 revoke execute on function private.estimated_embeddings(text[]) from public;
 revoke execute on function private.search_vector_sql(private.search_terms, text) from public;
-revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer) from public;
+revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 grant execute on function
   private.search_filters(jsonb),
-  private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer),
+  private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision),
+  private.search_words(private.search_terms),
   private.search_filter_sql(private.search_terms),
   private.search_keyword_sql(private.search_terms, text),
   private.search_trigram_sql(private.search_terms, text),
+  private.search_name_sql(private.search_terms, text),
+  private.name_core(text, text),
+  private.fragrances_named(text, uuid, integer),
+  private.scent_words(text[]),
+  private.scent_carriers(uuid[], text[], uuid[], text[], integer),
+  private.search_scent_sql(private.search_terms, text),
   private.estimated_embeddings(text[]),
   private.search_vector_sql(private.search_terms, text),
-  public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer)
+  public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision)
   to anon, authenticated, service_role;

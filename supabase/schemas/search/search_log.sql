@@ -123,7 +123,7 @@ begin
   currency := coalesce(request ->> 'currency', 'EUR');
   page := coalesce((request ->> 'page')::integer, 1);
   page_size := coalesce((request ->> 'page_size')::integer, 20);
-  perform private.search_terms(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20);
+  perform private.search_terms(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20, 1.0, 1.0);
   update private.query_embeddings e set hits = e.hits + 1
   where e.model = prepare_search.model and e.query_hash = md5(lower(prepare_search.q)) and e.expires_at > now()
   returning e.embedding into embedding;

@@ -1,0 +1,67 @@
+-- Search reads a query with the name vocabulary (private.read_name): brand, concentration and gender
+-- words are boosts, not keywords; a catalog name found whole (or through an alias, a number
+-- spelling, without its spaces) is named; the name a query says beats longer names that hold it.
+-- Keyword, typo, name and scent lists only (no query embedding), as anon.
+begin;
+\ir helpers.sql
+select plan(29);
+
+select tests.authenticate_as_anon();
+create function pg_temp.first(q text, n integer default 1) returns text[]
+language sql as $$ select array(select slug from public.search_fragrances(q, page_size => n)) $$;
+
+-- Reading ----------------------------------------------------------------------------------
+select is((private.read_name('Terre d''Hermès EDT')).known_name, 'terre d hermes', 'a brand word inside a catalog name is the name''s');
+select is((private.read_name('Terre d''Hermès EDT')).brand_id, (select id from public.brands where slug = 'hermes'), 'the name implies its brand');
+select is((private.read_name('chanel number five')).known_name, 'n 5', '"number five" is N°5');
+select is((private.read_name('BR540')).known_name, 'baccarat rouge 540', 'a fragrance alias names the fragrance');
+select is((private.read_name('spice bomb')).known_name, 'spicebomb', 'a name is found without its spaces');
+select is((private.read_name('sauvage cologne for men')).concentration, null, 'Cologne beside a gender is the genre, not a concentration');
+select is((private.read_name('wood sage and sea salt cologne')).concentration, 'cologne', 'Cologne alone is the concentration');
+select is((private.read_name('Dior Sauvage Eau de Parfum Nachfüllflakon')).packaging, 'refill', 'packaging words in German');
+select is((private.read_name('fresh citrus for summer')).free_words, array['fresh', 'citrus', 'for', 'summer'], 'words the vocabulary does not know stay free');
+
+-- Concentration, gender and brand words are boosts, not keywords ------------------------------
+select is(pg_temp.first('bleu de chanel eau de parfum'), array['chanel-bleu-de-chanel-edp'], 'a concentration word puts that concentration first');
+select is(pg_temp.first('sauvage parfum'), array['dior-sauvage-parfum'], '"parfum" after a name is the concentration');
+select is(pg_temp.first('ysl y edt'), array['yves-saint-laurent-y-edt'], 'EDT picks the EDT of a name with several');
+select ok(not exists (select from public.search_fragrances('sauvage eau de parfum', page_size => 10) s where s.brand_slug = 'parfums-de-marly'),
+  '"eau de parfum" does not find the brand Parfums de Marly');
+select is(pg_temp.first('light blue for men'), array['dolce-gabbana-light-blue-pour-homme-edt'], 'a gender word picks the name''s version for it');
+select ok((select bool_and(s.brand_slug = 'dior') from public.search_fragrances('dior', page_size => 10) s), 'a brand alone lists the brand');
+select ok(pg_temp.first('blue de chanel') <@ array['chanel-bleu-de-chanel-edt', 'chanel-bleu-de-chanel-edp', 'chanel-bleu-de-chanel-parfum'],
+  'within a named brand, the name most like the words (a typo) is named');
+
+-- Number spellings and abbreviations --------------------------------------------------------
+select is(pg_temp.first(q), array['chanel-n-5-edp'], format('"%s" finds N°5', q))
+from unnest(array['no 5', 'chanel no.5', 'number 5', 'chanel n5']) as q;
+select ok(pg_temp.first('br540') <@ array['maison-francis-kurkdjian-baccarat-rouge-540-edp', 'maison-francis-kurkdjian-baccarat-rouge-540-extrait'],
+  'BR540 is Baccarat Rouge 540');
+select is(pg_temp.first('adg profondo'), array['giorgio-armani-acqua-di-gio-profondo-edp'], 'an alias with the rest of a name finds that flanker');
+
+-- The name a query says beats longer names --------------------------------------------------
+select is(pg_temp.first('spice bomb'), array['viktor-rolf-spicebomb-edt'], 'Spicebomb before Spicebomb Extreme');
+select ok(pg_temp.first('savage') <@ array['dior-sauvage-edt', 'dior-sauvage-edp', 'dior-sauvage-parfum'], '"savage" is Sauvage before Eau Sauvage');
+select is(pg_temp.first('le male'), array['jean-paul-gaultier-le-male-edt'], 'Le Male before Le Male Le Parfum');
+
+-- The security-definer reads (index reads row security would forbid) show nothing hidden ----
+select tests.clear_authentication();
+create temporary table extreme as select tests.fragrance('viktor-rolf-spicebomb-extreme-edp') as id;
+grant select on extreme to anon;
+update public.fragrances set deleted_at = now() where id = (select id from extreme);
+select tests.authenticate_as_anon();
+select ok(not exists (select from private.fragrances_named('spicebomb', null, 100) f where f.fragrance_id = (select id from extreme))
+          and exists (select from private.fragrances_named('spicebomb', null, 100)),
+  'a soft-deleted flanker is no longer a known name''s');
+select is((select count(*)::int from private.scent_carriers(array[(select id from public.accords where slug = 'woody')], array['woody'], '{}', '{}', 1)),
+          (select count(*)::int from public.fragrance_accords fa join public.accords a on a.id = fa.accord_id
+           where a.slug = 'woody' and fa.strength = (select max(x.strength) from public.fragrance_accords x where x.accord_id = a.id)),
+  'a carrier list keeps every fragrance tied with its last place');
+select is(array(select row(s.slug, s.scent_rank)::text from public.search_fragrances('woody amber', page_size => 40) s order by s.slug),
+          array(select row(s.slug, s.scent_rank)::text from public.search_fragrances('woody amber', page_size => 40) s order by s.slug),
+  'the scent list ranks alike on every call');
+select ok((select count(*) > count(distinct s.scent_rank) from public.search_fragrances('woody', page_size => 100) s where s.scent_rank is not null),
+  'equal scent scores share a rank');
+
+select * from finish();
+rollback;
