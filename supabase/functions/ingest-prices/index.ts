@@ -5,13 +5,14 @@
  */
 import { db, type Sql } from "../_shared/db.ts";
 import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable } from "../_shared/http.ts";
-import { type BrandLexicon, parseListingTitle } from "../_shared/listing-title.ts";
+import { parseListingTitle } from "../_shared/listing-title.ts";
+import { brandOf, compileVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, records, validate } from "./feed.ts";
 import { sha256Hex, verify } from "./signature.ts";
 
 /** Largest body accepted (413 above it). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-const LEXICON_TTL_MS = 5 * 60 * 1000;
+const VOCABULARY_TTL_MS = 5 * 60 * 1000;
 const MAX_CACHED_PARSES = 200_000;
 const MAX_SENT_TITLES = 500_000;
 /**
@@ -116,26 +117,35 @@ async function recordFailure(sql: Sql, slug: string, startedAt: Date, rows: numb
 type Parse = { brand: string | null; name: string; concentration: string | null; size_ml: number | null; packaging: string; gender: string | null; quantity: number };
 
 /**
- * Title parses, cached per isolate with the brand lexicon they were made with
- * (reloaded every 5 minutes): a feed resends the same titles every batch.
+ * Title parses, cached per isolate with the vocabulary they were made with (reloaded every 5
+ * minutes): a feed resends the same titles every batch. The catalog names of a brand are loaded
+ * the first time a title names it.
  */
 function titleParser(sql: () => Sql) {
-  let lexicon: { at: number; brands: BrandLexicon } | null = null;
+  let loaded: { at: number; rows: VocabularyRows; vocabulary: Vocabulary } | null = null;
   let parses = new Map<string, Parse>();
   return async (titles: string[]): Promise<Parse[]> => {
-    if (!lexicon || Date.now() - lexicon.at > LEXICON_TTL_MS) {
-      const rows = await sql()<{ brand: string; aliases: string[] }[]>`
-        select b.name as brand, coalesce(array_agg(a.alias) filter (where a.alias is not null), '{}') as aliases
-        from public.brands b left join public.brand_aliases a on a.brand_id = b.id
-        group by b.name`;
-      lexicon = { at: Date.now(), brands: rows.map((r) => ({ brand: r.brand, aliases: r.aliases })) };
+    if (!loaded || Date.now() - loaded.at > VOCABULARY_TTL_MS) {
+      const rows = await loadVocabulary(sql());
+      loaded = { at: Date.now(), rows, vocabulary: compileVocabulary(rows) };
       parses = new Map();
+    }
+    // The catalog names these titles need: every name of each brand they name; for a title naming
+    // none, the names among its phrases (so its parse depends on the catalog, not on what is loaded).
+    const v = loaded.vocabulary;
+    const fresh = titles.filter((t) => !parses.has(t));
+    const brands = fresh.map((t) => brandOf(t, v));
+    const missing = brands.filter((b): b is string => b !== null && !v.brandsWithNames.has(b));
+    const unbranded = fresh.filter((_, i) => brands[i] === null);
+    if (missing.length || unbranded.length) {
+      loaded.rows = await withNamesIn(sql(), await withNamesOf(sql(), loaded.rows, missing), unbranded);
+      loaded.vocabulary = compileVocabulary(loaded.rows);
     }
     if (parses.size > MAX_CACHED_PARSES) parses = new Map();
     return titles.map((title) => {
       let p = parses.get(title);
       if (!p) {
-        const t = parseListingTitle(title, lexicon!.brands);
+        const t = parseListingTitle(title, loaded!.vocabulary);
         p = { brand: t.brand, name: t.name, concentration: t.concentration, size_ml: t.sizeMl, packaging: t.packaging, gender: t.gender, quantity: t.quantity };
         parses.set(title, p);
       }

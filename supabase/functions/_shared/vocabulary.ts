@@ -1,0 +1,278 @@
+/**
+ * The vocabulary of fragrance names, as the database holds it (supabase/schemas/catalog/vocabulary.sql):
+ * words that are not a name (public.name_vocabulary), brands and their aliases, fragrance aliases, and
+ * the catalog names of the brands a parser meets. `readName` reads a text with it exactly as SQL's
+ * private.read_name does (a test holds the two equal); listing-title.ts builds a title's parse on it.
+ * Pure once loaded: `loadVocabulary` and `withNamesOf` are the only I/O.
+ */
+import type { Sql } from "./db.ts";
+
+export type Concentration =
+  | "extrait" | "parfum" | "edp" | "edt" | "edc" | "cologne" | "eau_fraiche" | "body_mist" | "perfume_oil" | "hair_mist";
+export type Packaging = "retail" | "tester" | "unboxed" | "refill" | "travel" | "gift_set" | "sample";
+export type Gender = "masculine" | "feminine" | "unisex";
+export type WordKind = "concentration" | "packaging" | "gender" | "genre" | "edition" | "component" | "number" | "filler";
+
+export type Word = {
+  kind: WordKind;
+  phrase: string;
+  concentration?: Concentration | null;
+  packaging?: Packaging | null;
+  gender?: Gender | null;
+};
+
+export type VocabularyRows = {
+  words: Word[];
+  brands: { brand: string; aliases?: string[] }[];
+  /** Fragrance aliases: "BR540" is Maison Francis Kurkdjian's "Baccarat Rouge 540". */
+  nameAliases?: { brand: string; alias: string; name: string }[];
+  /** Every catalog name of a brand (display form), for the brands loaded so far. */
+  names?: Record<string, string[]>;
+  /** Other catalog names, loaded because a text named no brand but had them among its phrases. */
+  namesFound?: { brand: string; name: string }[];
+};
+
+type Known = { name: string; display: string; brand: string };
+
+/** A vocabulary indexed for reading: phrases by their normalized words. */
+export type Vocabulary = {
+  words: Map<string, Word>;
+  numbers: Set<string>;
+  brands: Map<string, string>;
+  /** Known names by their letters without spaces, per brand. */
+  names: Map<string, Map<string, Known[]>>;
+  brandsWithNames: Set<string>;
+  rows: VocabularyRows;
+};
+
+export const MAX_PHRASE_WORDS = 8;
+export const MAX_READ_WORDS = 40;
+const PACKAGING_PRIORITY: Packaging[] = ["gift_set", "sample", "refill", "tester", "unboxed", "travel"];
+/** Words that go with the brand's when right before them: "Sauvage by Dior", "Sauvage de Dior", "par Dior". */
+const BEFORE_BRAND = new Set(["by", "de", "di", "par", "von", "van", "from"]);
+
+// Letters PostgreSQL's unaccent spells out that NFD alone would drop, as unaccent.rules has them.
+const LETTERS: Record<string, string> = {
+  "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ø": "o", "Ø": "O", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D",
+  "þ": "th", "Þ": "TH", "ı": "i", "ĳ": "ij", "Ĳ": "IJ", "ŉ": "n", "ſ": "s", "ð": "d", "Ð": "D", "ŀ": "l", "Ŀ": "L",
+  "ĸ": "q", "ǆ": "dz", "ǅ": "Dz", "Ǆ": "DZ", "ǳ": "dz", "ǲ": "Dz", "Ǳ": "DZ", "©": " c ", "®": " r ", "℃": " c", "½": " 1 2",
+  "¼": "1 4", "¾": "3 4",
+};
+const SPELLED_OUT = new RegExp(`[${Object.keys(LETTERS).join("")}]`, "g");
+
+/** Lower-case, accent-free, punctuation-free, "&" as "and": SQL's public.normalize_name (unaccent, then the rest). */
+export function normalizeName(s: string): string {
+  return s
+    .replace(/[\uFB00-\uFB06\uFF01-\uFF5E\u2160-\u217F]/g, (c) => c.normalize("NFKD")) // ligatures, full-width, Roman numerals
+    .replace(SPELLED_OUT, (c) => LETTERS[c]).normalize("NFD").replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase().replace(/&/g, " and ").replace(/[^a-z0-9]+/g, " ").trim();
+}
+
+/** normalize_name's words with "(M)"/"(W)" spelled out: SQL's private.name_tokens. */
+export function nameTokens(s: string): string[] {
+  const marked = s.replace(/\(\s*[mMhH]\s*\)/g, " men ").replace(/\(\s*[wWfFdD]\s*\)/g, " women ");
+  return normalizeName(marked).split(" ").filter(Boolean);
+}
+
+/** Indexes vocabulary rows for reading. */
+export function compileVocabulary(rows: VocabularyRows): Vocabulary {
+  const v: Vocabulary = { words: new Map(), numbers: new Set(), brands: new Map(), names: new Map(), brandsWithNames: new Set(), rows };
+  for (const w of rows.words) {
+    const key = normalizeName(w.phrase);
+    if (w.kind === "number") v.numbers.add(key);
+    else v.words.set(key, w);
+  }
+  for (const b of rows.brands) {
+    for (const n of [b.brand, ...(b.aliases ?? [])]) v.brands.set(normalizeName(n), b.brand);
+  }
+  const addName = (brand: string, compact: string, known: Known) => {
+    const byBrand = v.names.get(brand) ?? v.names.set(brand, new Map()).get(brand)!;
+    const list = byBrand.get(compact) ?? byBrand.set(compact, []).get(compact)!;
+    if (!list.some((k) => k.name === known.name)) list.push(known);
+  };
+  for (const [brand, names] of Object.entries(rows.names ?? {})) {
+    v.brandsWithNames.add(brand);
+    for (const display of names) {
+      const name = normalizeName(display);
+      addName(brand, name.replace(/ /g, ""), { name, display, brand });
+    }
+  }
+  for (const f of rows.namesFound ?? []) {
+    const name = normalizeName(f.name);
+    addName(f.brand, name.replace(/ /g, ""), { name, display: f.name, brand: f.brand });
+  }
+  for (const a of rows.nameAliases ?? []) {
+    addName(a.brand, normalizeName(a.alias).replace(/ /g, ""), { name: normalizeName(a.name), display: a.name, brand: a.brand });
+  }
+  return v;
+}
+
+const SPELLED = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
+
+/** The words as read: number spellings before a figure as "n" ("No 5", "Nr. 5", "Number five", "No5" are N°5's "n 5"). */
+export function nameWords(text: string, v: Vocabulary): string[] {
+  const tokens = nameTokens(text);
+  const out: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i];
+    const glued = /^(?:no|nr|n)([0-9]+)$/.exec(t);
+    if (glued) out.push("n", glued[1]);
+    else if (v.numbers.has(t) && /^[0-9]/.test(tokens[i + 1] ?? "")) out.push("n");
+    else if (v.numbers.has(t) && SPELLED.includes(tokens[i + 1])) out.push("n", String(SPELLED.indexOf(tokens[++i]) + 1));
+    else out.push(t);
+  }
+  return out;
+}
+
+type Phrase = { i: number; len: number; phrase: string; compact: string };
+
+/** Every phrase of up to 8 words of the first 40, as private.name_matches reads them (positions from 1). */
+function phrases(words: string[]): Phrase[] {
+  const n = Math.min(words.length, MAX_READ_WORDS);
+  const out: Phrase[] = [];
+  for (let i = 1; i <= n; i++) {
+    for (let len = 1; len <= MAX_PHRASE_WORDS && i + len - 1 <= n; len++) {
+      const ws = words.slice(i - 1, i - 1 + len);
+      out.push({ i, len, phrase: ws.join(" "), compact: ws.join("") });
+    }
+  }
+  return out;
+}
+
+const longestFirst = (a: { i: number; len: number }, b: { i: number; len: number }) => b.len - a.len || a.i - b.i;
+
+export type NameReading = {
+  tokens: string[];
+  /** The brand named (canonical name), or implied by the known name when only one brand has it. */
+  brand: string | null;
+  /** A catalog name (normalized) found whole, or through a fragrance alias; with its display form. */
+  knownName: string | null;
+  knownDisplay: string | null;
+  concentration: Concentration | null;
+  gender: Gender | null;
+  packaging: Packaging | null;
+  /** Words that are no brand, known name or vocabulary, in order. */
+  freeWords: string[];
+  /** Words that are no vocabulary (the brand's, the known name's as the catalog spells it, and the free ones), in order. */
+  nameWords: string[];
+  /** Where each word went: "brand", "name", a word kind, or null (free). */
+  roles: (string | null)[];
+};
+
+/**
+ * Reads a text as private.read_name does: the brand (longest name or alias), the longest known name
+ * (of that brand; of any brand when none is named: the vocabulary must then hold every catalog name
+ * among the text's phrases, as `withNamesIn` loads them), then the vocabulary's phrases, longest first,
+ * in the words left; the first value in the text wins, packaging by priority; a genre word names its
+ * concentration only when no concentration and no gender word is there.
+ */
+export function readName(text: string, v: Vocabulary): NameReading {
+  const tokens = nameWords(text, v);
+  const n = Math.min(tokens.length, MAX_READ_WORDS);
+  const all = phrases(tokens);
+  const roles: (string | null)[] = tokens.map(() => null);
+  const free = (i: number, len: number) => roles.slice(i - 1, i - 1 + len).every((r) => r === null);
+  const take = (i: number, len: number, role: string) => { for (let k = i; k < i + len; k++) roles[k - 1] = role; };
+
+  const mentions = all.filter((p) => v.brands.has(p.phrase)).map((p) => ({ ...p, brand: v.brands.get(p.phrase)! })).sort(longestFirst);
+  let brand: string | null = mentions[0]?.brand ?? null;
+
+  const knownIn = (of: string | null) =>
+    all.flatMap((p) => [...(of ? [of] : v.names.keys())].flatMap((b) => (v.names.get(b)?.get(p.compact) ?? []).map((k) => ({ ...p, ...k }))))
+      .sort((a, b) => longestFirst(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.brand < b.brand ? -1 : a.brand > b.brand ? 1 : 0));
+  // a known name overlapping the brand's first mention only when no other is as long ("Narciso Rodriguez Narciso")
+  const first = mentions[0];
+  const overlapsFirst = (p: { i: number; len: number }) => first !== undefined && p.i < first.i + first.len && first.i < p.i + p.len;
+  const candidates = knownIn(brand)
+    .sort((a, b) => b.len - a.len || Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
+  const known = candidates[0] ?? null;
+  if (known) {
+    if (!brand && !knownIn(null).some((o) => o.name === known.name && o.brand !== known.brand)) brand = known.brand;
+    take(known.i, known.len, "name");
+  }
+  for (const m of mentions.filter((m) => m.brand === brand)) {
+    if (!free(m.i, m.len)) continue;
+    take(m.i, m.len, "brand");
+    if (m.i > 1 && BEFORE_BRAND.has(tokens[m.i - 2])) roles[m.i - 2] = "by";
+  }
+
+  const claims: { i: number; word: Word }[] = [];
+  for (const p of all.filter((p) => v.words.has(p.phrase)).sort(longestFirst)) {
+    const word = v.words.get(p.phrase)!;
+    if (free(p.i, p.len)) {
+      take(p.i, p.len, word.kind);
+      claims.push({ i: p.i, word });
+    } else if (word.kind === "gender" && known && p.i >= known.i && p.i + p.len <= known.i + known.len) {
+      claims.push({ i: p.i, word });
+    }
+  }
+  claims.sort((a, b) => a.i - b.i);
+  let concentration = claims.find((c) => c.word.kind === "concentration")?.word.concentration ?? null;
+  const gender = claims.find((c) => c.word.kind === "gender")?.word.gender ?? null;
+  const packaging = claims.filter((c) => c.word.kind === "packaging").map((c) => c.word.packaging!)
+    .sort((a, b) => PACKAGING_PRIORITY.indexOf(a) - PACKAGING_PRIORITY.indexOf(b))[0] ?? null;
+  if (!concentration && !gender) concentration = claims.find((c) => c.word.kind === "genre" && c.word.concentration)?.word.concentration ?? null;
+
+  return {
+    tokens, brand, knownName: known?.name ?? null, knownDisplay: known?.display ?? null, concentration, gender, packaging,
+    freeWords: tokens.filter((_, k) => k >= n || roles[k] === null),
+    // (the known name's words as the catalog spells them: "spice bomb" is read as "spicebomb")
+    nameWords: tokens.flatMap((t, k) =>
+      known && k === known.i - 1 ? known.name.split(" ") : known && k > known.i - 1 && k < known.i - 1 + known.len ? []
+      : k >= n || roles[k] === null || roles[k] === "brand" ? [t] : []),
+    roles,
+  };
+}
+
+/** The vocabulary rows from the database: words, brands with aliases, fragrance aliases (no names yet). */
+export async function loadVocabulary(sql: Sql): Promise<VocabularyRows> {
+  const [words, brands, nameAliases] = await Promise.all([
+    sql<Word[]>`select kind, phrase, concentration, packaging, gender from public.name_vocabulary order by id`,
+    sql<{ brand: string; aliases: string[] }[]>`
+      select b.name as brand, coalesce(array_agg(a.alias order by a.alias) filter (where a.alias is not null), '{}') as aliases
+      from public.brands b left join public.brand_aliases a on a.brand_id = b.id group by b.name order by b.name`,
+    sql<{ brand: string; alias: string; name: string }[]>`
+      select b.name as brand, a.alias, a.name from public.fragrance_name_aliases a join public.brands b on b.id = a.brand_id order by a.alias`,
+  ]);
+  return { words: [...words], brands: [...brands], nameAliases: [...nameAliases], names: {} };
+}
+
+/** The rows with the catalog names of the given brands added (one query for the brands not loaded yet). */
+export async function withNamesOf(sql: Sql, rows: VocabularyRows, brands: string[]): Promise<VocabularyRows> {
+  const missing = [...new Set(brands)].filter((b) => !(b in (rows.names ?? {})));
+  if (!missing.length) return rows;
+  const found = await sql<{ brand: string; names: string[] }[]>`
+    select b.name as brand, array_agg(distinct f.name) as names
+    from public.brands b join public.fragrances f on f.brand_id = b.id and f.deleted_at is null
+    where b.name = any(${missing}) group by b.name`;
+  const names = { ...rows.names };
+  for (const b of missing) names[b] = [];
+  for (const r of found) names[r.brand] = r.names;
+  return { ...rows, names };
+}
+
+/** The brand a text names (its longest brand name or alias, the first of equals), or null. */
+export function brandOf(text: string, v: Vocabulary): string | null {
+  const found = phrases(nameWords(text, v)).filter((p) => v.brands.has(p.phrase)).sort(longestFirst)[0];
+  return found ? v.brands.get(found.phrase)! : null;
+}
+
+/** The letters-without-spaces of every phrase of the texts: how catalog names are looked up. */
+export function phraseKeys(texts: string[], v: Vocabulary): string[] {
+  return [...new Set(texts.flatMap((t) => phrases(nameWords(t, v)).map((p) => p.compact)))];
+}
+
+/**
+ * The rows with every catalog name that is a phrase of one of the texts added (of any brand): what
+ * readName needs to read a text that names no brand exactly as private.read_name does.
+ */
+export async function withNamesIn(sql: Sql, rows: VocabularyRows, texts: string[]): Promise<VocabularyRows> {
+  const keys = phraseKeys(texts, compileVocabulary({ ...rows, names: {}, namesFound: [] }));
+  if (!keys.length) return rows;
+  const found = await sql<{ brand: string; name: string }[]>`
+    select distinct b.name as brand, f.name from public.fragrances f join public.brands b on b.id = f.brand_id
+    where replace(f.name_normalized, ' ', '') = any(${keys}) and f.deleted_at is null`;
+  const have = new Set((rows.namesFound ?? []).map((f) => `${f.brand}\n${f.name}`));
+  const added = found.filter((f) => !have.has(`${f.brand}\n${f.name}`));
+  return added.length ? { ...rows, namesFound: [...(rows.namesFound ?? []), ...added] } : rows;
+}
