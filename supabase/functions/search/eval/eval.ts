@@ -1,7 +1,9 @@
 /**
  * Search relevance: runs the labeled queries (queries.json) through
- * public.search_fragrances three ways — keyword only (full text + trigram),
- * vector only, and hybrid — and scores each by nDCG@10 and recall@10.
+ * public.search_fragrances three ways — keyword only (full text, trigram and
+ * names), vector only, and hybrid — and scores each by nDCG@10 and recall@10;
+ * and the shopper queries that name a fragrance (navigational.json) through
+ * hybrid search, scored by top-1 and top-3 hits.
  */
 import type { Sql } from "../../_shared/db.ts";
 import type { EmbeddingProvider } from "../../_shared/embeddings/mod.ts";
@@ -9,18 +11,27 @@ import { processQueue } from "../../embed/index.ts";
 
 export type Labeled = { q: string; relevant: Record<string, number> };
 export type Scores = { ndcg10: number; recall10: number };
-export type Mode = "keyword" | "vector" | "hybrid";
+export type Mode = "keyword" | "vector" | "scent" | "hybrid";
 export type Evaluation = Record<Mode, Scores> & { queries: number; perQuery: { q: string; mode: Mode; ndcg10: number }[] };
 
 /** Weights of each mode; hybrid uses the RPC's defaults. */
 export const MODES: Record<Mode, Record<string, number>> = {
-  keyword: { vector_weight: 0 },
-  vector: { keyword_weight: 0, trigram_weight: 0, vector_weight: 1 },
+  keyword: { vector_weight: 0, scent_weight: 0 }, // full text, typo-corrected names and the names list
+  vector: { keyword_weight: 0, trigram_weight: 0, name_weight: 0, scent_weight: 0, vector_weight: 1 },
+  scent: { keyword_weight: 0, trigram_weight: 0, name_weight: 0, vector_weight: 0, scent_weight: 1 },
   hybrid: {},
 };
 
+export type Navigational = { q: string; want: string[] };
+export type Hits = { queries: number; top1: number; top3: number; misses: { q: string; got: string[] }[] };
+
 export async function loadQueries(): Promise<Labeled[]> {
   const file = JSON.parse(await Deno.readTextFile(new URL("./queries.json", import.meta.url)));
+  return file.queries;
+}
+
+export async function loadNavigational(): Promise<Navigational[]> {
+  const file = JSON.parse(await Deno.readTextFile(new URL("./navigational.json", import.meta.url)));
   return file.queries;
 }
 
@@ -58,6 +69,7 @@ export async function evaluate(sql: Sql, embedder: EmbeddingProvider, queries: L
   const totals: Record<Mode, Scores> = {
     keyword: { ndcg10: 0, recall10: 0 },
     vector: { ndcg10: 0, recall10: 0 },
+    scent: { ndcg10: 0, recall10: 0 },
     hybrid: { ndcg10: 0, recall10: 0 },
   };
   const perQuery: Evaluation["perQuery"] = [];
@@ -82,7 +94,29 @@ export async function evaluate(sql: Sql, embedder: EmbeddingProvider, queries: L
     ndcg10: Number((s.ndcg10 / queries.length).toFixed(4)),
     recall10: Number((s.recall10 / queries.length).toFixed(4)),
   });
-  return { keyword: mean(totals.keyword), vector: mean(totals.vector), hybrid: mean(totals.hybrid), queries: queries.length, perQuery };
+  return { keyword: mean(totals.keyword), vector: mean(totals.vector), scent: mean(totals.scent), hybrid: mean(totals.hybrid), queries: queries.length, perQuery };
+}
+
+/** Hybrid search (the RPC's defaults, with the query's embedding) on queries that name a fragrance: top-1 and top-3 hits. */
+export async function navigationalHits(sql: Sql, embedder: EmbeddingProvider, queries: Navigational[]): Promise<Hits> {
+  const known = new Set((await sql`select slug from public.fragrances where deleted_at is null`).map((r) => r.slug));
+  const unknown = queries.flatMap((q) => q.want).filter((s) => !known.has(s));
+  if (unknown.length) throw new Error(`navigational queries name fragrances not in the catalog: ${[...new Set(unknown)].join(", ")}`);
+  const vectors = await embedder.embed(queries.map((q) => q.q));
+  const hits: Hits = { queries: queries.length, top1: 0, top3: 0, misses: [] };
+  for (const [i, query] of queries.entries()) {
+    const rows = await sql`
+      select slug from public.search_fragrances(q => ${query.q}, query_embedding => ${JSON.stringify(vectors[i])}::extensions.vector,
+                                                embedding_model => ${embedder.model}, page_size => 3)`;
+    const got = rows.map((r) => r.slug as string);
+    if (query.want.includes(got[0])) hits.top1++;
+    if (got.some((s) => query.want.includes(s))) hits.top3++;
+    else hits.misses.push({ q: query.q, got });
+    if (!query.want.includes(got[0]) && got.some((s) => query.want.includes(s))) hits.misses.push({ q: `${query.q} (top-3 only)`, got });
+  }
+  hits.top1 = Number((hits.top1 / queries.length).toFixed(4));
+  hits.top3 = Number((hits.top3 / queries.length).toFixed(4));
+  return hits;
 }
 
 /** `npm run eval:search`: evaluates against SUPABASE_DB_URL (the local stack) and ends with a one-line JSON summary. */
@@ -97,7 +131,7 @@ if (import.meta.main) {
     if (verbose) {
       for (const q of await loadQueries()) {
         const row = (m: Mode) => result.perQuery.find((p) => p.q === q.q && p.mode === m)!.ndcg10.toFixed(2);
-        console.log(`${row("keyword")}  ${row("vector")}  ${row("hybrid")}  ${q.q}`);
+        console.log(`${row("keyword")}  ${row("vector")}  ${row("scent")}  ${row("hybrid")}  ${q.q}`);
       }
     }
     console.log(`search relevance over ${result.queries} labeled queries (model ${provider().model})`);
@@ -105,7 +139,10 @@ if (import.meta.main) {
     for (const m of Object.keys(MODES) as Mode[]) {
       console.log(`${m.padEnd(9)} ${result[m].ndcg10.toFixed(4)}   ${result[m].recall10.toFixed(4)}`);
     }
-    console.log(JSON.stringify({ keyword: result.keyword, vector: result.vector, hybrid: result.hybrid }));
+    const hits = await navigationalHits(sql, provider(), await loadNavigational());
+    if (verbose) for (const m of hits.misses) console.log(`miss  ${m.q} → ${m.got.join(", ")}`);
+    console.log(`shopper queries naming a fragrance: ${hits.queries}, top-1 ${hits.top1}, top-3 ${hits.top3}`);
+    console.log(JSON.stringify({ keyword: result.keyword, vector: result.vector, scent: result.scent, hybrid: result.hybrid, navigational: { top1: hits.top1, top3: hits.top3 } }));
   } finally {
     await sql.end();
   }
