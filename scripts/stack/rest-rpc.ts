@@ -137,8 +137,28 @@ function readRequest(req: Request, url: URL, body: unknown) {
 }
 
 /** Runs fn in a transaction as the caller's role with its claims (read-only for GET and HEAD), as PostgREST does. */
+/** How long a call waits for a connection before it is a 503 (postgres-js's reserve() waits for as long as the database is down). */
+export const RESERVE_TIMEOUT_MS = 3_000;
+
+/** A reserved connection, or a CONNECT_TIMEOUT error (an outage: 503) past the timeout; a late one goes back to the pool. */
+async function reserveWithin(sql: Sql, ms = RESERVE_TIMEOUT_MS) {
+  const pending = sql.reserve();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(Object.assign(new Error(`no database connection within ${ms / 1000} s`), { code: "CONNECT_TIMEOUT" })), ms);
+  });
+  try {
+    return await Promise.race([pending, late]);
+  } catch (err) {
+    pending.then((conn) => conn.release(), () => {});
+    throw err;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 async function asCaller<T>(sql: Sql, claims: Claims, readOnly: boolean, req: Request, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  const conn = await sql.reserve();
+  const conn = await reserveWithin(sql);
   try {
     await conn`begin`;
     if (readOnly) await conn`set transaction read only`;
@@ -157,7 +177,6 @@ async function asCaller<T>(sql: Sql, claims: Claims, readOnly: boolean, req: Req
   }
 }
 
-/** `/rest/v1/...` on the local gateway: the RPC endpoint, and an honest answer for everything PostgREST serves that it does not. */
 /** How long a call may take, as the functions' deadlines (_shared/http.ts): past it the caller gets a 503. */
 export const REST_DEADLINE_MS = 10_000;
 
@@ -175,6 +194,7 @@ export async function withDeadline(answer: Promise<Response>, ms = REST_DEADLINE
   }
 }
 
+/** `/rest/v1/...` on the local gateway: the RPC endpoint, and an honest answer for everything PostgREST serves that it does not. */
 export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
   return async (req: Request): Promise<Response> => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: REST_CORS });
