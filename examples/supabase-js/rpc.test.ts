@@ -99,6 +99,7 @@ Deno.test("supabase-js: the catalog and search RPCs, as anon and as a signed-in 
   await same("similar_fragrances", { fragrance_id: sauvage, k: 5 }, both, "public.similar_fragrances($1, 5)", [sauvage], "set");
   await same("similar_fragrances_live", { fragrance_id: sauvage, k: 5 }, both, "public.similar_fragrances_live($1, 5)", [sauvage], "set");
   await same("best_offers", { fragrance_id: sauvage, currency: "GBP" }, both, "public.best_offers($1, 'GBP')", [sauvage], "set");
+  await same("deals", { currency: "GBP", min_drop_pct: 0, page_size: 50 }, both, "public.deals(currency => 'GBP', min_drop_pct => 0, page_size => 50)", [], "set");
   const variant = await variantOf("dior-sauvage-edp");
   const from = new Date(Date.now() - 30 * 86_400_000).toISOString();
   const to = new Date().toISOString();

@@ -3,6 +3,47 @@
 -- (private.ingest_make_current) and by anomaly approval (private.apply_offers).
 
 /**
+ * The 30-day reference of the given listings' current offers, from the history before the open
+ * range began: the lowest in-stock price (the EU Omnibus reference for an announced discount) and
+ * the median, each earlier price weighted by how long it held within the 30 days. Recomputing it
+ * for an offer whose open range did not move gives the same answer, so a batch passes all its
+ * listings (and a migration all offers).
+ */
+create or replace function private.set_price_references(listings uuid[])
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update public.current_offers c
+  set low_30d_base = r.low, median_30d_base = r.median
+  from unnest(listings) as o (listing_id)
+  cross join lateral (
+    select lower(h.valid) as since from public.price_history h where h.listing_id = o.listing_id and upper_inf(h.valid)
+  ) cur
+  cross join lateral (
+    select min(w.price_base) as low,
+           (array_agg(w.price_base order by w.price_base) filter (where w.running >= w.total / 2))[1] as median
+    from (
+      select e.price_base, sum(e.held) over (order by e.price_base, e.start) as running, sum(e.held) over () as total
+      from (
+        select h.price_base, lower(h.valid) as start,
+               extract(epoch from least(upper(h.valid), cur.since) - greatest(lower(h.valid), cur.since - interval '30 days')) as held
+        from public.price_history h
+        where h.listing_id = o.listing_id and h.in_stock and h.valid && tstzrange(cur.since - interval '30 days', cur.since)
+      ) e
+    ) w
+  ) r
+  where c.listing_id = o.listing_id
+    and (c.low_30d_base, c.median_30d_base) is distinct from (r.low, r.median);
+end;
+$$;
+comment on function private.set_price_references(uuid[]) is
+  'Sets the 30-day low and median of the given listings'' current offers from their price history before their current price began.';
+revoke execute on function private.set_price_references(uuid[]) from public;
+grant execute on function private.set_price_references(uuid[]) to service_role;
+
+/**
  * Makes the offers in _offers_to_apply current: per listing, the latest price wins the current offer
  * (whatever the commit order of concurrent batches), and the history closes the open range and opens
  * a new one when the price or stock changes.
@@ -52,6 +93,8 @@ begin
   from o
   where o.listing_id in (select listing_id from closed)
      or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
+
+  perform private.set_price_references(array(select o.listing_id from _offers_to_apply o));
 end;
 $$;
 comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';

@@ -14,7 +14,10 @@ create table public.current_offers (
   batch_id bigint not null,
   stale boolean not null default false,
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now()
+  updated_at timestamptz not null default now(),
+  low_30d_base numeric(12, 2),
+  median_30d_base numeric(12, 2),
+  change_vs_low_pct numeric generated always as (round(100 * (price_base / low_30d_base - 1), 1)) stored
 )
 -- Room on each page for every row's next version at once: a feed batch confirms or reprices a run of
 -- offers in one transaction, so all rows of a page are updated together (HOT only if they all fit).
@@ -33,6 +36,9 @@ comment on column public.current_offers.price_per_100ml_base is 'Base-currency p
 comment on column public.current_offers.in_stock is 'Availability.';
 comment on column public.current_offers.observed_at is 'When the retailer last reported this price.';
 comment on column public.current_offers.batch_id is 'Batch that reported it (lineage).';
+comment on column public.current_offers.low_30d_base is 'Lowest in-stock base price of the 30 days before this price began: the EU Omnibus reference for an announced discount. Null without an earlier price in that window. Set when the price begins (private.apply_staged_offers).';
+comment on column public.current_offers.median_30d_base is 'Median in-stock base price of the 30 days before this price began, each earlier price weighted by how long it held. Null like low_30d_base.';
+comment on column public.current_offers.change_vs_low_pct is 'Generated: the price against low_30d_base, in percent (-20.0 is 20 % under the 30-day low).';
 comment on column public.current_offers.stale is 'Not confirmed within the retailer''s freshness SLA; excluded from best offers.';
 create index current_offers_variant_idx on public.current_offers (variant_id);
 create index current_offers_retailer_idx on public.current_offers (retailer_id);
