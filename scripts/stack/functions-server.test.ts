@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { signJwt } from "../../supabase/functions/_shared/jwt.ts";
-import { gateway, loadFunctions, type Mounted, verifyJwtSettings } from "./functions-server.ts";
+import { gateway, loadFunctions, type Mounted, surviveDeadConnectionWrites, verifyJwtSettings } from "./functions-server.ts";
 
 const secret = "gateway-test-secret-with-32-characters!!";
 const echo = (name: string) => (req: Request) => Promise.resolve(Response.json({ name, path: new URL(req.url).pathname }));
@@ -47,4 +47,32 @@ Deno.test("loadFunctions mounts every function folder with its config.toml setti
   assertEquals(typeof mounted.health?.handler, "function");
   assertEquals(mounted.health.verifyJwt, true);
   assertEquals(Object.keys(mounted).some((n) => n.startsWith("_")), false);
+});
+
+/** Runs a script that installs the guard and throws `error` from a timer; answers its exit code and output. */
+async function throwFromTimer(stack: string) {
+  const guard = new URL("./functions-server.ts", import.meta.url).href;
+  const script = `import { surviveDeadConnectionWrites } from ${JSON.stringify(guard)};
+    surviveDeadConnectionWrites();
+    const e = new TypeError("Cannot read properties of null (reading 'write')");
+    e.stack = ${JSON.stringify(stack)};
+    setTimeout(() => { throw e; }, 0);
+    setTimeout(() => console.log("still serving"), 50);`;
+  const file = await Deno.makeTempFile({ suffix: ".ts" });
+  try {
+    await Deno.writeTextFile(file, script);
+    const config = new URL("../../supabase/functions/deno.json", import.meta.url).pathname;
+    const out = await new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", "--config", config, file], stdout: "piped", stderr: "piped" })
+      .output();
+    return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };
+  } finally {
+    await Deno.remove(file);
+  }
+}
+
+Deno.test("functions server: postgres-js throwing from a timer on a closed connection is logged, not fatal; other errors are not hidden", async () => {
+  const survived = await throwFromTimer("TypeError: x\n    at nextWrite (file:///x/node_modules/postgres/src/connection.js:249:12)");
+  assertEquals([survived.code, survived.stdout.trim()], [0, "still serving"]);
+  const ours = await throwFromTimer("TypeError: x\n    at handler (file:///x/supabase/functions/search/index.ts:1:1)");
+  assertEquals([ours.code !== 0, ours.stdout.trim()], [true, ""]);
 });

@@ -130,7 +130,20 @@ export function staticFiles(anonKey: string): Handler {
   };
 }
 
+/**
+ * postgres-js 3.4.9 can throw from a timer when a connection dies under a query (porsager/postgres#1208),
+ * which would end the process and every function with it: that one error is logged and survived.
+ */
+export function surviveDeadConnectionWrites() {
+  globalThis.addEventListener("error", (e) => {
+    if (!/postgres\/(?:[\d.]+\/)?src\/connection\.js/.test(String((e.error as Error)?.stack ?? ""))) return;
+    e.preventDefault();
+    console.error(JSON.stringify({ level: "error", error: `postgres-js on a closed connection: ${(e.error as Error)?.message}` }));
+  });
+}
+
 if (import.meta.main) {
+  surviveDeadConnectionWrites();
   const secret = Deno.env.get("SUPABASE_JWT_SECRET");
   if (!secret) throw new Error("SUPABASE_JWT_SECRET is not set");
   const port = Number(Deno.env.get("FUNCTIONS_PORT") ?? 54321);

@@ -170,7 +170,9 @@ async function asCaller<T>(sql: Sql, claims: Claims, readOnly: boolean, req: Req
     await conn`commit`;
     return result;
   } catch (err) {
-    await conn`rollback`.catch(() => {});
+    // A dead connection gets no rollback (its transaction died with it): a write on it crashes the
+    // isolate from inside postgres-js 3.4.9 (porsager/postgres#1208).
+    if (!databaseUnavailable(err)) await conn`rollback`.catch(() => {});
     throw err;
   } finally {
     conn.release();
