@@ -7,7 +7,7 @@ select plan(45);
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
 from unnest(array['anon', 'authenticated', 'service_role']) as r;
 select ok(not has_table_privilege('anon', 'private.price_observations', 'select'), 'anon cannot read raw observations');
-select ok(not has_function_privilege('anon', 'private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb)', 'execute'), 'anon cannot ingest');
+select ok(not has_function_privilege('anon', 'private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb, text[])', 'execute'), 'anon cannot ingest');
 select ok(not has_function_privilege('authenticated', 'public.review_price_anomaly(bigint, boolean)', 'execute'), 'authenticated cannot review anomalies');
 select ok(not has_function_privilege('anon', 'public.retailer_freshness()', 'execute'), 'anon cannot read retailer freshness');
 select ok(has_function_privilege('anon', 'public.best_offers(uuid, text)', 'execute'), 'anon can call best_offers');

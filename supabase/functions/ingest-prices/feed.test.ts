@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { MalformedFeed, parseCsv, records, validate } from "./feed.ts";
+import { MalformedFeed, parseCsv, readFeed, records, sentSkus, validate } from "./feed.ts";
 
 const defaults = { currency: "USD", observedAt: "2026-11-21T10:00:00.000Z" };
 const good = { sku: "A1", title: "SAUVAGE EDP SPRAY 3.4 OZ", price: 99.5, url: "https://shop.example/a1" };
@@ -70,4 +70,15 @@ Deno.test("validate reads prices with a currency suffix or a decimal comma, and 
 Deno.test("validate rejects non-object JSON offers", () => {
   const raw = records('{"offers":[1,"x",null,[]]}', "json");
   assertEquals(validate(raw, defaults).rejects.map((r) => r.reason), Array(4).fill("offer must be an object"));
+});
+
+Deno.test("readFeed: a JSON feed may say it is complete; CSV never is; a non-boolean complete is malformed", () => {
+  assertEquals(readFeed('{"complete": true, "offers": []}', "json").complete, true);
+  assertEquals(readFeed('{"offers": []}', "json").complete, false);
+  assertEquals(readFeed("sku,title,price,url\nA,x,1,https://x", "csv").complete, false);
+  throws(() => readFeed('{"complete": "yes", "offers": []}', "json"), MalformedFeed);
+});
+
+Deno.test("sentSkus: every record's SKU, valid or not, trimmed and once", () => {
+  assertEquals(sentSkus([{ sku: " A " }, { sku: 7 }, { sku: "A", price: "bad" }, { sku: "" }, { title: "no sku" }, { __invalid: true }]), ["A", "7"]);
 });

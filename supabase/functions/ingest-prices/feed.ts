@@ -60,6 +60,15 @@ export function parseCsv(text: string): string[][] {
 
 /** Raw records (field → value) in body order. */
 export function records(body: string, format: FeedFormat): Record<string, unknown>[] {
+  return readFeed(body, format).records;
+}
+
+/**
+ * A feed's raw records, and whether it is marked complete: a JSON feed with `"complete": true` holds
+ * every offer the retailer has (the ones it omits are no longer offered). Only JSON can say so, inside
+ * the signed body; CSV feeds are partial.
+ */
+export function readFeed(body: string, format: FeedFormat): { records: Record<string, unknown>[]; complete: boolean } {
   if (format === "json") {
     let doc: unknown;
     try {
@@ -69,12 +78,14 @@ export function records(body: string, format: FeedFormat): Record<string, unknow
     }
     const offers = (doc as { offers?: unknown })?.offers;
     if (!Array.isArray(offers)) throw new MalformedFeed('JSON body must be an object with an "offers" array');
-    return offers.map((o) => {
+    const complete = (doc as { complete?: unknown }).complete ?? false;
+    if (typeof complete !== "boolean") throw new MalformedFeed('"complete" must be true or false');
+    return { complete, records: offers.map((o) => {
       if (!o || typeof o !== "object" || Array.isArray(o)) return { __invalid: true };
       const r: Record<string, unknown> = {};
       for (const k in o) if (k !== "__proto__") r[canonical(k)] = (o as Record<string, unknown>)[k];
       return r;
-    });
+    }) };
   }
   const [header, ...lines] = parseCsv(body);
   if (!header) throw new MalformedFeed("CSV body is empty: a header row is required");
@@ -82,11 +93,26 @@ export function records(body: string, format: FeedFormat): Record<string, unknow
   for (const required of ["sku", "title", "price", "url"]) {
     if (!cols.includes(required)) throw new MalformedFeed(`CSV header lacks a "${required}" column`);
   }
-  return lines.map((cells) =>
-    cells.length !== cols.length
-      ? { __invalid: `expected ${cols.length} columns, found ${cells.length}` }
-      : Object.fromEntries(cols.map((c, i) => [c, cells[i]]))
-  );
+  return {
+    complete: false,
+    records: lines.map((cells) =>
+      cells.length !== cols.length
+        ? { __invalid: `expected ${cols.length} columns, found ${cells.length}` }
+        : Object.fromEntries(cols.map((c, i) => [c, cells[i]]))
+    ),
+  };
+}
+
+/** The SKU of every record that names one, valid or not (a complete feed's rows: what the retailer still offers). */
+export function sentSkus(raw: Record<string, unknown>[]): string[] {
+  const skus = new Set<string>();
+  for (const r of raw) {
+    if (typeof r.sku === "string" || typeof r.sku === "number") {
+      const sku = String(r.sku).trim();
+      if (sku) skus.add(sku);
+    }
+  }
+  return [...skus];
 }
 
 /** Text the database cannot hold in any field: NUL, or half of a UTF-16 surrogate pair. */

@@ -385,3 +385,34 @@ Deno.test("POST /functions/v1/ingest-prices over HTTP needs no JWT, only the sig
   assertEquals([bad.status, bad.body.error.code], [401, "invalid_signature"]);
   notDeepStrictEqual(bad.body.error.message.includes("whsec"), true);
 });
+
+Deno.test("a feed marked complete puts the offers it omits out of stock and says how many; a partial feed never does", async () => {
+  // A retailer of its own: a complete feed speaks for every offer of its retailer.
+  const slug = uniq("complete").toLowerCase();
+  const [{ id }] = await sql`insert into public.retailers (slug, name, country, currency, feed_format, update_interval, website)
+                             values (${slug}, 'Complete Feeds', 'DE', 'EUR', 'json', '1 day', 'https://complete.example') returning id`;
+  await sql`insert into private.retailer_webhooks (retailer_id, secret) values (${id}, ${`whsec_dev_${slug}`})`;
+  const stock = async () => Object.fromEntries((await sql`
+    select l.retailer_sku, o.in_stock from public.current_offers o join public.retailer_listings l on l.id = o.listing_id
+    where o.retailer_id = ${id}`).map((r) => [r.retailer_sku, r.in_stock]));
+  const at = (s: number) => new Date(Date.now() - s * 1000).toISOString();
+  const [a, b, c] = ["A", "B", "C"].map((x) => `${slug}-${x}`);
+
+  const first = await post(feed(offer(a, { observed_at: at(300) }), offer(b, { observed_at: at(300) }), offer(c, { observed_at: at(300) })), { slug });
+  assertEquals([first.status, first.body.withdrawn], [200, undefined], "a partial feed's answer has no withdrawn count");
+  const partial = await post(feed(offer(a, { observed_at: at(200) })), { slug });
+  assertEquals([partial.status, await stock()], [200, { [a]: true, [b]: true, [c]: true }], "a partial feed withdraws nothing");
+
+  // b is omitted, c is sent but rejected (bad price): only b goes out of stock
+  const full = await post(JSON.stringify({ complete: true, offers: [offer(a, { observed_at: at(100) }), offer(c, { price: "n/a" })] }), { slug });
+  assertEquals([full.status, full.body.withdrawn, full.body.rejected], [200, 1, 1]);
+  assertEquals(await stock(), { [a]: true, [b]: false, [c]: true });
+  const [h] = await sql`select count(*)::int as ranges, bool_or(upper_inf(valid) and not in_stock) as open_out
+                        from public.price_history h join public.retailer_listings l on l.id = h.listing_id where l.retailer_sku = ${b}`;
+  assertEquals([h.ranges, h.open_out], [2, true], "the history says when it went out of stock");
+
+  const again = await post(JSON.stringify({ complete: true, offers: [offer(a, { observed_at: at(50) }), offer(c, { observed_at: at(50) })] }), { slug });
+  assertEquals(again.body.withdrawn, 0, "what is already out of stock is not withdrawn again");
+  const bad = await post(JSON.stringify({ complete: "yes", offers: [offer(a)] }), { slug });
+  assertEquals([bad.status, bad.body.error.code], [400, "malformed_body"]);
+});

@@ -7,7 +7,7 @@ import { db, type Sql } from "../_shared/db.ts";
 import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable } from "../_shared/http.ts";
 import { parseListingTitle } from "../_shared/listing-title.ts";
 import { brandOf, compileVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
-import { type FeedFormat, MalformedFeed, type Offer, records, validate } from "./feed.ts";
+import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
 import { sha256Hex, verify } from "./signature.ts";
 
 /** Largest body accepted (413 above it). */
@@ -205,8 +205,9 @@ export function ingestPricesHandler(sql: () => Sql) {
       throw new HttpError(400, "malformed_body", "body is not valid UTF-8");
     }
     let raw: Record<string, unknown>[];
+    let complete: boolean;
     try {
-      raw = records(text, format);
+      ({ records: raw, complete } = readFeed(text, format));
     } catch (err) {
       if (err instanceof MalformedFeed) throw new HttpError(400, "malformed_body", err.message);
       throw err;
@@ -235,7 +236,7 @@ export function ingestPricesHandler(sql: () => Sql) {
       const ingest = async () => {
         const [r] = await db`
           select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${payloadHash}, ${format},
-                                            ${db.json(rows)}, ${db.json(rejects)}) as result`;
+                                            ${db.json(rows)}, ${db.json(rejects)}, ${complete ? sentSkus(raw) : null}::text[]) as result`;
         return r.result;
       };
       let result: unknown;

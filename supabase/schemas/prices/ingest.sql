@@ -3,7 +3,8 @@
 -- orchestrator over named steps, each one set-based statement or two over the session's staging
 -- tables (ingest_staging.sql); every row a step cannot store becomes a reject (ingest_rules.sql):
 --   open the batch (or answer a replay) → stage the offers (FX, listing lookups, rejects) →
---   write listings → match new and retitled listings → flag anomalies → observe → make current → answer.
+--   write listings → match new and retitled listings → flag anomalies → observe → make current →
+--   (a complete feed: withdraw the offers it omits) → answer.
 
 /**
  * Ingests one webhook batch in one transaction; returns the response body.
@@ -12,13 +13,17 @@
  * may be left out of rows whose listing the retailer sent before under the same title. When a row that
  * needs it lacks it, SQLSTATE SM428 is raised and nothing is written.
  * rejects: [{row, field, reason}] found before the database (bad types, missing fields).
+ * complete_skus: for a feed marked complete, the SKU of every row it holds (valid or not); the
+ * retailer's in-stock offers whose SKU is not among them go out of stock, and the answer says how
+ * many ("withdrawn"). Null (the default) is a partial feed, which never does.
  * A replay (same body, or same Idempotency-Key and body) returns the stored result and changes nothing;
  * the same Idempotency-Key with another body raises SQLSTATE SM409. A batch with no row at all is
  * refused (22023). SM428 and SM409 are named on the edge function's side in
  * supabase/functions/ingest-prices/index.ts (SQLSTATE), and raised once each here.
  */
 create or replace function private.ingest_price_batch(
-  retailer uuid, idempotency_key text, payload_hash text, content_type text, offers jsonb, rejects jsonb default '[]'
+  retailer uuid, idempotency_key text, payload_hash text, content_type text, offers jsonb, rejects jsonb default '[]',
+  complete_skus text[] default null
 )
 returns jsonb
 language plpgsql
@@ -45,11 +50,12 @@ begin
   perform private.ingest_flag_anomalies();
   perform private.ingest_observe(opened.batch);
   perform private.ingest_make_current(opened.batch, retailer);
-  return private.ingest_answer(opened.batch, rejects);
+  return private.ingest_answer(opened.batch, rejects,
+                               case when complete_skus is not null then private.ingest_withdraw_omitted(opened.batch, retailer, complete_skus) end);
 end;
 $$;
-comment on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) is
-  'Ingests one price webhook batch in one transaction (listings, matching, FX, anomalies, observations, current offers, history) and returns the response counts. Replays return the stored result.';
+comment on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb, text[]) is
+  'Ingests one price webhook batch in one transaction (listings, matching, FX, anomalies, observations, current offers, history; for a complete feed, the omitted offers out of stock) and returns the response counts. Replays return the stored result.';
 
 /**
  * Step 1. Records the batch, or finds the one it replays: returns (batch, null) for a new batch and
@@ -384,8 +390,39 @@ $$;
 comment on function private.ingest_make_current(bigint, uuid) is
   'Ingest step 7: confirms unchanged current offers in place and hands the rest to private.apply_staged_offers (current offers and history).';
 
+/**
+ * Step 7b, for a feed marked complete: the retailer's in-stock offers whose SKU the feed does not
+ * hold are no longer offered. Each goes out of stock now, at its last price, through
+ * private.apply_staged_offers (current offer and history). Returns how many.
+ */
+create or replace function private.ingest_withdraw_omitted(batch bigint, retailer uuid, sent_skus text[])
+returns integer
+language plpgsql
+set search_path = ''
+as $$
+declare
+  withdrawn integer;
+begin
+  perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
+  delete from _offers_to_apply;  -- (step 7's, already applied)
+  insert into _offers_to_apply
+  select c.listing_id, c.retailer_id, c.variant_id, c.price, c.currency, c.price_base, c.price_per_100ml_base, false, now()
+  from public.current_offers c
+  join public.retailer_listings l on l.id = c.listing_id
+  where c.retailer_id = retailer and c.in_stock
+    and not exists (select from unnest(sent_skus) as s (sku) where s.sku = l.retailer_sku);
+  get diagnostics withdrawn = row_count;
+  if withdrawn > 0 then
+    perform private.apply_staged_offers(batch);
+  end if;
+  return withdrawn;
+end;
+$$;
+comment on function private.ingest_withdraw_omitted(bigint, uuid, text[]) is
+  'Ingest step 7b (complete feeds): puts the retailer''s in-stock offers whose SKU the feed omits out of stock; returns how many.';
+
 /** Step 8. The response body: counts and rejects (the edge function's and the database's), stored with the batch for replays. */
-create or replace function private.ingest_answer(batch bigint, rejects jsonb)
+create or replace function private.ingest_answer(batch bigint, rejects jsonb, withdrawn integer default null)
 returns jsonb
 language plpgsql
 set search_path = ''
@@ -411,15 +448,16 @@ begin
     'rejects', (select coalesce(jsonb_agg(r order by (r ->> 'row')::int, r ->> 'field'), '[]')
                 from (select jsonb_array_elements(rejects) as r
                       union all select jsonb_build_object('row', "row", 'field', field, 'reason', reason) from _rejects) all_rejects))
+    || case when withdrawn is not null then jsonb_build_object('withdrawn', withdrawn) else '{}' end
   into batch_result;
   update private.ingest_batches set result = batch_result where id = batch;
   return batch_result;
 end;
 $$;
-comment on function private.ingest_answer(bigint, jsonb) is
-  'Ingest step 8: builds the batch''s response (counts, rejects sorted by row) and stores it as the batch''s result.';
+comment on function private.ingest_answer(bigint, jsonb, integer) is
+  'Ingest step 8: builds the batch''s response (counts, rejects sorted by row; withdrawn, for a complete feed) and stores it as the batch''s result.';
 
-revoke execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb) from public;
+revoke execute on function private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb, text[]) from public;
 revoke execute on function private.ingest_open_batch(uuid, text, text, text, integer) from public;
 revoke execute on function private.ingest_stage_offers(uuid, jsonb) from public;
 revoke execute on function private.ingest_reject_repeats() from public;
@@ -428,9 +466,10 @@ revoke execute on function private.ingest_match_listings() from public;
 revoke execute on function private.ingest_flag_anomalies() from public;
 revoke execute on function private.ingest_observe(bigint) from public;
 revoke execute on function private.ingest_make_current(bigint, uuid) from public;
-revoke execute on function private.ingest_answer(bigint, jsonb) from public;
+revoke execute on function private.ingest_withdraw_omitted(bigint, uuid, text[]) from public;
+revoke execute on function private.ingest_answer(bigint, jsonb, integer) from public;
 grant execute on function
-  private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb),
+  private.ingest_price_batch(uuid, text, text, text, jsonb, jsonb, text[]),
   private.ingest_open_batch(uuid, text, text, text, integer),
   private.ingest_stage_offers(uuid, jsonb),
   private.ingest_reject_repeats(),
@@ -439,7 +478,8 @@ grant execute on function
   private.ingest_flag_anomalies(),
   private.ingest_observe(bigint),
   private.ingest_make_current(bigint, uuid),
-  private.ingest_answer(bigint, jsonb)
+  private.ingest_withdraw_omitted(bigint, uuid, text[]),
+  private.ingest_answer(bigint, jsonb, integer)
   to service_role;
 grant execute on function private.match_listings(jsonb) to service_role;
 grant select, insert, update on private.ingest_batches, private.listing_match_candidates, private.freshness_breaches to service_role;
