@@ -198,7 +198,9 @@ async function denoTests(c) {
   const logFile = path.join(c.dir, "functions.log");
   const pid = await startFunctions(c, port, logFile);
   try {
-    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", "scripts/stack", "types", "examples/supabase-js"], {
+    // scripts/stack's *.test.mjs are Node's (nodeTests runs them); Deno would run them a second time.
+    const stackTs = fs.readdirSync(path.join(ROOT, "scripts/stack")).filter((f) => f.endsWith(".test.ts")).map((f) => `scripts/stack/${f}`);
+    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", ...stackTs, "types", "examples/supabase-js"], {
       env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
     });
     const out = `${r.stdout}\n${r.stderr}`;
