@@ -53,10 +53,10 @@ select tests.authenticate_as_anon();
 select ok(not exists (select from private.fragrances_named('spicebomb', null, 100) f where f.fragrance_id = (select id from extreme))
           and exists (select from private.fragrances_named('spicebomb', null, 100)),
   'a soft-deleted flanker is no longer a known name''s');
-select is((select count(*)::int from private.scent_carriers(array[(select id from public.accords where slug = 'woody')], array['woody'], '{}', '{}', 1)),
-          (select count(*)::int from public.fragrance_accords fa join public.accords a on a.id = fa.accord_id
-           where a.slug = 'woody' and fa.strength = (select max(x.strength) from public.fragrance_accords x where x.accord_id = a.id)),
-  'a carrier list keeps every fragrance tied with its last place');
+select is((select array_agg(c.fragrance_id::text || '@' || c.place) from private.scent_carriers(array[(select id from public.accords where slug = 'woody')], array['woody'], '{}', '{}', 2) c),
+          (select array_agg(fa.fragrance_id::text || '@1') from (select fa.fragrance_id from public.fragrance_accords fa join public.accords a on a.id = fa.accord_id
+           where a.slug = 'woody' order by fa.strength desc, fa.fragrance_id limit 2) fa),
+  'a carrier list reads per_term fragrances, ties cut by id, and tied ones share a place');
 select is(array(select row(s.slug, s.scent_rank)::text from public.search_fragrances('woody amber', page_size => 40) s order by s.slug),
           array(select row(s.slug, s.scent_rank)::text from public.search_fragrances('woody amber', page_size => 40) s order by s.slug),
   'the scent list ranks alike on every call');

@@ -27,6 +27,6 @@ comment on table public.fragrance_accords is 'How strongly each accord shows in 
 comment on column public.fragrance_accords.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_accords.accord_id is 'The accord.';
 comment on column public.fragrance_accords.strength is 'Strength from 0 (trace) to 100 (dominant).';
-create index fragrance_accords_accord_id_idx on public.fragrance_accords (accord_id, strength desc);
+create index fragrance_accords_accord_id_idx on public.fragrance_accords (accord_id, strength desc, fragrance_id);
 call private.make_catalog_table('public.fragrance_accords',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

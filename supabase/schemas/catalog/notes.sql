@@ -46,6 +46,6 @@ comment on column public.fragrance_notes.fragrance_id is 'The fragrance.';
 comment on column public.fragrance_notes.note_id is 'The note.';
 comment on column public.fragrance_notes.tier is 'top, heart or base.';
 comment on column public.fragrance_notes.position is 'Order within the tier, from 1 (most prominent).';
-create index fragrance_notes_note_id_idx on public.fragrance_notes (note_id, tier desc, position);
+create index fragrance_notes_note_id_idx on public.fragrance_notes (note_id, tier desc, position, fragrance_id);
 call private.make_catalog_table('public.fragrance_notes',
   'exists (select from public.fragrances f where f.id = fragrance_id)');

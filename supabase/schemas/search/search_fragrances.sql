@@ -466,10 +466,11 @@ $$;
 comment on function private.scent_words(text[]) is 'The accords and notes a query''s words name, each with the word (the scent list of search).';
 
 /**
- * The fragrances that carry the given accords and notes most strongly: for each, its
- * fragrances (the first per_term, and those tied with the last), each with the query word it
- * answers, a weight (an accord's strength 0-1; a note's tier, base 1, heart 0.85, top 0.7, times
- * 0.5 + 0.5 / its position) and its place in that accord's or note's list (equals share one).
+ * The fragrances that carry the given accords and notes most strongly: for each, its first
+ * per_term fragrances (ties cut by id, which the index orders: any plan reads the same rows, and
+ * a common accord whose thousands of carriers tie at full strength still reads per_term), each
+ * with the query word it answers, a weight (an accord's strength 0-1; a note's tier, base 1, heart
+ * 0.85, top 0.7, times 0.5 + 0.5 / its position) and its place in that list (equals share one).
  * Security definer so that the (accord, strength) and (note, tier, position) indexes are read
  * directly: under the link tables' row security every row would first look up its fragrance.
  * The scent list keeps those with a document (live fragrances), so it shows nothing hidden.
@@ -487,15 +488,15 @@ begin
   return query
   select fa.fragrance_id, a.term, fa.strength / 100.0, fa.place
   from unnest(accords, accord_terms) as a (id, term)
-  cross join lateral (select fa.fragrance_id, fa.strength, rank() over (order by fa.strength desc) as place
-                      from public.fragrance_accords fa where fa.accord_id = a.id
-                      order by fa.strength desc fetch first (per_term) rows with ties) fa
+  cross join lateral (select s.*, rank() over (order by s.strength desc) as place
+                      from (select fa.fragrance_id, fa.strength from public.fragrance_accords fa where fa.accord_id = a.id
+                            order by fa.strength desc, fa.fragrance_id limit per_term) s) fa
   union all
   select fn.fragrance_id, n.term, case fn.tier when 'base' then 1.0 when 'heart' then 0.85 else 0.7 end * (0.5 + 0.5 / fn.position), fn.place
   from unnest(notes, note_terms) as n (id, term)
-  cross join lateral (select fn.fragrance_id, fn.tier, fn.position, rank() over (order by fn.tier desc, fn.position) as place
-                      from public.fragrance_notes fn where fn.note_id = n.id
-                      order by fn.tier desc, fn.position fetch first (per_term) rows with ties) fn;
+  cross join lateral (select s.*, rank() over (order by s.tier desc, s.position) as place
+                      from (select fn.fragrance_id, fn.tier, fn.position from public.fragrance_notes fn where fn.note_id = n.id
+                            order by fn.tier desc, fn.position, fn.fragrance_id limit per_term) s) fn;
 end;
 $$;
 comment on function private.scent_carriers(uuid[], text[], uuid[], text[], integer) is 'The fragrances that carry the given accords and notes most strongly, with a weight and a place (the scent list''s reads).';
@@ -506,8 +507,7 @@ revoke execute on function private.scent_carriers(uuid[], text[], uuid[], text[]
  * by the best of what it names in a fragrance: an accord's strength (0-1), or a note's weight (base
  * 1, heart 0.85, top 0.7, times 0.5 + 0.5 / its position in the tier); a fragrance's score is the
  * sum over the words; equal scores go by the best place in an accord's or note's list, and
- * share a rank when that is equal too. Each accord and note reads its depth strongest fragrances
- * (and those tied with the last).
+ * share a rank when that is equal too. Each accord and note reads its depth strongest fragrances.
  */
 create or replace function private.search_scent_sql(t private.search_terms, predicate text)
 returns text
@@ -534,7 +534,8 @@ begin
       %s
       group by c.fragrance_id
     ) s
-    where s.rnk <= ($1).depth $q$,
+    order by s.rnk, s.fragrance_id  -- (at most depth rows: many may share a rank)
+    limit ($1).depth $q$,
     case when predicate <> 'true' then format(
       'where exists (select from public.fragrance_documents x where x.fragrance_id = c.fragrance_id and %s)', predicate) end);
 end;
