@@ -50,13 +50,13 @@ Deno.test("loadFunctions mounts every function folder with its config.toml setti
 });
 
 /** Runs a script that installs the guard and throws `error` from a timer; answers its exit code and output. */
-async function throwFromTimer(stack: string) {
+async function throwFromTimer(stack: string, how: "throw" | "reject" = "throw") {
   const guard = new URL("./functions-server.ts", import.meta.url).href;
   const script = `import { surviveDeadConnectionWrites } from ${JSON.stringify(guard)};
     surviveDeadConnectionWrites();
     const e = new TypeError("Cannot read properties of null (reading 'write')");
     e.stack = ${JSON.stringify(stack)};
-    setTimeout(() => { throw e; }, 0);
+    setTimeout(() => { ${how === "throw" ? "throw e;" : "Promise.reject(e);"} }, 0);
     setTimeout(() => console.log("still serving"), 50);`;
   const file = await Deno.makeTempFile({ suffix: ".ts" });
   try {
@@ -70,9 +70,11 @@ async function throwFromTimer(stack: string) {
   }
 }
 
-Deno.test("functions server: postgres-js throwing from a timer on a closed connection is logged, not fatal; other errors are not hidden", async () => {
+Deno.test("functions server: postgres-js throwing or rejecting on a closed connection is logged, not fatal; other errors are not hidden", async () => {
   const survived = await throwFromTimer("TypeError: x\n    at nextWrite (file:///x/node_modules/postgres/src/connection.js:249:12)");
   assertEquals([survived.code, survived.stdout.trim()], [0, "still serving"]);
+  const rejected = await throwFromTimer("TypeError: x\n    at nextWrite (file:///x/node_modules/postgres/src/connection.js:249:12)", "reject");
+  assertEquals([rejected.code, rejected.stdout.trim()], [0, "still serving"], "a rejection nobody handles, from postgres-js, too");
   const ours = await throwFromTimer("TypeError: x\n    at handler (file:///x/supabase/functions/search/index.ts:1:1)");
   assertEquals([ours.code !== 0, ours.stdout.trim()], [true, ""]);
 });

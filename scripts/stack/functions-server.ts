@@ -135,10 +135,17 @@ export function staticFiles(anonKey: string): Handler {
  * which would end the process and every function with it: that one error is logged and survived.
  */
 export function surviveDeadConnectionWrites() {
+  const fromPostgres = (err: unknown) => /postgres\/(?:[\d.]+\/)?src\/connection\.js/.test(String((err as Error)?.stack ?? ""));
+  const log = (err: unknown) => console.error(JSON.stringify({ level: "error", error: `postgres-js on a closed connection: ${(err as Error)?.message}` }));
   globalThis.addEventListener("error", (e) => {
-    if (!/postgres\/(?:[\d.]+\/)?src\/connection\.js/.test(String((e.error as Error)?.stack ?? ""))) return;
+    if (!fromPostgres(e.error)) return;
     e.preventDefault();
-    console.error(JSON.stringify({ level: "error", error: `postgres-js on a closed connection: ${(e.error as Error)?.message}` }));
+    log(e.error);
+  });
+  globalThis.addEventListener("unhandledrejection", (e) => {
+    if (!fromPostgres(e.reason)) return;
+    e.preventDefault();
+    log(e.reason);
   });
 }
 

@@ -38,6 +38,9 @@ after(() => {
   fs.rmSync(logDir, { recursive: true, force: true });
 });
 
+/** The last lines of the function server's log (what a failure needs to be understood). */
+const logTail = () => fs.readFileSync(path.join(logDir, "functions.log"), "utf8").split("\n").slice(-40).join("\n");
+
 let seq = 0;
 /** One request to each function, and one RPC through /rest/v1, as its caller would send it. */
 const requests = {
@@ -90,7 +93,7 @@ test("PostgreSQL restarted under load: 503 with Retry-After, within each functio
   await Promise.all(loops);
 
   const wrong = answers.filter((a) => a.status !== 200 && !(a.status === 503 && Number(a.retryAfter) > 0));
-  assert.deepEqual(wrong, [], "every answer is 200, or 503 with Retry-After");
+  assert.deepEqual(wrong, [], `every answer is 200, or 503 with Retry-After; the function server's log ends:\n${logTail()}`);
   const slow = answers.filter((a) => a.ms > BOUND_MS[a.name]);
   assert.deepEqual(slow, [], "no request waits longer than its function's deadline");
   assert.ok(answers.some((a) => a.status === 503), "the outage was seen");

@@ -3,7 +3,7 @@
  * under the JWT's role, with `request.jwt.claims` set for auth.uid() and auth.jwt().
  */
 import type { Sql } from "./db.ts";
-import { HttpError } from "./http.ts";
+import { databaseUnavailable, HttpError } from "./http.ts";
 import type { Claims } from "./jwt.ts";
 
 /** The roles a JWT may name; any other is refused. */
@@ -21,7 +21,9 @@ export async function asCaller<T>(sql: Sql, claims: Claims, fn: (tx: Sql) => Pro
     await conn`commit`;
     return result;
   } catch (err) {
-    await conn`rollback`.catch(() => {});
+    // A dead connection gets no rollback (its transaction died with it): a write on it crashes the
+    // isolate from inside postgres-js 3.4.9 (porsager/postgres#1208).
+    if (!databaseUnavailable(err)) await conn`rollback`.catch(() => {});
     throw err;
   } finally {
     conn.release();
