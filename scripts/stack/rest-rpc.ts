@@ -15,8 +15,9 @@
  * Filters on a function's result (`.eq()` after `.rpc()`), `.from()` table queries, Auth and Realtime
  * are not served: the answer says so and points to `supabase start` or a hosted project.
  */
+import { API_ROLES, asCaller } from "../../supabase/functions/_shared/caller.ts";
 import type { Sql } from "../../supabase/functions/_shared/db.ts";
-import { databaseUnavailable, RETRY_AFTER_SECONDS } from "../../supabase/functions/_shared/http.ts";
+import { databaseUnavailable, RETRY_AFTER_SECONDS, withDeadline as deadline } from "../../supabase/functions/_shared/http.ts";
 import { type Claims, verifyJwt } from "../../supabase/functions/_shared/jwt.ts";
 
 export const REST_CORS = {
@@ -136,64 +137,12 @@ function readRequest(req: Request, url: URL, body: unknown) {
   };
 }
 
-/** Runs fn in a transaction as the caller's role with its claims (read-only for GET and HEAD), as PostgREST does. */
-/** How long a call waits for a connection before it is a 503 (postgres-js's reserve() waits for as long as the database is down). */
-export const RESERVE_TIMEOUT_MS = 3_000;
-
-/** A reserved connection, or a CONNECT_TIMEOUT error (an outage: 503) past the timeout; a late one goes back to the pool. */
-async function reserveWithin(sql: Sql, ms = RESERVE_TIMEOUT_MS) {
-  const pending = sql.reserve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no database connection within ${ms / 1000} s`), { code: "CONNECT_TIMEOUT" })), ms);
-  });
-  try {
-    return await Promise.race([pending, late]);
-  } catch (err) {
-    pending.then((conn) => conn.release(), () => {});
-    throw err;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function asCaller<T>(sql: Sql, claims: Claims, readOnly: boolean, req: Request, fn: (tx: Sql) => Promise<T>): Promise<T> {
-  const conn = await reserveWithin(sql);
-  try {
-    await conn`begin`;
-    if (readOnly) await conn`set transaction read only`;
-    const url = new URL(req.url);
-    await conn`select set_config('role', ${String(claims.role)}, true), set_config('request.jwt.claims', ${JSON.stringify(claims)}, true),
-                      set_config('request.method', ${req.method}, true), set_config('request.path', ${url.pathname}, true),
-                      set_config('request.headers', ${JSON.stringify(Object.fromEntries(req.headers))}, true)`;
-    const result = await fn(conn as unknown as Sql);
-    await conn`commit`;
-    return result;
-  } catch (err) {
-    // A dead connection gets no rollback (its transaction died with it): a write on it crashes the
-    // isolate from inside postgres-js 3.4.9 (porsager/postgres#1208).
-    if (!databaseUnavailable(err)) await conn`rollback`.catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
-}
-
 /** How long a call may take, as the functions' deadlines (_shared/http.ts): past it the caller gets a 503. */
 export const REST_DEADLINE_MS = 10_000;
 
 /** The answer, or a 503 with Retry-After once the deadline passes (a connection lost mid-call must not hang the caller). */
-export async function withDeadline(answer: Promise<Response>, ms = REST_DEADLINE_MS): Promise<Response> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  answer.catch(() => {}); // (an error after the deadline has nobody to go to; before it, the race throws it)
-  const late = new Promise<Response>((resolve) => {
-    timer = setTimeout(() => resolve(restError(503, "PGRST000", `no answer within ${ms / 1000} s; retry later`)), ms);
-  });
-  try {
-    return await Promise.race([answer, late]);
-  } finally {
-    clearTimeout(timer);
-  }
+export function withDeadline(answer: Promise<Response>, ms = REST_DEADLINE_MS): Promise<Response> {
+  return deadline(answer, ms, () => restError(503, "PGRST000", `no answer within ${ms / 1000} s; retry later`));
 }
 
 /** `/rest/v1/...` on the local gateway: the RPC endpoint, and an honest answer for everything PostgREST serves that it does not. */
@@ -216,7 +165,7 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
       if (!verified) return restError(401, "PGRST301", "JWT is invalid or expired");
       claims = verified;
     }
-    if (!["anon", "authenticated", "service_role"].includes(String(claims.role))) {
+    if (!API_ROLES.has(String(claims.role))) {
       return restError(401, "PGRST301", `role "${claims.role}" does not exist`);
     }
     const profile = req.headers.get(req.method === "POST" ? "Content-Profile" : "Accept-Profile");
@@ -254,7 +203,9 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
     const name = decodeURIComponent(m[1]);
     const keys = Object.keys(request.args);
     try {
-      return await withDeadline(asCaller(sql(), claims, req.method !== "POST", req, async (tx) => {
+      // As PostgREST runs a call: as the caller, read-only for GET and HEAD, with the request's settings.
+      const settings = { "request.method": req.method, "request.path": url.pathname, "request.headers": JSON.stringify(Object.fromEntries(req.headers)) };
+      return await withDeadline(asCaller(sql(), claims, async (tx) => {
         const candidates = choose(await functionsNamed(tx, schemas, name), keys);
         if (candidates.length === 0) {
           return restError(404, "PGRST202", `Could not find the function ${schemas[0]}.${name}(${keys.join(", ")}) in the schema cache`,
@@ -287,7 +238,7 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
         }
         if (req.method === "HEAD" || request.minimal) return new Response(null, { status: request.minimal ? 204 : 200, headers });
         return new Response(text, { status: 200, headers });
-      }));
+      }, { readOnly: req.method !== "POST", settings }));
     } catch (err) {
       const e = err as { code?: string; message?: string; detail?: string; hint?: string };
       if (databaseUnavailable(err)) { // down, restarting (57P01, 57P03), full or too slow: an outage, never a 500

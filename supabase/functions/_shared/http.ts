@@ -71,20 +71,26 @@ export function handle(fn: (req: Request) => Promise<Response>, { deadlineMs = 1
   };
   return async (req) => {
     if (req.method === "OPTIONS") return new Response(null, { status: 204, headers: corsHeaders });
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const deadline = new Promise<Response>((resolve) => {
-      timer = setTimeout(() => {
-        console.error(JSON.stringify({ level: "error", url: new URL(req.url).pathname, error: `no answer within ${deadlineMs} ms` }));
-        const e = unavailable(`no answer within ${deadlineMs / 1000} s; retry later`);
-        resolve(errorResponse(e.status, "timeout", e.message, null, e.headers));
-      }, deadlineMs);
+    return await withDeadline(answer(req), deadlineMs, () => {
+      console.error(JSON.stringify({ level: "error", url: new URL(req.url).pathname, error: `no answer within ${deadlineMs} ms` }));
+      const e = unavailable(`no answer within ${deadlineMs / 1000} s; retry later`);
+      return errorResponse(e.status, "timeout", e.message, null, e.headers);
     });
-    try {
-      return await Promise.race([answer(req), deadline]);
-    } finally {
-      clearTimeout(timer);
-    }
   };
+}
+
+/** The answer, or late()'s once ms pass; an error of the answer after that has nobody to go to and is dropped. */
+export async function withDeadline(answer: Promise<Response>, ms: number, late: () => Response): Promise<Response> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  answer.catch(() => {}); // (before the deadline, the race throws it)
+  const deadline = new Promise<Response>((resolve) => {
+    timer = setTimeout(() => resolve(late()), ms);
+  });
+  try {
+    return await Promise.race([answer, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Throws 405 unless the request uses one of the given methods. */
