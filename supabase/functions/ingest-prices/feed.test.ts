@@ -1,5 +1,5 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
-import { MalformedFeed, parseCsv, readFeed, records, sentSkus, validate } from "./feed.ts";
+import { MalformedFeed, parseCsv, readFeed, sentSkus, validate } from "./feed.ts";
 
 const defaults = { currency: "USD", observedAt: "2026-11-21T10:00:00.000Z" };
 const good = { sku: "A1", title: "SAUVAGE EDP SPRAY 3.4 OZ", price: 99.5, url: "https://shop.example/a1" };
@@ -12,16 +12,16 @@ Deno.test("parseCsv handles quotes, doubled quotes, CRLF, a BOM and a trailing n
 Deno.test("records maps CSV feed columns to offer fields and rejects rows of the wrong width", () => {
   const csv = "id,title,gtin,price,availability,link\n" +
     'A1,"Dior Sauvage EDP 100ml",3348901419611,129.99 USD,in stock,https://shop.example/a1\n' + "A2,short row\n";
-  const raw = records(csv, "csv");
+  const raw = readFeed(csv, "csv").records;
   assertEquals(raw[0], { sku: "A1", title: "Dior Sauvage EDP 100ml", gtin: "3348901419611", price: "129.99 USD", in_stock: "in stock", url: "https://shop.example/a1" });
   assertEquals(raw[1], { __invalid: "expected 6 columns, found 2" });
 });
 
 Deno.test("records rejects bodies that are not feeds", () => {
-  throws(() => records("{not json", "json"), /not valid JSON/);
-  throws(() => records('{"items":[]}', "json"), /"offers" array/);
-  throws(() => records("", "csv"), /header row is required/);
-  throws(() => records("id,title\n1,x", "csv"), /lacks a "price" column/);
+  throws(() => readFeed("{not json", "json").records, /not valid JSON/);
+  throws(() => readFeed('{"items":[]}', "json").records, /"offers" array/);
+  throws(() => readFeed("", "csv").records, /header row is required/);
+  throws(() => readFeed("id,title\n1,x", "csv").records, /lacks a "price" column/);
 });
 
 Deno.test("validate types every field and rejects a row whose field cannot be read as its type", () => {
@@ -68,7 +68,7 @@ Deno.test("validate reads prices with a currency suffix or a decimal comma, and 
 });
 
 Deno.test("validate rejects non-object JSON offers", () => {
-  const raw = records('{"offers":[1,"x",null,[]]}', "json");
+  const raw = readFeed('{"offers":[1,"x",null,[]]}', "json").records;
   assertEquals(validate(raw, defaults).rejects.map((r) => r.reason), Array(4).fill("offer must be an object"));
 });
 

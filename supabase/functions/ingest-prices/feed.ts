@@ -58,15 +58,10 @@ export function parseCsv(text: string): string[][] {
   return rows;
 }
 
-/** Raw records (field → value) in body order. */
-export function records(body: string, format: FeedFormat): Record<string, unknown>[] {
-  return readFeed(body, format).records;
-}
-
 /**
- * A feed's raw records, and whether it is marked complete: a JSON feed with `"complete": true` holds
- * every offer the retailer has (the ones it omits are no longer offered). Only JSON can say so, inside
- * the signed body; CSV feeds are partial.
+ * A feed's raw records (field → value) in body order, and whether it is marked complete: a JSON
+ * feed with `"complete": true` holds every offer the retailer has (the ones it omits are no longer
+ * offered). Only JSON can say so, inside the signed body; CSV feeds are partial.
  */
 export function readFeed(body: string, format: FeedFormat): { records: Record<string, unknown>[]; complete: boolean } {
   if (format === "json") {
