@@ -132,7 +132,8 @@ export function staticFiles(anonKey: string): Handler {
 
 /**
  * postgres-js 3.4.9 can throw from a timer when a connection dies under a query (porsager/postgres#1208),
- * which would end the process and every function with it: that one error is logged and survived.
+ * which would end the process and every function with it: that one error is logged and survived. A last
+ * resort: the way in that CI met, a dead reserved connection, is closed (asCaller reserves none).
  */
 export function surviveDeadConnectionWrites() {
   const fromPostgres = (err: unknown) => /postgres\/(?:[\d.]+\/)?src\/connection\.js/.test(String((err as Error)?.stack ?? ""));

@@ -15,7 +15,7 @@
  * Filters on a function's result (`.eq()` after `.rpc()`), `.from()` table queries, Auth and Realtime
  * are not served: the answer says so and points to `supabase start` or a hosted project.
  */
-import { API_ROLES, asCaller } from "../../supabase/functions/_shared/caller.ts";
+import { API_ROLES, asCaller, literal } from "../../supabase/functions/_shared/caller.ts";
 import type { Sql } from "../../supabase/functions/_shared/db.ts";
 import { databaseUnavailable, RETRY_AFTER_SECONDS, withDeadline as deadline } from "../../supabase/functions/_shared/http.ts";
 import { type Claims, verifyJwt } from "../../supabase/functions/_shared/jwt.ts";
@@ -96,14 +96,14 @@ function choose(fns: Fn[], keys: string[]): Fn[] {
 const ident = (s: string) => `"${s.replaceAll('"', '""')}"`;
 
 /** The call, its result as one JSON document (text), and the count of a set's rows when asked. */
-function callSql(fn: Fn, keys: string[], shape: { columns: string[] | null; limit: number | null; offset: number; count: boolean }) {
+function callSql(fn: Fn, keys: string[], input: string, shape: { columns: string[] | null; limit: number | null; offset: number; count: boolean }) {
   const target = `${ident(fn.schema)}.${ident(fn.name)}`;
   const call = fn.wholeBody
-    ? `${target}($1::text::${fn.args[0].type})`
+    ? `${target}(${literal(input)}::text::${fn.args[0].type})`
     : `${target}(${keys.map((k) => `${ident(k)} => _args.${ident(k)}`).join(", ")})`;
   const args = fn.wholeBody || keys.length === 0
     ? "(select 1) as _args"
-    : `json_to_record($1::text::json) as _args (${keys.map((k) => `${ident(k)} ${fn.args.find((a) => a.name === k)!.type}`).join(", ")})`;
+    : `json_to_record(${literal(input)}::text::json) as _args (${keys.map((k) => `${ident(k)} ${fn.args.find((a) => a.name === k)!.type}`).join(", ")})`;
   if (fn.void) return { sql: `select ${call} from ${args}`, body: false };
   if (!fn.set && !fn.composite) return { sql: `select to_json(${call})::text as body from ${args}`, body: true };
   if (!fn.composite) {
@@ -205,8 +205,9 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
     try {
       // As PostgREST runs a call: as the caller, read-only for GET and HEAD, with the request's settings.
       const settings = { "request.method": req.method, "request.path": url.pathname, "request.headers": JSON.stringify(Object.fromEntries(req.headers)) };
-      return await withDeadline(asCaller(sql(), claims, async (tx) => {
-        const candidates = choose(await functionsNamed(tx, schemas, name), keys);
+      return await withDeadline((async () => {
+        // The function's signature comes from the catalog (PostgREST's schema cache), outside the call.
+        const candidates = choose(await functionsNamed(sql(), schemas, name), keys);
         if (candidates.length === 0) {
           return restError(404, "PGRST202", `Could not find the function ${schemas[0]}.${name}(${keys.join(", ")}) in the schema cache`,
             `Searched for the function ${schemas[0]}.${name} with parameters ${keys.join(", ") || "(none)"} or with a single unnamed json/jsonb parameter, but no matches were found in the schema cache.`);
@@ -216,9 +217,9 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
         }
         const fn = candidates[0];
         if (columns && !fn.set && !fn.composite) return restError(400, "PGRST100", "select applies to functions that return rows");
-        const q = callSql(fn, keys, { columns, limit, offset, count: request.count !== null });
-        const input = fn.wholeBody ? JSON.stringify(body) : JSON.stringify(request.args);
-        const [row] = await tx.unsafe(q.sql, fn.wholeBody || keys.length ? [input] : []);
+        const input = JSON.stringify(fn.wholeBody ? body : request.args);
+        const q = callSql(fn, keys, input, { columns, limit, offset, count: request.count !== null });
+        const [row] = await asCaller(sql(), claims, q.sql, { readOnly: req.method !== "POST", settings });
         const headers: Record<string, string> = { ...REST_CORS, "Content-Type": "application/json; charset=utf-8" };
         if (!q.body) return new Response(null, { status: 204, headers: REST_CORS });
         if ("set" in q && q.set) {
@@ -238,7 +239,7 @@ export function restRpc(sql: () => Sql, jwtSecret: string, schemas: string[]) {
         }
         if (req.method === "HEAD" || request.minimal) return new Response(null, { status: request.minimal ? 204 : 200, headers });
         return new Response(text, { status: 200, headers });
-      }, { readOnly: req.method !== "POST", settings }));
+      })());
     } catch (err) {
       const e = err as { code?: string; message?: string; detail?: string; hint?: string };
       if (databaseUnavailable(err)) { // down, restarting (57P01, 57P03), full or too slow: an outage, never a 500

@@ -1,60 +1,61 @@
 /**
  * Acting as the caller, as PostgREST does: SQL that RLS or grants should judge runs in a transaction
  * under the JWT's role, with `request.jwt.claims` set for auth.uid() and auth.jwt().
+ *
+ * The settings and the query go to the server as one message of statements (PostgreSQL's simple
+ * protocol), which runs them in one implicit transaction: committed when every statement succeeds,
+ * rolled back when one fails, in one round trip, on any connection of the pool. No connection is
+ * reserved: postgres-js 3.4.9 crashes the process on a statement sent on a reserved connection that
+ * has died, or on the next query once a dead one is released, and can strand a reconnected one
+ * (porsager/postgres#1208). The simple protocol takes no parameters, so values go in as literals.
  */
+import type postgres from "postgres";
 import type { Sql } from "./db.ts";
-import { databaseUnavailable, HttpError } from "./http.ts";
+import { HttpError } from "./http.ts";
 import type { Claims } from "./jwt.ts";
 
 /** The roles a JWT may name; any other is refused. */
 export const API_ROLES = new Set(["anon", "authenticated", "service_role"]);
 
-/** How long a call waits for a connection before it is an outage (postgres-js's reserve() waits for as long as the database is down). */
-export const RESERVE_TIMEOUT_MS = 3_000;
-
-/** A reserved connection, or a CONNECT_TIMEOUT error (an outage: 503) past the timeout; a late one goes back to the pool. */
-async function reserveWithin(sql: Sql, ms = RESERVE_TIMEOUT_MS) {
-  const pending = sql.reserve();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(Object.assign(new Error(`no database connection within ${ms / 1000} s`), { code: "CONNECT_TIMEOUT" })), ms);
-  });
-  try {
-    return await Promise.race([pending, late]);
-  } catch (err) {
-    pending.then((conn) => conn.release(), () => {});
-    throw err;
-  } finally {
-    clearTimeout(timer);
+/**
+ * A value as an SQL literal: null, a boolean, a finite number, or text. Text is an E'…' literal with
+ * quotes and backslashes doubled, so it reads the same whatever standard_conforming_strings says;
+ * pass JSON as its text (JSON.stringify) and cast it.
+ */
+export function literal(value: unknown): string {
+  if (value === null || value === undefined) return "null";
+  if (typeof value === "boolean") return String(value);
+  if (typeof value === "number") {
+    if (!Number.isFinite(value)) throw new HttpError(400, "bad_input", `not a finite number: ${value}`);
+    return String(value);
   }
+  if (typeof value !== "string") throw new TypeError(`no SQL literal for a ${typeof value}; pass JSON as text`);
+  if (value.includes("\0")) throw new HttpError(400, "bad_input", "text may not contain the NUL character (U+0000)");
+  return `E'${value.replaceAll("\\", "\\\\").replaceAll("'", "''")}'`;
+}
+
+/** SQL text with each interpolated value inlined as a literal: sqlText`select ${x}::int`. */
+export function sqlText(strings: TemplateStringsArray, ...values: unknown[]): string {
+  return strings.reduce((text, part, i) => text + literal(values[i - 1]) + part);
 }
 
 /**
- * Runs fn in a transaction under the caller's role and claims; commits what it did, or rolls it back.
- * readOnly makes it a read-only transaction; settings are further transaction-local settings
+ * The rows of `query` (one statement, values inlined with sqlText), run under the caller's role and
+ * claims. readOnly makes it a read-only transaction; settings are further transaction-local settings
  * (PostgREST's request.method, request.path, request.headers).
  */
-export async function asCaller<T>(
-  sql: Sql, claims: Claims, fn: (tx: Sql) => Promise<T>,
+export async function asCaller<T extends postgres.Row = postgres.Row>(
+  sql: Sql, claims: Claims, query: string,
   { readOnly = false, settings = {} }: { readOnly?: boolean; settings?: Record<string, string> } = {},
-): Promise<T> {
+): Promise<T[]> {
   const role = String(claims.role);
   if (!API_ROLES.has(role)) throw new HttpError(403, "forbidden", "unknown role");
   const all = { role, "request.jwt.claims": JSON.stringify(claims), ...settings };
-  const conn = await reserveWithin(sql);
-  try {
-    await conn`begin`;
-    if (readOnly) await conn`set transaction read only`;
-    await conn`select set_config(s.name, s.value, true) from unnest(${Object.keys(all)}::text[], ${Object.values(all)}::text[]) as s (name, value)`;
-    const result = await fn(conn as unknown as Sql);
-    await conn`commit`;
-    return result;
-  } catch (err) {
-    // A dead connection gets no rollback (its transaction died with it): a write on it crashes the
-    // isolate from inside postgres-js 3.4.9 (porsager/postgres#1208).
-    if (!databaseUnavailable(err)) await conn`rollback`.catch(() => {});
-    throw err;
-  } finally {
-    conn.release();
-  }
+  const statements = [
+    ...(readOnly ? ["set transaction read only"] : []),
+    `select ${Object.entries(all).map(([name, value]) => sqlText`set_config(${name}, ${value}, true)`).join(", ")}`,
+    query,
+  ];
+  const results = await sql.unsafe(statements.join(";\n")) as unknown as T[][];
+  return [...results.at(-1)!];
 }

@@ -11,7 +11,7 @@
  * lists alone, with `"degraded": true`.
  */
 import { callerClaims } from "../_shared/auth.ts";
-import { asCaller } from "../_shared/caller.ts";
+import { asCaller, sqlText } from "../_shared/caller.ts";
 import { db, type Sql } from "../_shared/db.ts";
 import { type EmbeddingProvider, provider } from "../_shared/embeddings/mod.ts";
 import { allowMethods, handle, HttpError, json } from "../_shared/http.ts";
@@ -61,13 +61,12 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
       degraded = `vector search unavailable: ${(err as Error).message}`;
       console.warn(JSON.stringify({ level: "warn", fn: "search", error: degraded }));
     }
-    const results = await asCaller(pool, claims, (tx) =>
-      tx`
+    const results = await asCaller(pool, claims, sqlText`
         select * from public.search_fragrances(
-          q => ${request.q}, query_embedding => ${embedding?.vector ?? null}::extensions.vector,
-          embedding_model => ${model.model}, filters => ${tx.json(request.filters as never)},
-          currency => ${request.currency}, page => ${request.page}, page_size => ${request.page_size})`
-    ).catch(sqlError);
+          q => ${request.q}::text, query_embedding => ${embedding?.vector ?? null}::extensions.vector,
+          embedding_model => ${model.model}::text, filters => ${JSON.stringify(request.filters)}::jsonb,
+          currency => ${request.currency}::text, page => ${request.page}::int, page_size => ${request.page_size}::int)`)
+      .catch(sqlError);
     const latency = Math.round(performance.now() - started);
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
     const [{ id }] = await pool`
