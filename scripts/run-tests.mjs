@@ -3,7 +3,7 @@
 // ending with one line `N passed, N failed`.
 //   pgTAP (supabase/tests) · schema files = migrations · migration round trip · supabase db advisors · supabase db lint
 //   generated files up to date · Deno tests (in-process and over HTTP) · Node tests (scripts).
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -17,8 +17,12 @@ const tally = { passed: 0, failed: 0, skipped: 0 };
 const args = process.argv.slice(2);
 const clockChild = args.includes("--clock-child"); // the run a year ahead, started by runAYearAhead
 const only = args.filter((a) => a !== "--clock-child"); // e.g. `npm test -- pgtap deno`
-/** How far ahead the clock suite runs everything again: dates, partitions and horizons must not expire. */
+/** How far ahead the clock suite runs the suites again: dates, partitions and horizons must not expire. */
 const CLOCK_AHEAD = "+365d";
+/** The suites whose answers can depend on the date (the schema comparisons and lints cannot). */
+const DATED_SUITES = ["pgtap", "gen", "deno", "node"];
+/** Each long suite's bound, in minutes: well above its usual time, well within CI's 90 minutes. */
+const LIMIT_MINUTES = { pgtap: 15, deno: 20, node: 25, clock: 45 };
 
 function record(name, ok, detail = "") {
   tally[ok ? "passed" : "failed"]++;
@@ -29,18 +33,62 @@ function sh(cmd, args, opts = {}) {
   return spawnSync(cmd, args, { cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, ...opts });
 }
 
+/**
+ * A suite's command, bounded: it runs in its own process group, and past `minutes` the whole group
+ * is killed and the answer says so (CI then reports which suite hung, instead of timing out). A
+ * process the suite left behind cannot hold the run open: the group goes once the command has exited.
+ */
+function runBounded(cmd, args, { minutes, env = process.env }) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
+    const out = { stdout: "", stderr: "" };
+    child.stdout.setEncoding("utf8").on("data", (d) => (out.stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d) => (out.stderr += d));
+    const killGroup = () => {
+      try {
+        process.kill(-child.pid, "SIGKILL");
+      } catch { /* already gone */ }
+    };
+    let timedOut = false;
+    const limit = setTimeout(() => (timedOut = true, killGroup()), minutes * 60_000);
+    let status = null;
+    let finished = false;
+    const done = () => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(limit);
+      killGroup();
+      resolve({ status, ...out, timedOut, error: timedOut ? new Error(`${path.basename(cmd)} did not finish within ${minutes} minutes`) : null });
+    };
+    child.on("error", (error) => (finished = true, clearTimeout(limit), resolve({ status: null, ...out, timedOut, error })));
+    child.on("exit", (code, signal) => {
+      status = code ?? signal;
+      setTimeout(done, 5_000).unref(); // the output still in the pipes, unless a leftover holds them
+    });
+    child.on("close", done);
+  });
+}
+
+/** Runs one suite and says how long it took (CI's output then shows where the time goes). */
+async function timed(suite, fn) {
+  const started = Date.now();
+  await fn();
+  console.log(`test: ${suite} took ${Math.round((Date.now() - started) / 1000)} s`);
+}
+
 const wanted = (suite) => only.length === 0 || only.includes(suite);
 
 /**
- * The clock suite: every other suite again, in a child run whose processes (PostgreSQL, Deno, Node)
- * see the clock a year ahead (Debian's faketime), reported test by test as "a year ahead: <name>".
+ * The clock suite: the dated suites (or those asked for) again, in a child run whose processes
+ * (PostgreSQL, Deno, Node) see the clock a year ahead (Debian's faketime), reported test by test as
+ * "a year ahead: <name>".
  */
-function runAYearAhead() {
+async function runAYearAhead() {
   const suites = only.filter((s) => s !== "clock");
-  const r = spawnSync("faketime", ["-f", CLOCK_AHEAD, process.execPath, path.join(ROOT, "scripts/run-tests.mjs"), "--clock-child", ...suites], {
-    cwd: ROOT, encoding: "utf8", maxBuffer: 256 << 20, env: { ...process.env, SCENTMATCH_TEST_RUN: "", SCENTMATCH_CLOCK_CHILD: "1" },
+  const r = await runBounded("faketime", ["-f", CLOCK_AHEAD, process.execPath, path.join(ROOT, "scripts/run-tests.mjs"), "--clock-child", ...(suites.length ? suites : DATED_SUITES)], {
+    minutes: LIMIT_MINUTES.clock, env: { ...process.env, SCENTMATCH_TEST_RUN: "", SCENTMATCH_CLOCK_CHILD: "1" },
   });
-  if (r.error) return record("a year ahead: the test run starts under faketime", false, r.error.message);
+  if (r.error && !r.timedOut) return record("a year ahead: the test run starts under faketime", false, r.error.message);
   const lines = `${r.stdout}\n${r.stderr}`.split("\n");
   let seen = 0;
   lines.forEach((line, i) => {
@@ -54,8 +102,8 @@ function runAYearAhead() {
   });
   const skipped = /, (\d+) skipped$/m.exec(r.stdout);
   if (skipped) tally.skipped += Number(skipped[1]);
-  if (!seen || r.status !== 0 && !lines.some((l) => l.startsWith("FAILED"))) {
-    record("a year ahead: the test run completes", false, lines.slice(-30).join("\n"));
+  if (!seen || r.timedOut || r.status !== 0 && !lines.some((l) => l.startsWith("FAILED"))) {
+    record("a year ahead: the test run completes", false, [r.error?.message ?? "", ...lines.slice(-30)].join("\n"));
   }
 }
 const supabase = (args, c) => sh(db.SUPABASE, [...args, `--remote=${c.dbUrl}`], { env: { ...process.env, DO_NOT_TRACK: "1" } });
@@ -69,10 +117,11 @@ function diff(a, b) {
   return out.split("\n").slice(0, 60).join("\n");
 }
 
-function pgtap(c) {
+async function pgtap(c) {
   const files = fs.readdirSync(path.join(ROOT, "supabase/tests")).filter((f) => f.endsWith(".test.sql")).sort();
-  const r = sh("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
-    ...files.map((f) => `supabase/tests/${f}`)], { env: { ...process.env, PGPASSWORD: "postgres" } });
+  const r = await runBounded("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
+    ...files.map((f) => `supabase/tests/${f}`)], { minutes: LIMIT_MINUTES.pgtap, env: { ...process.env, PGPASSWORD: "postgres" } });
+  if (r.timedOut) record("pgtap: pg_prove run", false, `${r.error.message}; its output ends:\n${r.stdout.split("\n").slice(-20).join("\n")}`);
   const out = `${r.stdout}\n${r.stderr}`;
   const lines = out.split("\n");
   let file = "";
@@ -200,10 +249,11 @@ async function denoTests(c) {
   try {
     // scripts/stack's *.test.mjs are Node's (nodeTests runs them); Deno would run them a second time.
     const stackTs = fs.readdirSync(path.join(ROOT, "scripts/stack")).filter((f) => f.endsWith(".test.ts")).map((f) => `scripts/stack/${f}`);
-    const r = sh(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", ...stackTs, "types", "examples/supabase-js"], {
-      env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
+    const r = await runBounded(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", ...stackTs, "types", "examples/supabase-js"], {
+      minutes: LIMIT_MINUTES.deno, env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
     });
     const out = `${r.stdout}\n${r.stderr}`;
+    if (r.timedOut) record("deno test run", false, `${r.error.message}; its output ends:\n${out.split("\n").slice(-30).join("\n")}`);
     for (const line of out.split("\n")) {
       if (line.startsWith("report: ")) console.log(line); // figures a test measured (e.g. parse accuracy)
       const t = /^(.*?) \.\.\. (ok|FAILED|ignored)/.exec(line);
@@ -213,18 +263,21 @@ async function denoTests(c) {
       const err = t[2] === "FAILED" ? out.slice(out.indexOf(`${name} =>`)).split("\n").slice(0, 25).join("\n") : "";
       record(`deno ${name}`, t[2] === "ok", err);
     }
-    if (r.status !== 0 && !/FAILED/.test(out)) record("deno test run", false, out.split("\n").slice(-30).join("\n"));
+    if (r.status !== 0 && !/FAILED/.test(out)) record("deno test run", false, [`exit status ${r.status}`, ...out.split("\n").slice(-30)].join("\n"));
   } finally {
     stopFunctions(pid);
   }
 }
 
 /** Node's test runner over scripts/*.test.mjs and scripts/ops/*.test.mjs, TAP parsed per test. */
-function nodeTests(c) {
+async function nodeTests(c) {
   const files = ["scripts", "scripts/ops", "scripts/stack", "examples/web"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".test.mjs")).map((f) => `${dir}/${f}`));
-  const r = sh(process.execPath, ["--test", "--test-reporter=tap", ...files], { env: { ...process.env, SUPABASE_DB_URL: c.dbUrl } });
+  const r = await runBounded(process.execPath, ["--test", "--test-reporter=tap", "--test-timeout=600000", ...files], {
+    minutes: LIMIT_MINUTES.node, env: { ...process.env, SUPABASE_DB_URL: c.dbUrl },
+  });
   const out = `${r.stdout}\n${r.stderr}`;
+  if (r.timedOut) record("node test run", false, `${r.error.message}; its output ends:\n${out.split("\n").slice(-30).join("\n")}`);
   const lines = out.split("\n");
   lines.forEach((line, i) => {
     const t = /^(not ok|ok) \d+ - (.*?)( # SKIP.*)?$/.exec(line);
@@ -258,14 +311,14 @@ async function main() {
     } catch (err) {
       record("supabase/seed.sql loads", false, err.message);
     }
-    if (wanted("schemas")) await schemasEqualMigrations(migrated);
-    if (wanted("pgtap")) pgtap(c);
-    if (wanted("advisors")) advisorsAndLint(c);
-    if (wanted("gen")) generatedFilesFresh(c);
-    if (wanted("deno")) await denoTests(c);
-    if (wanted("node")) nodeTests(c);
-    if (wanted("roundtrip")) await roundTrip(c, baseline);
-    if (!clockChild && wanted("clock")) runAYearAhead();
+    if (wanted("schemas")) await timed("schemas", () => schemasEqualMigrations(migrated));
+    if (wanted("pgtap")) await timed("pgtap", () => pgtap(c));
+    if (wanted("advisors")) await timed("advisors", () => advisorsAndLint(c));
+    if (wanted("gen")) await timed("gen", () => generatedFilesFresh(c));
+    if (wanted("deno")) await timed("deno", () => denoTests(c));
+    if (wanted("node")) await timed("node", () => nodeTests(c));
+    if (wanted("roundtrip")) await timed("roundtrip", () => roundTrip(c, baseline));
+    if (!clockChild && wanted("clock")) await timed("clock", () => runAYearAhead());
   } finally {
     if (process.env.KEEP_TEST_DB) console.log(`test: kept ${c.dbUrl}`);
     else dispose();
