@@ -5,7 +5,7 @@
  */
 import { deepStrictEqual as assertEquals, ok, rejects as assertRejects } from "node:assert/strict";
 import { connect } from "../../supabase/functions/_shared/db.ts";
-import { withDeadline } from "./rest-rpc.ts";
+import { restRpc, withDeadline } from "./rest-rpc.ts";
 import { env, tokenFor } from "../../supabase/functions/_shared/testing.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 2 });
@@ -32,6 +32,21 @@ Deno.test("rest rpc: named arguments, and a scalar answered as a JSON value", as
   assertEquals([res.status, res.body], [200, "acqua di gio"]);
   assertEquals((await rpc("is_valid_gtin", { body: { code: "3348901419611" } })).body, true);
   assertEquals((await rpc("base_currency")).body, "EUR", "no arguments: an empty body");
+});
+
+Deno.test("rest rpc: the first call on a new pool finds its function (porsager/postgres#789: no array parameters)", async () => {
+  for (let i = 0; i < 3; i++) {
+    const pool = connect(env("SUPABASE_DB_URL"), { max: 1 });
+    try {
+      const handler = restRpc(() => pool, env("SUPABASE_JWT_SECRET"), ["public", "graphql_public"]);
+      const res = await handler(new Request("http://local/rest/v1/rpc/normalize_name", {
+        method: "POST", headers: { apikey: anonKey, "Content-Type": "application/json" }, body: JSON.stringify({ name: "Acqua di Giò" }),
+      }));
+      assertEquals([res.status, await res.json()], [200, "acqua di gio"]);
+    } finally {
+      await pool.end();
+    }
+  }
 });
 
 Deno.test("rest rpc: omitted arguments take their defaults; numeric is a JSON number", async () => {

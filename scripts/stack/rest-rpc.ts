@@ -72,7 +72,7 @@ async function functionsNamed(tx: Sql, schemas: string[], name: string): Promise
     from pg_catalog.pg_proc p
     join pg_catalog.pg_namespace n on n.oid = p.pronamespace
     join pg_catalog.pg_type t on t.oid = p.prorettype
-    where n.nspname = any (${schemas}) and p.proname = ${name} and p.prokind = 'f'`;
+    where n.nspname in (select jsonb_array_elements_text(${tx.json(schemas)})) and p.proname = ${name} and p.prokind = 'f'`;
   return rows.map((r) => ({
     schema: r.schema,
     name: r.name,

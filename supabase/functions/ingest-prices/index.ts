@@ -231,12 +231,16 @@ export function ingestPricesHandler(sql: () => Sql) {
     try {
       // One statement, so one transaction: the batch lands whole or not at all. No explicit BEGIN:
       // postgres-js 3.4.9 crashes the isolate when a connection dies inside sql.begin() (porsager/postgres#1208).
+      // No JavaScript array as a parameter: postgres-js may send one as "a,b" on a connection's first
+      // query (porsager/postgres#789), so the SKUs go as JSON.
       const db = sql();
       const payloadHash = await sha256Hex(body);
       const ingest = async () => {
         const [r] = await db`
           select private.ingest_price_batch(${webhook.retailer_id}, ${idempotencyKey}, ${payloadHash}, ${format},
-                                            ${db.json(rows)}, ${db.json(rejects)}, ${complete ? sentSkus(raw) : null}::text[]) as result`;
+                                            ${db.json(rows)}, ${db.json(rejects)},
+                                            (select case when j is not null then array(select jsonb_array_elements_text(j)) end
+                                             from (select ${complete ? db.json(sentSkus(raw)) : null}::jsonb as j) as complete)) as result`;
         return r.result;
       };
       let result: unknown;

@@ -71,7 +71,7 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
     const [{ id }] = await pool`
       select private.log_search(${request.q}, ${pool.json(request.filters as never)}, ${request.page}, ${userId},
-                                ${results.map((r) => r.fragrance_id)}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
+                                ${`{${results.map((r) => r.fragrance_id).join(",")}}`}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
     return json({
       search_id: id,
       page: request.page,
