@@ -4,9 +4,15 @@
 -- Keyword, typo, name and scent lists only (no query embedding), as anon.
 begin;
 \ir helpers.sql
-select plan(29);
+select plan(32);
 
 select tests.authenticate_as_anon();
+select is(array(select private.name_core(n, private.gender_words_pattern())
+                from unnest(array['light blue pour homme', 'le male pour homme for men', 'eau pour homme sauvage', 'homme']) as n),
+          array['light blue', 'le male', 'eau sauvage', ''], 'a name''s core leaves out its gender words, wherever they stand');
+select is(private.name_core('hommage amen mens', private.gender_words_pattern()), 'hommage amen',
+          'only whole gender words go: not the same letters inside another word');
+select is(private.name_core('pour homme', '(?:^| )(?:pour homme|homme)(?= |$)'), '', 'the longest phrase is taken first');
 create function pg_temp.first(q text, n integer default 1) returns text[]
 language sql as $$ select array(select slug from public.search_fragrances(q, page_size => n)) $$;
 

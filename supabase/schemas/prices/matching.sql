@@ -60,8 +60,7 @@ declare
   review_threshold numeric := private.setting('match_review_threshold')::numeric;
   min_margin numeric := private.setting('match_min_margin')::numeric;
   -- the vocabulary's gender words, longest first: a name without them is its core ("Light Blue" of "Light Blue Pour Homme")
-  gender_words text := (select '\m(?:' || string_agg(v.phrase_normalized, '|' order by length(v.phrase_normalized) desc) || ')\M'
-                        from public.name_vocabulary v where v.kind = 'gender');
+  gender_words text := private.gender_words_pattern();
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
   perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';

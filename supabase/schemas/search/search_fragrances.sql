@@ -143,8 +143,7 @@ begin
   t.boost_facets := array_remove(array[
     'brand:' || reading.brand_id, 'concentration:' || reading.concentration, 'gender:' || reading.gender,
     case when reading.gender in ('masculine', 'feminine') then 'gender:unisex' end], null);
-  t.gender_words := (select '\m(?:' || string_agg(v.phrase_normalized, '|' order by length(v.phrase_normalized) desc) || ')\M'
-                     from public.name_vocabulary v where v.kind = 'gender');
+  t.gender_words := private.gender_words_pattern();
   t.exact_core := nullif(private.name_core(words, t.gender_words), '');
   select array_agg(m.id order by m.term, m.id) filter (where m.kind = 'accord'), array_agg(m.term order by m.term, m.id) filter (where m.kind = 'accord'),
          array_agg(m.id order by m.term, m.id) filter (where m.kind = 'note'), array_agg(m.term order by m.term, m.id) filter (where m.kind = 'note')
