@@ -35,10 +35,20 @@ function sh(cmd, args, opts = {}) {
 
 /**
  * A suite's command, bounded: it runs in its own process group, and past `minutes` the whole group
- * is killed and the answer says so (CI then reports which suite hung, instead of timing out). A
- * process the suite left behind cannot hold the run open: the group goes once the command has exited.
+ * is killed and the answer says so (CI then reports which suite hung, instead of timing out); with a
+ * `name`, that is recorded as the failure of that name, with the end of the output. A process the
+ * suite left behind cannot hold the run open: the group goes once the command has exited.
  */
-function runBounded(cmd, args, { minutes, env = process.env }) {
+async function runBounded(cmd, args, { minutes, env = process.env, name = null }) {
+  const r = await runInGroup(cmd, args, { minutes, env });
+  if (r.timedOut && name) {
+    record(name, false, `${r.error.message}; its output ends:\n${`${r.stdout}\n${r.stderr}`.split("\n").slice(-30).join("\n")}`);
+  }
+  return r;
+}
+
+/** The command in its own process group, the whole group killed past `minutes`: its output and exit status. */
+function runInGroup(cmd, args, { minutes, env }) {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { cwd: ROOT, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
     const out = { stdout: "", stderr: "" };
@@ -120,8 +130,7 @@ function diff(a, b) {
 async function pgtap(c) {
   const files = fs.readdirSync(path.join(ROOT, "supabase/tests")).filter((f) => f.endsWith(".test.sql")).sort();
   const r = await runBounded("pg_prove", ["--verbose", "--failures", "-h", "127.0.0.1", "-p", String(c.port), "-U", "postgres", "-d", "postgres",
-    ...files.map((f) => `supabase/tests/${f}`)], { minutes: LIMIT_MINUTES.pgtap, env: { ...process.env, PGPASSWORD: "postgres" } });
-  if (r.timedOut) record("pgtap: pg_prove run", false, `${r.error.message}; its output ends:\n${r.stdout.split("\n").slice(-20).join("\n")}`);
+    ...files.map((f) => `supabase/tests/${f}`)], { minutes: LIMIT_MINUTES.pgtap, env: { ...process.env, PGPASSWORD: "postgres" }, name: "pgtap: pg_prove run" });
   const out = `${r.stdout}\n${r.stderr}`;
   const lines = out.split("\n");
   let file = "";
@@ -251,9 +260,9 @@ async function denoTests(c) {
     const stackTs = fs.readdirSync(path.join(ROOT, "scripts/stack")).filter((f) => f.endsWith(".test.ts")).map((f) => `scripts/stack/${f}`);
     const r = await runBounded(DENO, ["test", "--allow-all", "--config", DENO_CONFIG, "supabase/functions", ...stackTs, "types", "examples/supabase-js"], {
       minutes: LIMIT_MINUTES.deno, env: { ...process.env, ...functionEnv(c, port), FUNCTIONS_URL: `http://127.0.0.1:${port}/functions/v1`, NO_COLOR: "1" },
+      name: "deno test run",
     });
     const out = `${r.stdout}\n${r.stderr}`;
-    if (r.timedOut) record("deno test run", false, `${r.error.message}; its output ends:\n${out.split("\n").slice(-30).join("\n")}`);
     for (const line of out.split("\n")) {
       if (line.startsWith("report: ")) console.log(line); // figures a test measured (e.g. parse accuracy)
       const t = /^(.*?) \.\.\. (ok|FAILED|ignored)/.exec(line);
@@ -274,10 +283,9 @@ async function nodeTests(c) {
   const files = ["scripts", "scripts/ops", "scripts/stack", "examples/web"].flatMap((dir) =>
     fs.readdirSync(path.join(ROOT, dir)).filter((f) => f.endsWith(".test.mjs")).map((f) => `${dir}/${f}`));
   const r = await runBounded(process.execPath, ["--test", "--test-reporter=tap", "--test-timeout=600000", ...files], {
-    minutes: LIMIT_MINUTES.node, env: { ...process.env, SUPABASE_DB_URL: c.dbUrl },
+    minutes: LIMIT_MINUTES.node, env: { ...process.env, SUPABASE_DB_URL: c.dbUrl }, name: "node test run",
   });
   const out = `${r.stdout}\n${r.stderr}`;
-  if (r.timedOut) record("node test run", false, `${r.error.message}; its output ends:\n${out.split("\n").slice(-30).join("\n")}`);
   const lines = out.split("\n");
   lines.forEach((line, i) => {
     const t = /^(not ok|ok) \d+ - (.*?)( # SKIP.*)?$/.exec(line);

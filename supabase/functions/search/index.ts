@@ -69,6 +69,7 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
       .catch(sqlError);
     const latency = Math.round(performance.now() - started);
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
+    // (the ids as a uuid[] literal, not a JavaScript array: see porsager/postgres#789 in ingest-prices)
     const [{ id }] = await pool`
       select private.log_search(${request.q}, ${pool.json(request.filters as never)}, ${request.page}, ${userId},
                                 ${`{${results.map((r) => r.fragrance_id).join(",")}}`}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
