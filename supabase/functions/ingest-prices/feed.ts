@@ -19,7 +19,8 @@ export type Offer = {
   price: number; currency: string; in_stock: boolean; observed_at: string;
 };
 export type Reject = { row: number; field: string; reason: string };
-export type FeedFormat = "json" | "csv";
+/** json and csv are ours (readFeed); xml and tsv are Google Merchant Center's (merchant.ts). */
+export type FeedFormat = "json" | "csv" | "xml" | "tsv";
 
 /** The body cannot be read as a feed at all (→ 400). */
 export class MalformedFeed extends Error {}
@@ -29,8 +30,8 @@ const ALIASES: Record<string, string> = {
 };
 const canonical = (k: string) => ALIASES[k.trim().toLowerCase()] ?? k.trim().toLowerCase();
 
-/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, optional BOM). */
-export function parseCsv(text: string): string[][] {
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF or LF, optional BOM), or TSV with a tab. */
+export function parseCsv(text: string, delimiter = ","): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
@@ -43,7 +44,7 @@ export function parseCsv(text: string): string[][] {
       else if (c === '"') quoted = false;
       else field += c;
     } else if (c === '"' && field === "") quoted = true;
-    else if (c === ",") (row.push(field), field = "");
+    else if (c === delimiter) (row.push(field), field = "");
     else if (c === "\n" || c === "\r") {
       if (c === "\r" && text[i + 1] === "\n") i++;
       row.push(field);
@@ -63,7 +64,7 @@ export function parseCsv(text: string): string[][] {
  * feed with `"complete": true` holds every offer the retailer has (the ones it omits are no longer
  * offered). Only JSON can say so, inside the signed body; CSV feeds are partial.
  */
-export function readFeed(body: string, format: FeedFormat): { records: Record<string, unknown>[]; complete: boolean } {
+export function readFeed(body: string, format: "json" | "csv"): { records: Record<string, unknown>[]; complete: boolean } {
   if (format === "json") {
     let doc: unknown;
     try {
@@ -151,7 +152,8 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
     const bad: Reject[] = [];
     const fail = (field: string, reason: string) => bad.push({ row, field, reason });
     if (r.__invalid) {
-      rejects.push({ row, field: "row", reason: typeof r.__invalid === "string" ? r.__invalid : "offer must be an object" });
+      const why = r.__invalid as string | { field: string; reason: string } | true;
+      rejects.push(typeof why === "object" ? { row, ...why } : { row, field: "row", reason: typeof why === "string" ? why : "offer must be an object" });
       return;
     }
     /** A text field: a string or a number, trimmed ("" when absent). */

@@ -159,6 +159,30 @@ Deno.test("a CSV feed with the usual affiliate columns is ingested", async () =>
   assertEquals(row, { slug: "dior-sauvage-edp", packaging: "tester", in_stock: false, currency: "USD" });
 });
 
+Deno.test("Google Merchant feeds, RSS XML and TSV, go through the same batch: offers matched, rejects reported, format recorded", async () => {
+  const [x1, x2, t1, t2] = [uniq("GMX"), uniq("GMX"), uniq("GMT"), uniq("GMT")];
+  const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>
+    <item><g:id>${x1}</g:id><title>Sauvage Eau de Parfum 100 ml</title><g:brand>Dior</g:brand><link>https://www.notino.de/p/${x1}</link>
+      <g:price>104.90 EUR</g:price><g:availability>in_stock</g:availability><g:condition>new</g:condition></item>
+    <item><g:id>${x2}</g:id><title>Dior Sauvage Eau de Parfum 100 ml</title><link>https://www.notino.de/p/${x2}</link>
+      <g:price>60.00 EUR</g:price><g:condition>refurbished</g:condition></item></channel></rss>`;
+  const res = await post(xml, { type: "application/rss+xml" });
+  assertEquals([res.status, res.body.accepted, res.body.matched, res.body.rejects],
+    [200, 1, 1, [{ row: 2, field: "condition", reason: '"refurbished": only new products are compared' }]]);
+  const tsv = "id\ttitle\tlink\tprice\tavailability\n" +
+    `${t1}\tDior Sauvage Eau de Parfum 100 ml\thttps://www.notino.de/p/${t1}\t101.00 EUR\tout_of_stock\n` +
+    `${t2}\tDior Sauvage Eau de Parfum 100 ml\tftp://www.notino.de/p/${t2}\t101.00 EUR\tin_stock\n`;
+  const tres = await post(tsv, { type: "text/tab-separated-values" });
+  assertEquals([tres.status, tres.body.accepted, tres.body.rejects.map((r: { row: number; field: string }) => [r.row, r.field])], [200, 1, [[2, "url"]]]);
+  const rows = await sql`
+    select l.retailer_sku, o.price, o.in_stock, b.content_type from public.retailer_listings l
+    join public.current_offers o on o.listing_id = l.id
+    join private.price_observations po on po.listing_id = l.id join private.ingest_batches b on b.id = po.batch_id
+    where l.retailer_sku in (${x1}, ${x2}, ${t1}, ${t2}) order by l.retailer_sku`;
+  assertEquals(rows.map((r) => [r.retailer_sku, r.price, r.in_stock, r.content_type]),
+    [[x1, 104.9, true, "xml"], [t1, 101, false, "tsv"]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
+});
+
 Deno.test("a batch mixing valid and invalid rows keeps the valid ones and reports each reject", async () => {
   const [good, bad1, bad2, bad3] = [uniq("NOT"), uniq("NOT"), uniq("NOT"), uniq("NOT")];
   const res = await post(feed(offer(good), offer(bad1, { price: -5 }), offer(bad2, { currency: "XYZ" }), offer(bad3, { observed_at: "2001-01-01T00:00:00Z" }), 42));

@@ -8,6 +8,7 @@ import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable
 import { parseListingTitle } from "../_shared/listing-title.ts";
 import { brandOf, compileVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
+import { readMerchantTsv, readMerchantXml } from "./merchant.ts";
 import { sha256Hex, verify } from "./signature.ts";
 
 /** Largest body accepted (413 above it). */
@@ -69,11 +70,19 @@ async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBu
   return body;
 }
 
+const FORMATS: Record<string, FeedFormat> = {
+  "application/json": "json", "text/csv": "csv", "application/csv": "csv",
+  "application/xml": "xml", "text/xml": "xml", "application/rss+xml": "xml", "application/atom+xml": "xml",
+  "text/tab-separated-values": "tsv",
+};
+
 function feedFormat(contentType: string | null): FeedFormat {
-  const type = (contentType ?? "").split(";")[0].trim().toLowerCase();
-  if (type === "application/json") return "json";
-  if (type === "text/csv" || type === "application/csv") return "csv";
-  throw new HttpError(415, "unsupported_media_type", "Content-Type must be application/json or text/csv");
+  const format = FORMATS[(contentType ?? "").split(";")[0].trim().toLowerCase()];
+  if (!format) {
+    throw new HttpError(415, "unsupported_media_type",
+      "Content-Type must be application/json, text/csv, or a Google Merchant feed: application/xml (RSS or Atom) or text/tab-separated-values");
+  }
+  return format;
 }
 
 /**
@@ -207,7 +216,10 @@ export function ingestPricesHandler(sql: () => Sql) {
     let raw: Record<string, unknown>[];
     let complete: boolean;
     try {
-      ({ records: raw, complete } = readFeed(text, format));
+      const at = new Date(check.timestamp * 1000).toISOString(); // a sale price holds at the signature's time
+      ({ records: raw, complete } = format === "xml" ? { records: readMerchantXml(text, at), complete: false }
+        : format === "tsv" ? { records: readMerchantTsv(text, at), complete: false }
+        : readFeed(text, format));
     } catch (err) {
       if (err instanceof MalformedFeed) throw new HttpError(400, "malformed_body", err.message);
       throw err;

@@ -7,7 +7,7 @@ create table private.ingest_batches (
   received_at timestamptz not null default now(),
   idempotency_key text constraint ingest_batches_idempotency_key_length check (length(idempotency_key) between 1 and 255),
   payload_hash text not null constraint ingest_batches_payload_hash_sha256 check (payload_hash ~ '^[0-9a-f]{64}$'),
-  content_type text not null constraint ingest_batches_content_type_known check (content_type in ('json', 'csv')),
+  content_type text not null constraint ingest_batches_content_type_known check (content_type in ('json', 'csv', 'xml', 'tsv')),
   row_count integer not null constraint ingest_batches_row_count_nonnegative check (row_count >= 0),
   result jsonb,
   created_at timestamptz not null default now(),
@@ -21,7 +21,7 @@ comment on column private.ingest_batches.retailer_id is 'Sender.';
 comment on column private.ingest_batches.received_at is 'When the call arrived.';
 comment on column private.ingest_batches.idempotency_key is 'The Idempotency-Key header, when sent.';
 comment on column private.ingest_batches.payload_hash is 'SHA-256 (hex) of the raw body.';
-comment on column private.ingest_batches.content_type is 'json or csv.';
+comment on column private.ingest_batches.content_type is 'The body''s format: json, csv, xml (Google Merchant RSS/Atom) or tsv (Google Merchant tab-separated).';
 comment on column private.ingest_batches.row_count is 'Offers in the body.';
 comment on column private.ingest_batches.result is 'The counts and rejects answered to the sender.';
 create index ingest_batches_received_idx on private.ingest_batches (retailer_id, received_at desc);
