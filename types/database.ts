@@ -20,8 +20,8 @@ type RowOf<F extends keyof Functions> = Functions[F]["Returns"] extends (infer R
 
 /** The result columns of each RPC that can be null (the rest are never null). */
 export const NULLABLE = {
-  best_offers: ["low_30d", "change_vs_low_pct"],
-  deals: ["price_per_100ml"],
+  best_offers: ["low_30d", "change_vs_low_pct", "shipping", "total"],
+  deals: ["price_per_100ml", "shipping", "total"],
   search_fragrances: ["family", "best_price", "best_price_per_100ml", "available", "keyword_rank", "trigram_rank", "vector_rank", "name_rank", "scent_rank"],
   similar_fragrances: [],
   similar_fragrances_live: [],

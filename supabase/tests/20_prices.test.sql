@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(45);
+select plan(47);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -20,6 +20,14 @@ select is(private.ensure_price_partitions(), 0, 'ensure_price_partitions is idem
 select ok(exists (select from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'current_offers'), 'current_offers is published for realtime');
 select is((select array_agg(jobname::text order by jobname) from cron.job where jobname like 'price-%'),
   array['price-freshness', 'price-partitions', 'price-rollup'], 'partition, rollup and freshness jobs are scheduled');
+
+-- A session whose staging tables were made before a migration changed their template gets them made again.
+create temporary table _offers ("row" integer, sku text);
+select ok(private.staging_table_outdated('_offers', 'private.staged_offer'), 'a staging table of an older shape is outdated');
+select private.ingest_staging_tables();
+select ok(not private.staging_table_outdated('_offers', 'private.staged_offer')
+          and (select count(*) from pg_attribute where attrelid = 'pg_temp._offers'::regclass and attname = 'shipping_base') = 1,
+  'ingest_staging_tables makes an outdated staging table again, in the template''s shape');
 
 -- A small history to query: a listing of Sauvage EDP in a size of its own (the seed prices the others) at two shops.
 insert into public.variants (fragrance_id, size_ml, packaging) select id, 123, 'retail' from public.fragrances where slug = 'dior-sauvage-edp';

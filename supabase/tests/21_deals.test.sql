@@ -4,7 +4,7 @@
 -- ingest and review write them.
 begin;
 \ir helpers.sql
-select plan(17);
+select plan(20);
 
 -- Six bottles of Sauvage EDP (sizes 101-106 ml), each listed once at Notino, with a known history.
 create temporary table bottle (code text primary key, size_ml numeric, listing_id uuid, variant_id uuid);
@@ -28,11 +28,12 @@ insert into private.ingest_batches (retailer_id, payload_hash, content_type, row
 values (tests.retailer('notino-de'), repeat('d', 64), 'json', 0, now());
 
 /** One reviewed price of a bottle, days ago (EUR, base = price). */
-create function pg_temp.price(code text, price numeric, days_ago numeric, in_stock boolean default true) returns void
+create function pg_temp.price(code text, price numeric, days_ago numeric, in_stock boolean default true, shipping numeric default null) returns void
 language sql as $$
   select private.apply_offers((select max(id) from private.ingest_batches), jsonb_build_array(jsonb_build_object(
     'listing_id', b.listing_id, 'variant_id', b.variant_id, 'price', price, 'currency', 'EUR', 'price_base', price,
-    'price_per_100ml_base', round(price * 100 / b.size_ml, 2), 'in_stock', in_stock, 'observed_at', now() - days_ago * interval '1 day')))
+    'price_per_100ml_base', round(price * 100 / b.size_ml, 2), 'in_stock', in_stock, 'observed_at', now() - days_ago * interval '1 day',
+    'shipping', shipping, 'shipping_base', shipping)))
   from bottle b where b.code = price.code
 $$;
 select pg_temp.price('drop', 60, 40), pg_temp.price('drop', 50, 10);                               -- a real drop
@@ -54,7 +55,7 @@ select is((pg_temp.offer('weighted')).median_30d_base, 90.00::numeric(12, 2),
   'the median weighs each price by how long it held (90 for 20 days, 60 for 10: 90)');
 select is((pg_temp.offer('weighted')).low_30d_base, 60.00::numeric(12, 2), 'the low is the lowest of the window');
 select is((pg_temp.offer('new')).low_30d_base, null, 'a first price has no reference');
-select pg_temp.price('drop', 50, 0.5);  -- the same price again (a confirmation)
+select pg_temp.price('drop', 50, 0.5, shipping => 4.90);  -- the same price again (a confirmation), now with shipping
 select is((pg_temp.offer('drop')).low_30d_base, 60.00::numeric(12, 2), 'the reference stays with the price it was taken for');
 
 -- Deals ------------------------------------------------------------------------------------
@@ -67,7 +68,7 @@ select is(pg_temp.deal_codes(), array['drop', 'weighted'], 'real drops are deals
 select is((select array_agg(b.code order by d.ord) from public.deals(page_size => 100) with ordinality as d
              (fragrance_id, slug, name, brand_name, concentration, gender, variant_id, size_ml, packaging, quantity, retailer_id,
               retailer_name, listing_id, url, price, price_per_100ml, low_30d, median_30d, price_currency, change_vs_low_pct,
-              change_vs_median_pct, observed_at, ord)
+              change_vs_median_pct, observed_at, shipping, total, ord)
            join bottle b on b.listing_id = d.listing_id), array['weighted', 'drop'], 'the biggest drop against the median comes first');
 select is((select (d.price, d.low_30d, d.median_30d, d.change_vs_low_pct, d.change_vs_median_pct)::text from public.deals(page_size => 100) d
            where d.listing_id = (select listing_id from bottle where code = 'weighted')),
@@ -83,6 +84,17 @@ select throws_ok($$ select * from public.deals(filters => '{"colour": "blue"}') 
 -- best_offers carries the reference too
 select is((select (b.low_30d, b.change_vs_low_pct)::text from public.best_offers(tests.fragrance('dior-sauvage-edp')) b
            where b.listing_id = (select listing_id from bottle where code = 'drop')), '(60.00,-16.7)', 'best_offers returns the 30-day low and the change');
+
+select is((select (b.shipping, b.total)::text from public.best_offers(tests.fragrance('dior-sauvage-edp')) b
+           where b.listing_id = (select listing_id from bottle where code = 'drop')), '(4.90,54.90)',
+  'best_offers gives shipping and the total beside the item price');
+select is((select array_agg((d.shipping, d.total)::text order by b.code) from public.deals(page_size => 100) d
+           join bottle b on b.listing_id = d.listing_id),
+          array['(4.90,54.90)', '(,)'], 'deals give shipping and the total; without shipping sent, both are unknown (null), not free');
+select is((select (b.shipping, b.total)::text from public.best_offers(tests.fragrance('dior-sauvage-edp'), 'USD') b
+           where b.listing_id = (select listing_id from bottle where code = 'drop')),
+          (select (round(4.90 / public.fx_rate('USD'), 2), round(54.90 / public.fx_rate('USD'), 2))::text),
+  'shipping and total are converted like the price');
 
 select * from finish();
 rollback;

@@ -127,14 +127,14 @@ isOneToOne: false
                   ]
                 },"current_offers": {
                   Row: {
-                    "batch_id": number,"change_vs_low_pct": number | null,"created_at": string,"currency": string,"in_stock": boolean,"listing_id": string,"low_30d_base": number | null,"median_30d_base": number | null,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base": number | null,"retailer_id": string,"stale": boolean,"updated_at": string,"variant_id": string | null
+                    "batch_id": number,"change_vs_low_pct": number | null,"created_at": string,"currency": string,"in_stock": boolean,"listing_id": string,"low_30d_base": number | null,"median_30d_base": number | null,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base": number | null,"retailer_id": string,"shipping": number | null,"shipping_base": number | null,"stale": boolean,"updated_at": string,"variant_id": string | null
                   }
                   ComputedFields: never
                   Insert: {
-                    "batch_id": number,"change_vs_low_pct"?: never,"created_at"?: string,"currency": string,"in_stock": boolean,"listing_id": string,"low_30d_base"?: number | null,"median_30d_base"?: number | null,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base"?: number | null,"retailer_id": string,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
+                    "batch_id": number,"change_vs_low_pct"?: never,"created_at"?: string,"currency": string,"in_stock": boolean,"listing_id": string,"low_30d_base"?: number | null,"median_30d_base"?: number | null,"observed_at": string,"price": number,"price_base": number,"price_per_100ml_base"?: number | null,"retailer_id": string,"shipping"?: number | null,"shipping_base"?: number | null,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
                   }
                   Update: {
-                    "batch_id"?: number,"change_vs_low_pct"?: never,"created_at"?: string,"currency"?: string,"in_stock"?: boolean,"listing_id"?: string,"low_30d_base"?: number | null,"median_30d_base"?: number | null,"observed_at"?: string,"price"?: number,"price_base"?: number,"price_per_100ml_base"?: number | null,"retailer_id"?: string,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
+                    "batch_id"?: number,"change_vs_low_pct"?: never,"created_at"?: string,"currency"?: string,"in_stock"?: boolean,"listing_id"?: string,"low_30d_base"?: number | null,"median_30d_base"?: number | null,"observed_at"?: string,"price"?: number,"price_base"?: number,"price_per_100ml_base"?: number | null,"retailer_id"?: string,"shipping"?: number | null,"shipping_base"?: number | null,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
                   }
                   Relationships: [
                     {
@@ -672,7 +672,7 @@ isOneToOne: false
                            },
 "best_offers":
 { Args: { "currency"?: string,"fragrance_id": string }; Returns: {
-              "change_vs_low_pct": number,"converted_currency": string,"in_stock": boolean,"listing_id": string,"low_30d": number,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_converted": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"size_ml": number,"title": string,"url": string,"variant_id": string
+              "change_vs_low_pct": number,"converted_currency": string,"in_stock": boolean,"listing_id": string,"low_30d": number,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_converted": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"shipping": number,"size_ml": number,"title": string,"total": number,"url": string,"variant_id": string
             }[]
                            },
 "concentration_label":
@@ -732,7 +732,7 @@ isOneToOne: false
                            },
 "deals":
 { Args: { "currency"?: string,"filters"?: Json,"min_drop_pct"?: number,"page"?: number,"page_size"?: number }; Returns: {
-              "brand_name": string,"change_vs_low_pct": number,"change_vs_median_pct": number,"concentration": Database["public"]['Enums']["concentration"],"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"listing_id": string,"low_30d": number,"median_30d": number,"name": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"size_ml": number,"slug": string,"url": string,"variant_id": string
+              "brand_name": string,"change_vs_low_pct": number,"change_vs_median_pct": number,"concentration": Database["public"]['Enums']["concentration"],"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"listing_id": string,"low_30d": number,"median_30d": number,"name": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"shipping": number,"size_ml": number,"slug": string,"total": number,"url": string,"variant_id": string
             }[]
                            },
 "erase_my_account":

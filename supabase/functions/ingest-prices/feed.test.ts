@@ -82,3 +82,18 @@ Deno.test("readFeed: a JSON feed may say it is complete; CSV never is; a non-boo
 Deno.test("sentSkus: every record's SKU, valid or not, trimmed and once", () => {
   assertEquals(sentSkus([{ sku: " A " }, { sku: 7 }, { sku: "A", price: "bad" }, { sku: "" }, { title: "no sku" }, { __invalid: true }]), ["A", "7"]);
 });
+
+Deno.test("validate reads shipping like a price, in the price's currency, and leaves it out when not sent", () => {
+  const base = { sku: "S", title: "Dior Sauvage EDT 100 ml", url: "https://s/p", price: "50.00 USD" };
+  const { offers, rejects } = validate([
+    { ...base, shipping: 4.5 }, { ...base, shipping: "3,90" }, { ...base, shipping: "0 USD" }, { ...base },
+    { ...base, shipping: "free" }, { ...base, shipping: "5 EUR" }
+  ], { currency: "EUR", observedAt: "2026-11-20T12:00:00.000Z" });
+  assertEquals(offers.map((o) => [o.row, o.currency, o.shipping]), [[1, "USD", 4.5], [2, "USD", 3.9], [3, "USD", 0], [4, "USD", undefined]]);
+  assertEquals(rejects, [
+    { row: 5, field: "shipping", reason: '"free" is not an amount' },
+    { row: 6, field: "shipping", reason: "must be in the price's currency (USD), not EUR" },
+  ]);
+  const csv = readFeed("id,title,link,price,shipping_cost\nS,Dior Sauvage EDT 100 ml,https://s/p,50.00,2.5\n", "csv");
+  assertEquals(validate(csv.records, defaults).offers.map((o) => o.shipping), [2.5]);
+});

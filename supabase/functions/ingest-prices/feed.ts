@@ -12,11 +12,12 @@
  *   gtin [ean, upc]      text, optional
  *   in_stock [availability]  true/false, or "in stock", "out of stock", "preorder", "backorder"
  *   observed_at [updated_at] ISO-8601 time (UTC when it names no offset); defaults to the signature time
+ *   shipping [shipping_cost] optional; like price, in the price's currency (0 is free shipping)
  */
 
 export type Offer = {
   row: number; sku: string; title: string; url: string; gtin: string | null;
-  price: number; currency: string; in_stock: boolean; observed_at: string;
+  price: number; currency: string; in_stock: boolean; observed_at: string; shipping?: number;
 };
 export type Reject = { row: number; field: string; reason: string };
 /** json and csv are ours (readFeed); xml and tsv are Google Merchant Center's (merchant.ts). */
@@ -26,7 +27,7 @@ export type FeedFormat = "json" | "csv" | "xml" | "tsv";
 export class MalformedFeed extends Error {}
 
 const ALIASES: Record<string, string> = {
-  id: "sku", link: "url", ean: "gtin", upc: "gtin", availability: "in_stock", updated_at: "observed_at",
+  id: "sku", link: "url", ean: "gtin", upc: "gtin", availability: "in_stock", updated_at: "observed_at", shipping_cost: "shipping",
 };
 const canonical = (k: string) => ALIASES[k.trim().toLowerCase()] ?? k.trim().toLowerCase();
 
@@ -191,6 +192,18 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
     }
     if (!Number.isFinite(price) && !bad.some((b) => b.field === "price")) fail("price", "is not a finite number");
 
+    let shipping: number | undefined;
+    if (typeof r.shipping === "number") shipping = r.shipping;
+    else {
+      const s = text("shipping");
+      const m = PRICE.exec(s);
+      if (m) {
+        shipping = Number(m[1].replace(",", "."));
+        if (m[2] && m[2].toUpperCase() !== currency) fail("shipping", `must be in the price's currency (${currency}), not ${m[2].toUpperCase()}`);
+      } else if (s) fail("shipping", `"${s}" is not an amount`);
+    }
+    if (shipping !== undefined && !Number.isFinite(shipping)) fail("shipping", "is not a finite number");
+
     let inStock = true;
     if (typeof r.in_stock === "boolean") inStock = r.in_stock;
     else {
@@ -211,7 +224,7 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
     }
 
     if (bad.length) rejects.push(...bad);
-    else offers.push({ row, sku, title, url, gtin, price, currency, in_stock: inStock, observed_at: observedAt });
+    else offers.push({ row, sku, title, url, gtin, price, currency, in_stock: inStock, observed_at: observedAt, ...(shipping === undefined ? {} : { shipping }) });
   });
   return { offers, rejects };
 }

@@ -43,6 +43,7 @@ const HOSTILE: Record<string, unknown[]> = {
   in_stock: ["maybe", 2, null, "yes", "Out of Stock", {}],
   observed_at: ["0000-01-01", "2026-12-01 junk", "9999-12-31T00:00:00Z", "1970-01-01", new Date(Date.now() + 3 * 86_400_000).toISOString(),
     "", 12345, "2026-02-30", "yesterday"],
+  shipping: [-1, "-0.01", 0, "0", "free", "4.95 USD", "4,95", 1e300, "9999999999.999", "NaN", [1], {}, true, "", null],
 };
 
 type Row = Record<string, unknown>;
@@ -57,7 +58,7 @@ function goodRow(rnd: () => number, n: number, run: string): Row {
 
 /** CSV of the rows (every value as text; a value CSV cannot carry is written as its JSON). */
 function csv(rows: Row[]): string {
-  const cols = ["sku", "title", "price", "currency", "url", "gtin", "in_stock", "observed_at"];
+  const cols = ["sku", "title", "price", "currency", "url", "gtin", "in_stock", "observed_at", "shipping"];
   const cell = (v: unknown) => {
     const s = v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;

@@ -183,6 +183,31 @@ Deno.test("Google Merchant feeds, RSS XML and TSV, go through the same batch: of
     [[x1, 104.9, true, "xml"], [t1, 101, false, "tsv"]].sort((a, b) => String(a[0]).localeCompare(String(b[0]))));
 });
 
+Deno.test("shipping is kept when sent, with its base value; a change of shipping alone is a new current offer; a bad one is a reject", async () => {
+  const [a, b, c, m] = [uniq("SHP"), uniq("SHP"), uniq("SHP"), uniq("SHP")];
+  const at = (minutesAgo: number) => new Date(Date.now() - minutesAgo * 60_000).toISOString();
+  const res = await post(feed(offer(a, { shipping: 3.95, observed_at: at(3) }), offer(b, { shipping: -1 }), offer(c)));
+  assertEquals([res.status, res.body.accepted, res.body.rejects], [200, 2, [{ row: 2, field: "shipping", reason: "must be 0 (free) or more" }]]);
+  const current = async () =>
+    Object.fromEntries((await sql`
+      select l.retailer_sku, o.shipping::float, o.shipping_base::float from public.current_offers o
+      join public.retailer_listings l on l.id = o.listing_id where l.retailer_sku in (${a}, ${b}, ${c}, ${m})`)
+      .map((r) => [r.retailer_sku, [r.shipping, r.shipping_base]]));
+  assertEquals(await current(), { [a]: [3.95, 3.95], [c]: [null, null] });
+  await post(feed(offer(a, { shipping: "0", observed_at: at(2) })));
+  assertEquals((await current())[a], [0, 0], "same price, free shipping now: the current offer says so");
+  await post(feed(offer(a, { observed_at: at(1) })));
+  assertEquals((await current())[a], [null, null], "a price sent without shipping does not say what shipping costs");
+  const xml = `<?xml version="1.0"?><rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel><item><g:id>${m}</g:id>
+    <title>Dior Sauvage Eau de Parfum 100 ml</title><link>https://www.notino.de/p/${m}</link><g:price>104.90 EUR</g:price>
+    <g:shipping><g:country>DE</g:country><g:service>Standard</g:service><g:price>4.50 EUR</g:price></g:shipping></item></channel></rss>`;
+  assertEquals((await post(xml, { type: "application/xml" })).body.accepted, 1);
+  assertEquals((await current())[m], [4.5, 4.5], "a Merchant feed's g:shipping is kept");
+  const [obs] = await sql`select count(*) filter (where p.shipping = 3.95)::int as with_shipping from private.price_observations p
+                          join public.retailer_listings l on l.id = p.listing_id where l.retailer_sku = ${a}`;
+  assertEquals(obs.with_shipping, 1, "each observation keeps the shipping sent with it");
+});
+
 Deno.test("a batch mixing valid and invalid rows keeps the valid ones and reports each reject", async () => {
   const [good, bad1, bad2, bad3] = [uniq("NOT"), uniq("NOT"), uniq("NOT"), uniq("NOT")];
   const res = await post(feed(offer(good), offer(bad1, { price: -5 }), offer(bad2, { currency: "XYZ" }), offer(bad3, { observed_at: "2001-01-01T00:00:00Z" }), 42));

@@ -24,10 +24,10 @@ Deno.test("merchant RSS: g: fields become offers; sale_price counts only inside 
       <g:sale_price>60 EUR</g:sale_price><g:availability>preorder</g:availability></item>`), AT);
   const { offers, rejects } = validate(records, defaults);
   assertEquals(rejects, []);
-  assertEquals(offers.map((o) => [o.sku, o.title, o.url, o.price, o.currency, o.in_stock, o.gtin]), [
-    ["A1", "Dior Sauvage Eau de Parfum 100 ml & Box", "https://shop.example/p?id=A1&src=feed", 99.5, "EUR", true, "3348901250153"],
-    ["A2", "Dior Sauvage EDT 60ml", "https://shop.example/A2", 80, "USD", false, null],
-    ["A3", "Dior Sauvage EDT 100ml", "https://shop.example/A3", 60, "EUR", false, null],
+  assertEquals(offers.map((o) => [o.sku, o.title, o.url, o.price, o.currency, o.in_stock, o.gtin, o.shipping]), [
+    ["A1", "Dior Sauvage Eau de Parfum 100 ml & Box", "https://shop.example/p?id=A1&src=feed", 99.5, "EUR", true, "3348901250153", 4.95],
+    ["A2", "Dior Sauvage EDT 60ml", "https://shop.example/A2", 80, "USD", false, null, undefined],
+    ["A3", "Dior Sauvage EDT 100ml", "https://shop.example/A3", 60, "EUR", false, null, undefined],
   ]);
 });
 
@@ -40,17 +40,21 @@ Deno.test("merchant Atom: entries with <link href>, fields with or without the g
 });
 
 Deno.test("merchant TSV: a header of Merchant field names, one product per line", () => {
-  const tsv = "id\ttitle\tlink\tprice\tsale_price\tavailability\tcondition\tbrand\n" +
-    "C1\tSauvage EDP 100ml\thttps://shop.example/C1\t120.00 EUR\t\tin_stock\tnew\tDior\n" +
-    "C2\tSauvage EDP 60ml\thttps://shop.example/C2\t90.00 EUR\t\tin_stock\tused\tDior\n" +
-    "C3\tSauvage EDP 200ml\thttps://shop.example/C3\tninety\t\tin_stock\tnew\tDior\n" +
-    "C4\ttoo few cells\n";
+  const tsv = "id\ttitle\tlink\tprice\tsale_price\tavailability\tcondition\tbrand\tshipping\n" +
+    "C1\tSauvage EDP 100ml\thttps://shop.example/C1\t120.00 EUR\t\tin_stock\tnew\tDior\tDE::Standard:3.90 EUR,AT::Standard:7.90 EUR\n" +
+    "C2\tSauvage EDP 60ml\thttps://shop.example/C2\t90.00 EUR\t\tin_stock\tused\tDior\t\n" +
+    "C3\tSauvage EDP 200ml\thttps://shop.example/C3\tninety\t\tin_stock\tnew\tDior\t\n" +
+    "C4\ttoo few cells\n" +
+    "C5\tSauvage EDP 30ml\thttps://shop.example/C5\t60.00 EUR\t\tin_stock\tnew\tDior\tDE:::0 EUR\n" +
+    "C6\tSauvage EDP 10ml\thttps://shop.example/C6\t20.00 EUR\t\tin_stock\tnew\tDior\tUS:::4.95 USD\n";
   const { offers, rejects } = validate(readMerchantTsv(tsv, AT), defaults);
-  assertEquals(offers.map((o) => [o.row, o.sku, o.title, o.price]), [[1, "C1", "Dior Sauvage EDP 100ml", 120]]);
+  assertEquals(offers.map((o) => [o.row, o.sku, o.title, o.price, o.shipping]),
+    [[1, "C1", "Dior Sauvage EDP 100ml", 120, 3.9], [5, "C5", "Dior Sauvage EDP 30ml", 60, 0]]);
   assertEquals(rejects, [
     { row: 2, field: "condition", reason: '"used": only new products are compared' },
     { row: 3, field: "price", reason: '"ninety" is not a price' },
-    { row: 4, field: "row", reason: "expected 8 columns, found 2" },
+    { row: 4, field: "row", reason: "expected 9 columns, found 2" },
+    { row: 6, field: "shipping", reason: "must be in the price's currency (EUR), not USD" },
   ]);
 });
 

@@ -8,7 +8,8 @@
  *   price, or sale_price while sale_price_effective_date holds the observation time
  *   availability (in_stock, out_of_stock, preorder, backorder) → in_stock
  *   condition: only "new" is compared; other conditions are rejected.
- *   mpn and shipping are read by Merchant Center but not used here yet.
+ *   shipping: the price of its first entry (XML `<g:shipping><g:price>`, TSV `country:region:service:price`)
+ *   mpn is read by Merchant Center but not used here.
  *
  * XML goes through fast-xml-parser with no DTD allowed (so no entity can expand) and a nesting limit.
  */
@@ -44,6 +45,15 @@ function textOf(v: unknown): string | undefined {
   return undefined;
 }
 
+/** The price of a shipping entry: XML gives its fields, TSV `US:CA:Ground:4.95 USD` (several joined by commas): the first's. */
+function shippingPrice(v: unknown): string | undefined {
+  if (Array.isArray(v)) return shippingPrice(v[0]);
+  if (v && typeof v === "object") return textOf((v as Record<string, unknown>).price);
+  if (typeof v !== "string" || !v.trim()) return undefined;
+  const first = v.split(/,(?=\s*[A-Za-z]{2}:)/)[0];
+  return first.slice(first.lastIndexOf(":") + 1).trim();
+}
+
 /** A Merchant Center product (field → text) as a feed record; `at` is when its prices were observed. */
 export function merchantRecord(p: Record<string, string | undefined>, at: string): Record<string, unknown> {
   const condition = p.condition?.trim().toLowerCase();
@@ -63,7 +73,7 @@ export function merchantRecord(p: Record<string, string | undefined>, at: string
   const title = p.title?.trim() ?? "";
   const brand = p.brand?.trim();
   return {
-    sku: p.id, url: p.link, gtin: p.gtin, price, in_stock: p.availability,
+    sku: p.id, url: p.link, gtin: p.gtin, price, in_stock: p.availability, shipping: shippingPrice(p.shipping),
     title: brand && title && !title.toLowerCase().includes(brand.toLowerCase()) ? `${brand} ${title}` : p.title,
   };
 }
@@ -83,7 +93,9 @@ export function readMerchantXml(xml: string, at: string): Record<string, unknown
   return items.map((item) => {
     if (!item || typeof item !== "object") return { __invalid: "product must be an element with fields" };
     const fields: Record<string, string | undefined> = {};
-    for (const [k, v] of Object.entries(item as Record<string, unknown>)) if (!k.startsWith("@")) fields[k.toLowerCase()] = textOf(v);
+    for (const [k, v] of Object.entries(item as Record<string, unknown>)) {
+      if (!k.startsWith("@")) fields[k.toLowerCase()] = k.toLowerCase() === "shipping" ? shippingPrice(v) : textOf(v);
+    }
     return merchantRecord(fields, at);
   });
 }

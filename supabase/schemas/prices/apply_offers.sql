@@ -58,15 +58,17 @@ begin
   analyze _offers_to_apply (listing_id);  -- a plan for this batch's size (see ingest_staging.sql)
   -- The upsert row-locks each listing's offer, so concurrent batches touching a listing take turns below.
   insert into public.current_offers as c
-    (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, batch_id, stale)
+    (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, batch_id, stale,
+     shipping, shipping_base)
   select o.listing_id, o.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock,
-         o.observed_at, batch, false
+         o.observed_at, batch, false, o.shipping, o.shipping_base
   from _offers_to_apply o
   order by o.listing_id
   on conflict (listing_id) do update
     set variant_id = excluded.variant_id, price = excluded.price, currency = excluded.currency, price_base = excluded.price_base,
         price_per_100ml_base = excluded.price_per_100ml_base, in_stock = excluded.in_stock, observed_at = excluded.observed_at,
-        batch_id = excluded.batch_id, stale = false, updated_at = now()
+        batch_id = excluded.batch_id, stale = false, shipping = excluded.shipping, shipping_base = excluded.shipping_base,
+        updated_at = now()
     where excluded.observed_at >= c.observed_at;
 
   -- History, for the listings whose price or stock differs from their open range (or that have none;
@@ -104,7 +106,8 @@ grant execute on function private.apply_staged_offers(bigint) to service_role;
 
 /**
  * Makes reviewed prices current, as private.apply_staged_offers; called by anomaly approval.
- * offers: [{listing_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at}], one per listing.
+ * offers: [{listing_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock, observed_at, shipping, shipping_base}],
+ * one per listing.
  */
 create or replace function private.apply_offers(batch bigint, offers jsonb)
 returns void
@@ -115,9 +118,11 @@ begin
   perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
   perform private.ingest_staging_tables();
   insert into _offers_to_apply
-  select o.listing_id, l.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock, o.observed_at
+  select o.listing_id, l.retailer_id, o.variant_id, o.price, o.currency, o.price_base, o.price_per_100ml_base, o.in_stock, o.observed_at,
+         o.shipping, o.shipping_base
   from jsonb_to_recordset(offers) as o (listing_id uuid, variant_id uuid, price numeric, currency text, price_base numeric,
-                                        price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz)
+                                        price_per_100ml_base numeric, in_stock boolean, observed_at timestamptz,
+                                        shipping numeric, shipping_base numeric)
   join public.retailer_listings l on l.id = o.listing_id;
   perform private.apply_staged_offers(batch);
 end;

@@ -17,7 +17,9 @@ create table public.current_offers (
   updated_at timestamptz not null default now(),
   low_30d_base numeric(12, 2),
   median_30d_base numeric(12, 2),
-  change_vs_low_pct numeric generated always as (round(100 * (price_base / low_30d_base - 1), 1)) stored
+  change_vs_low_pct numeric generated always as (round(100 * (price_base / low_30d_base - 1), 1)) stored,
+  shipping numeric(12, 2) constraint current_offers_shipping_nonnegative check (shipping >= 0),
+  shipping_base numeric(12, 2) constraint current_offers_shipping_base_nonnegative check (shipping_base >= 0)
 )
 -- Room on each page for every row's next version at once: a feed batch confirms or reprices a run of
 -- offers in one transaction, so all rows of a page are updated together (HOT only if they all fit).
@@ -39,6 +41,10 @@ comment on column public.current_offers.batch_id is 'Batch that reported it (lin
 comment on column public.current_offers.low_30d_base is 'Lowest in-stock base price of the 30 days before this price began: the EU Omnibus reference for an announced discount. Null without an earlier price in that window. Set when the price begins (private.apply_staged_offers).';
 comment on column public.current_offers.median_30d_base is 'Median in-stock base price of the 30 days before this price began, each earlier price weighted by how long it held. Null like low_30d_base.';
 comment on column public.current_offers.change_vs_low_pct is 'Generated: the price against low_30d_base, in percent (-20.0 is 20 % under the 30-day low).';
+comment on constraint current_offers_shipping_nonnegative on public.current_offers is 'must be 0 (free) or more';
+comment on constraint current_offers_shipping_base_nonnegative on public.current_offers is 'must be 0 (free) or more';
+comment on column public.current_offers.shipping is 'Shipping cost as sent with the latest price, in its currency (0 is free); null when the feed did not say.';
+comment on column public.current_offers.shipping_base is 'Shipping in the base currency, at the rate of the price.';
 comment on column public.current_offers.stale is 'Not confirmed within the retailer''s freshness SLA; excluded from best offers.';
 create index current_offers_variant_idx on public.current_offers (variant_id);
 create index current_offers_retailer_idx on public.current_offers (retailer_id);

@@ -29,7 +29,8 @@ returns table (
   variant_id uuid, size_ml numeric, packaging public.packaging, quantity smallint,
   retailer_id uuid, retailer_name text, listing_id uuid, url text,
   price numeric, price_per_100ml numeric, low_30d numeric, median_30d numeric, price_currency text,
-  change_vs_low_pct numeric, change_vs_median_pct numeric, observed_at timestamptz
+  change_vs_low_pct numeric, change_vs_median_pct numeric, observed_at timestamptz,
+  shipping numeric, total numeric
 )
 language plpgsql
 stable
@@ -54,13 +55,14 @@ begin
          d.retailer_id, d.retailer_name, d.listing_id, d.url,
          round(d.price_base / rate, 2), round(d.price_per_100ml_base / rate, 2), round(d.low_30d_base / rate, 2),
          round(d.median_30d_base / rate, 2), upper(deals.currency), d.change_vs_low_pct,
-         round(100 * (d.price_base / d.median_30d_base - 1), 1), d.observed_at
+         round(100 * (d.price_base / d.median_30d_base - 1), 1), d.observed_at,
+         round(d.shipping_base / rate, 2), round((d.price_base + d.shipping_base) / rate, 2)
   from (
     select distinct on (v.id)
       fr.id as fragrance_id, fr.slug, fr.name, b.name as brand_name, fr.concentration, fr.gender,
       v.id as variant_id, v.size_ml, v.packaging, v.quantity, r.id as retailer_id, r.name as retailer_name, l.id as listing_id,
       coalesce(l.affiliate_url, l.url) as url, o.price_base, o.price_per_100ml_base, o.low_30d_base, o.median_30d_base,
-      o.change_vs_low_pct, o.observed_at
+      o.change_vs_low_pct, o.observed_at, o.shipping_base
     from public.current_offers o
     join public.variants v on v.id = o.variant_id
     join public.fragrances fr on fr.id = v.fragrance_id and fr.deleted_at is null
@@ -82,6 +84,6 @@ begin
 end;
 $$;
 comment on function public.deals(jsonb, text, numeric, integer, integer) is
-  'Real price drops, best first: in-stock, fresh, reviewed offers at or under their 30-day low and at least min_drop_pct under their 30-day median (both from the 30 days before the price began), one per variant; filters as search_fragrances (gender, family, brand, concentration, min_price, max_price); prices in currency. Raises 22023 for a bad filter, currency, min_drop_pct or page.';
+  'Real price drops, best first: in-stock, fresh, reviewed offers at or under their 30-day low and at least min_drop_pct under their 30-day median (both from the 30 days before the price began), one per variant; filters as search_fragrances (gender, family, brand, concentration, min_price, max_price); prices in currency, with shipping and total (price + shipping; null when not sent). Raises 22023 for a bad filter, currency, min_drop_pct or page.';
 revoke execute on function public.deals(jsonb, text, numeric, integer, integer) from public;
 grant execute on function public.deals(jsonb, text, numeric, integer, integer) to anon, authenticated, service_role;

@@ -8,7 +8,8 @@
 
 /**
  * Ingests one webhook batch in one transaction; returns the response body.
- * offers: [{row, sku, title, url, gtin, price, currency, in_stock, observed_at, parsed}], row numbers unique.
+ * offers: [{row, sku, title, url, gtin, price, currency, in_stock, observed_at, parsed, shipping}], row numbers unique;
+ * shipping (optional) is in the price's currency.
  * parsed (the title's parse) is needed only on rows of new or retitled listings, the ones matched: it
  * may be left out of rows whose listing the retailer sent before under the same title. When a row that
  * needs it lacks it, SQLSTATE SM428 is raised and nothing is written.
@@ -126,9 +127,10 @@ begin
   -- its listing as stored, that listing's variant and current price. Rows the database cannot price
   -- are rejected with a reason instead; the rest of the batch goes on.
   with o as materialized (
-    select o."row", o.sku, o.title, o.url, o.gtin, o.price, upper(o.currency) as currency, o.in_stock, o.observed_at, o.parsed
+    select o."row", o.sku, o.title, o.url, o.gtin, o.price, upper(o.currency) as currency, o.in_stock, o.observed_at, o.parsed,
+           o.shipping
     from jsonb_to_recordset(offers) as o ("row" integer, sku text, title text, url text, gtin text, price numeric,
-                                          currency text, in_stock boolean, observed_at timestamptz, parsed jsonb)
+                                          currency text, in_stock boolean, observed_at timestamptz, parsed jsonb, shipping numeric)
   ),
   -- Rates are looked up once per currency and day; days are computed once per distinct timestamp
   -- (a feed's rows mostly share one).
@@ -159,10 +161,10 @@ begin
   )
   insert into _offers ("row", sku, title, url, gtin, price, currency, in_stock, observed_at, parsed, rate,
                        listing_id, known_title, known_url, known_gtin, known_first_seen_at, variant_id, current_price, current_currency,
-                       price_base, per_100ml)
+                       price_base, per_100ml, shipping, shipping_base)
   select c."row", c.sku, c.title, c.url, c.gtin, c.price, c.currency, c.in_stock, c.observed_at, c.parsed, c.rate,
          l.id, l.title, l.url, l.gtin, l.first_seen_at, l.variant_id, co.price, co.currency,
-         round(c.price * c.rate, 2), round(c.price * c.rate / l.volume_ml * 100, 2)
+         round(c.price * c.rate, 2), round(c.price * c.rate / l.volume_ml * 100, 2), c.shipping, round(c.shipping * c.rate, 2)
   from checked c
   left join public.retailer_listings l on l.retailer_id = retailer and l.retailer_sku = c.sku
   left join public.current_offers co on co.listing_id = l.id
@@ -341,8 +343,8 @@ begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
   -- Every accepted row is observed, flagged or not: append-only, with its lineage.
   insert into private.price_observations
-    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock, anomaly)
-  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.reason
+    (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock, anomaly, shipping)
+  select o.listing_id, batch, o."row", o.observed_at, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.reason, o.shipping
   from _offers o;
   insert into private.price_anomalies
     (listing_id, batch_id, row_number, observed_at, price, currency, price_base, in_stock, kind, reason, reference_price_base)
@@ -373,16 +375,17 @@ begin
   ),
   confirmed as (
     update public.current_offers c
-    set variant_id = o.variant_id, price_base = o.price_base, price_per_100ml_base = o.per_100ml,
+    set variant_id = o.variant_id, price_base = o.price_base, price_per_100ml_base = o.per_100ml, shipping_base = o.shipping_base,
         observed_at = o.observed_at, batch_id = batch, stale = false, updated_at = now()
     from latest o
     where c.listing_id = any (array(select o.listing_id from latest o where (o.price, o.currency) = (o.current_price, o.current_currency)))
       and c.listing_id = o.listing_id and o.observed_at >= c.observed_at
-      and (c.price, c.currency, c.in_stock) = (o.price, o.currency, o.in_stock)
+      and (c.price, c.currency, c.in_stock) = (o.price, o.currency, o.in_stock) and c.shipping is not distinct from o.shipping
     returning c.listing_id
   )
   insert into _offers_to_apply
-  select o.listing_id, retailer, o.variant_id, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.observed_at
+  select o.listing_id, retailer, o.variant_id, o.price, o.currency, o.price_base, o.per_100ml, o.in_stock, o.observed_at,
+         o.shipping, o.shipping_base
   from latest o where o.listing_id not in (select c.listing_id from confirmed c);
   perform private.apply_staged_offers(batch);
 end;
@@ -406,7 +409,8 @@ begin
   perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
   delete from _offers_to_apply;  -- (step 7's, already applied)
   insert into _offers_to_apply
-  select c.listing_id, c.retailer_id, c.variant_id, c.price, c.currency, c.price_base, c.price_per_100ml_base, false, now()
+  select c.listing_id, c.retailer_id, c.variant_id, c.price, c.currency, c.price_base, c.price_per_100ml_base, false, now(),
+         c.shipping, c.shipping_base
   from public.current_offers c
   join public.retailer_listings l on l.id = c.listing_id
   where c.retailer_id = retailer and c.in_stock

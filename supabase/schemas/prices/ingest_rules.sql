@@ -29,7 +29,10 @@ as $$
     ('public.current_offers', 'price_per_100ml_base', 'per_100ml', 'price'),
     ('public.price_history', 'price', 'price', 'price'),
     ('public.price_history', 'currency', 'currency', 'currency'),
-    ('public.price_history', 'price_base', 'price_base', 'price')
+    ('public.price_history', 'price_base', 'price_base', 'price'),
+    ('private.price_observations', 'shipping', 'shipping', 'shipping'),
+    ('public.current_offers', 'shipping', 'shipping', 'shipping'),
+    ('public.current_offers', 'shipping_base', 'shipping_base', 'shipping')
 $$;
 comment on function private.ingest_written_columns() is
   'The columns a price batch writes from its staged offers: the table''s column, the _offers column it comes from, and the feed field a reject names.';

@@ -66,8 +66,13 @@ begin
     perform private.apply_offers(a.batch_id, (
       select jsonb_build_array(jsonb_build_object(
         'listing_id', a.listing_id, 'variant_id', l.variant_id, 'price', a.price, 'currency', a.currency, 'price_base', a.price_base,
-        'price_per_100ml_base', round(a.price_base / l.volume_ml * 100, 2), 'in_stock', a.in_stock, 'observed_at', a.observed_at))
-      from public.retailer_listings l where l.id = a.listing_id));
+        'price_per_100ml_base', round(a.price_base / l.volume_ml * 100, 2), 'in_stock', a.in_stock, 'observed_at', a.observed_at,
+        -- the shipping sent with the price, from its observation, at the price's day's rate
+        'shipping', po.shipping, 'shipping_base', round(po.shipping * public.fx_rate(a.currency, a.observed_at::date), 2)))
+      from public.retailer_listings l
+      left join private.price_observations po
+        on po.listing_id = a.listing_id and po.observed_at = a.observed_at and po.batch_id = a.batch_id and po.row_number = a.row_number
+      where l.id = a.listing_id));
   end if;
   return a.status;
 end;

@@ -16,6 +16,7 @@ create table private.price_observations (
   anomaly text,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  shipping numeric(12, 2) constraint price_observations_shipping_nonnegative check (shipping >= 0),
   primary key (id, observed_at)
 ) partition by range (observed_at);
 comment on table private.price_observations is 'Every price a retailer reported, as reported (append-only), with its batch and row: the lineage of every price shown. Monthly partitions; older than the horizon they are rolled up into private.price_daily and dropped.';
@@ -23,6 +24,8 @@ comment on table private.price_observations is 'Every price a retailer reported,
 comment on constraint price_observations_price_positive on private.price_observations is 'must be at least 0.01';
 comment on constraint price_observations_price_base_positive on private.price_observations is 'is under 0.01 in the base currency once converted';
 comment on constraint price_observations_currency_iso4217 on private.price_observations is 'must be a three-letter ISO-4217 code';
+comment on constraint price_observations_shipping_nonnegative on private.price_observations is 'must be 0 (free) or more';
+comment on column private.price_observations.shipping is 'Shipping cost as sent, in the price''s currency (0 is free); null when the feed did not say.';
 comment on column private.price_observations.id is 'Observation id.';
 comment on column private.price_observations.listing_id is 'The listing priced.';
 comment on column private.price_observations.batch_id is 'The webhook call it came in.';
