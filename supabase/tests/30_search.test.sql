@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(70);
+select plan(72);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -196,6 +196,38 @@ select is((select count(*)::int from public.fragrance_documents d full join publ
            full join public.similar_fragrances_cache c using (fragrance_id)
            where fragrance_id = tests.fragrance('chanel-n-5-edp') or c.similar_fragrance_id = tests.fragrance('chanel-n-5-edp')), 0,
   'soft-deleting a fragrance removes its document, embedding and cached neighbours');
+
+-- A filtered vector list is never cut short. The HNSW scan is forced (no other scan allowed) and
+-- stopped after its first pass (max_scan_tuples = 1): alone it finds only the feminine fragrances
+-- near the query; the list is completed to every feminine one, in exact distance order.
+create function pg_temp.knn(exact boolean, filters jsonb) returns uuid[] language plpgsql as $$
+declare
+  t private.search_terms := private.search_terms('sauvage',
+    (select e.embedding from public.fragrance_embeddings e where e.fragrance_id = tests.fragrance('dior-sauvage-edp')),
+    (select e.model from public.fragrance_embeddings e where e.fragrance_id = tests.fragrance('dior-sauvage-edp')),
+    filters, 'EUR', 1, 20, 0, 0, 1, 20, 0, 0);
+  ids uuid[];
+begin
+  execute format('select array_agg(k.fragrance_id order by k.distance, k.fragrance_id) from (%s) k',
+                 private.search_knn_sql(exact, private.search_filter_sql(t))) into ids using t;
+  return ids;
+end $$;
+set local enable_seqscan = off;
+set local enable_bitmapscan = off;
+set local hnsw.iterative_scan = relaxed_order;
+set local hnsw.ef_search = 20;
+set local hnsw.max_scan_tuples = 1;
+select ok((select count(*) from (select from public.fragrance_embeddings x where x.facets @> '{gender:feminine}'
+           order by x.embedding operator(extensions.<=>) (select e.embedding from public.fragrance_embeddings e
+                                                          where e.fragrance_id = tests.fragrance('dior-sauvage-edp'))
+           limit 100) s) < (select count(*) from public.fragrance_embeddings x where x.facets @> '{gender:feminine}'),
+  'the HNSW scan alone stops short of the feminine fragrances here (the case below is real)');
+select is(pg_temp.knn(false, '{"gender": "feminine"}'), pg_temp.knn(true, '{"gender": "feminine"}'),
+  'a filtered HNSW list that stops short is completed exactly: every match, in distance order');
+reset enable_seqscan;
+reset enable_bitmapscan;
+reset hnsw.ef_search;
+reset hnsw.max_scan_tuples;
 
 select * from finish();
 rollback;

@@ -563,11 +563,44 @@ comment on function private.estimated_embeddings(text[]) is
   'The planner''s estimate of the embeddings carrying all the given facets (search_fragrances picks exact or HNSW kNN by it).';
 
 /**
- * Vectors: cosine kNN of the query's embedding among the vectors of its model. A filter the
- * statistics put at 10,000 embeddings or fewer is searched exactly: sorting a few thousand vectors
- * beats walking the HNSW graph past the many it would reject. A broader one uses the index, where
- * relaxed_order keeps scanning until enough rows pass the filters and the outer row_number()
- * restores exact distance order.
+ * The kNN of ($1).query_embedding among the embeddings of ($1).embedding_model passing the predicate,
+ * at most ($1).depth of them, as (fragrance_id, distance). Exact: cosine_distance(), which no index
+ * answers, sorts every filtered row. Not exact: the HNSW index, where relaxed_order keeps scanning
+ * until enough rows pass the filter, or until hnsw.max_scan_tuples; a filter whose rows lie far from
+ * the query can stop that scan short, so a short answer is replaced by the exact sort: the list is
+ * never shorter than the rows that match allow.
+ */
+create or replace function private.search_knn_sql(exact boolean, predicate text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  knn constant text := $q$
+    select x.fragrance_id, %s as distance from public.fragrance_embeddings x
+    where x.model = ($1).embedding_model and %s order by 2 limit ($1).depth $q$;
+  exact_sql text := format(knn, 'extensions.cosine_distance(x.embedding, ($1).query_embedding)', predicate);
+begin
+  if exact then
+    return exact_sql;
+  end if;
+  return format($q$
+    with ann as materialized (%s)
+    select a.fragrance_id, a.distance from ann a where (select count(*) from ann) >= ($1).depth
+    union all
+    select e.fragrance_id, e.distance from (%s) e where (select count(*) from ann) < ($1).depth $q$,
+    format(knn, 'x.embedding operator(extensions.<=>) ($1).query_embedding', predicate), exact_sql);
+end;
+$$;
+comment on function private.search_knn_sql(boolean, text) is
+  'The kNN query of a search''s vector list: exact, or by HNSW completed exactly when the index scan stops short.';
+
+/**
+ * Vectors: cosine kNN of the query's embedding among the vectors of its model (search_knn_sql). A
+ * filter the statistics put at 10,000 embeddings or fewer is searched exactly: sorting a few thousand
+ * vectors beats walking the HNSW graph past the many it would reject. A broader one uses the index;
+ * the outer row_number() restores exact distance order.
  */
 create or replace function private.search_vector_sql(t private.search_terms, predicate text)
 returns text
@@ -575,26 +608,14 @@ language plpgsql
 volatile
 set search_path = ''
 as $$
-declare
-  exact_knn boolean;
 begin
   if t.vector_weight = 0 or t.query_embedding is null then
     return null;
   end if;
-  exact_knn := cardinality(t.facets) > 0 and private.estimated_embeddings(t.facets) <= 10000;
   return format($q$
     select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
-    from (
-      select x.fragrance_id, %s as distance
-      from public.fragrance_embeddings x
-      where x.model = ($1).embedding_model and %s
-      order by 2
-      limit ($1).depth
-    ) s $q$,
-    -- cosine_distance() is <=> that no index answers: an exact sort of the filtered rows
-    case when exact_knn then 'extensions.cosine_distance(x.embedding, ($1).query_embedding)'
-         else 'x.embedding operator(extensions.<=>) ($1).query_embedding' end,
-    predicate);
+    from (%s) s $q$,
+    private.search_knn_sql(cardinality(t.facets) > 0 and private.estimated_embeddings(t.facets) <= 10000, predicate));
 end;
 $$;
 comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (exact for a selective filter, HNSW otherwise), or null when it takes no part.';
@@ -729,6 +750,7 @@ revoke execute on function private.name_core(text, text) from public;
 revoke execute on function private.scent_words(text[]) from public;
 revoke execute on function private.search_scent_sql(private.search_terms, text) from public;
 revoke execute on function private.estimated_embeddings(text[]) from public;
+revoke execute on function private.search_knn_sql(boolean, text) from public;
 revoke execute on function private.search_vector_sql(private.search_terms, text) from public;
 revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 grant execute on function
@@ -745,6 +767,7 @@ grant execute on function
   private.scent_carriers(uuid[], text[], uuid[], text[], integer),
   private.search_scent_sql(private.search_terms, text),
   private.estimated_embeddings(text[]),
+  private.search_knn_sql(boolean, text),
   private.search_vector_sql(private.search_terms, text),
   public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision)
   to anon, authenticated, service_role;
