@@ -10,7 +10,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { connect, type Sql } from "../../supabase/functions/_shared/db.ts";
 import { signJwt } from "../../supabase/functions/_shared/jwt.ts";
 import { env } from "../../supabase/functions/_shared/testing.ts";
-import { sign } from "../../supabase/functions/ingest-prices/signature.ts";
+import { sign } from "../../supabase/functions/_shared/signature.ts";
 import { type Database, NULLABLE } from "../../types/database.ts";
 
 type Client = SupabaseClient<Database>;
@@ -132,6 +132,32 @@ Deno.test("supabase-js: the signed-in user's RPCs", async () => {
   covered.add("export_my_data");
   const anon = await client("anon").rpc("my_collection");
   assertEquals([anon.status, anon.error?.code], [401, "42501"], "anon may not read a collection");
+});
+
+Deno.test("supabase-js: price alerts and their notifications, as a signed-in user", async () => {
+  const me = client("authenticated", user.token);
+  const sauvage = await fragrance("dior-sauvage-edp");
+  const made = await me.rpc("create_price_alert", { fragrance_id: sauvage, kind: "price_below", target: 1, currency: "GBP" });
+  ok(!made.error && made.data?.user_id === user.id && made.data.currency === "GBP", JSON.stringify(made));
+  covered.add("create_price_alert");
+  nullsAreTyped("create_price_alert", made.data);
+  const bad = await me.rpc("create_price_alert", { fragrance_id: sauvage, kind: "price_below" });
+  assertEquals([bad.status, bad.error?.code], [400, "23514"], "a price alert without a target is a 400");
+  await same("my_price_alerts", {}, ["authenticated"], "public.my_price_alerts()", [], "set");
+  const paused = await me.rpc("pause_price_alert", { alert_id: made.data!.id });
+  assertEquals([paused.error, paused.data?.paused], [null, true]);
+  covered.add("pause_price_alert");
+  nullsAreTyped("pause_price_alert", paused.data);
+  const hook = await me.rpc("set_notification_webhook", { url: "https://hooks.example/js" });
+  ok(!hook.error && /^whsec_[0-9a-f]{48}$/.test(String(hook.data)), JSON.stringify(hook.error));
+  covered.add("set_notification_webhook");
+  await sql`insert into public.alert_notifications (user_id, alert_id, event, payload) values (${user.id}, ${made.data!.id}, -1, '{"type": "price_alert"}')`;
+  await same("my_alert_notifications", { page_size: 10 }, ["authenticated"], "public.my_alert_notifications(10)", [], "set");
+  const deleted = await me.rpc("delete_price_alert", { alert_id: made.data!.id });
+  assertEquals([deleted.error, deleted.data], [null, true]);
+  covered.add("delete_price_alert");
+  const anon = await client("anon").rpc("my_price_alerts");
+  assertEquals([anon.status, anon.error?.code], [401, "42501"], "anon may not read alerts");
 });
 
 Deno.test("supabase-js: the service role's RPCs, which anon and users may not call", async () => {

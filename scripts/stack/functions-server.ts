@@ -76,7 +76,7 @@ export function gateway(functions: Record<string, Mounted>, jwtSecret: string, e
  * (which this stack lacks): calls each function on its schedule through the
  * gateway with the service key, one call at a time per function.
  */
-export const LOCAL_SCHEDULE: { fn: string; everySeconds: number }[] = [{ fn: "embed", everySeconds: 10 }];
+export const LOCAL_SCHEDULE: { fn: string; everySeconds: number }[] = [{ fn: "embed", everySeconds: 10 }, { fn: "notify", everySeconds: 15 }];
 
 function runSchedule(baseUrl: string, serviceKey: string) {
   for (const { fn, everySeconds } of LOCAL_SCHEDULE) {

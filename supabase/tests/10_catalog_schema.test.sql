@@ -8,8 +8,9 @@ select tables_are('public', array[
   'fragrance_perfumers', 'note_families', 'notes', 'fragrance_notes', 'accords', 'fragrance_accords', 'variants',
   'retailers', 'retailer_listings', 'fx_rates', 'current_offers', 'price_history', 'name_vocabulary', 'fragrance_name_aliases',
   'fragrance_documents', 'fragrance_embeddings', 'fragrance_name_words', 'similar_fragrances_cache',
-  'profiles', 'collection_entries', 'onboarding_answers', 'recommendation_events', 'affiliate_clicks', 'events'
-], 'public holds exactly the catalog, price, name vocabulary, search and user tables');
+  'profiles', 'collection_entries', 'onboarding_answers', 'recommendation_events', 'affiliate_clicks', 'events',
+  'price_alerts', 'alert_notifications'
+], 'public holds exactly the catalog, price, name vocabulary, search, user and alert tables');
 
 -- Conventions, checked over every table of the project's schemas.
 create temporary view project_tables as

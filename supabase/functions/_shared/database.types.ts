@@ -51,6 +51,32 @@ isOneToOne: false
       referencedColumns: ["id"]
     }
                   ]
+                },"alert_notifications": {
+                  Row: {
+                    "alert_id": string,"attempts": number,"created_at": string,"delivered_at": string | null,"event": number,"id": number,"last_error": string | null,"next_attempt_at": string,"payload": NonNullable<Json>,"status": string,"updated_at": string,"user_id": string
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "alert_id": string,"attempts"?: number,"created_at"?: string,"delivered_at"?: string | null,"event": number,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string,"payload": NonNullable<Json>,"status"?: string,"updated_at"?: string,"user_id": string
+                  }
+                  Update: {
+                    "alert_id"?: string,"attempts"?: number,"created_at"?: string,"delivered_at"?: string | null,"event"?: number,"id"?: never,"last_error"?: string | null,"next_attempt_at"?: string,"payload"?: NonNullable<Json>,"status"?: string,"updated_at"?: string,"user_id"?: string
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "alert_notifications_alert_id_fkey"
+      columns: ["alert_id"]
+isOneToOne: false
+      referencedRelation: "price_alerts"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "alert_notifications_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"brand_aliases": {
                   Row: {
                     "alias": string,"alias_normalized": string | null,"brand_id": string,"created_at": string,"id": string,"updated_at": string
@@ -503,6 +529,44 @@ isOneToOne: false
                   Relationships: [
                     
                   ]
+                },"price_alerts": {
+                  Row: {
+                    "armed": boolean,"created_at": string,"currency": string,"drop_pct": number | null,"fragrance_id": string,"id": string,"kind": Database["public"]['Enums']["price_alert_kind"],"last_event": number | null,"last_fired_at": string | null,"last_fired_price_base": number | null,"paused": boolean,"reference_price_base": number | null,"target": number | null,"updated_at": string,"user_id": string,"variant_id": string | null
+                  }
+                  ComputedFields: never
+                  Insert: {
+                    "armed"?: boolean,"created_at"?: string,"currency"?: string,"drop_pct"?: number | null,"fragrance_id": string,"id"?: string,"kind": Database["public"]['Enums']["price_alert_kind"],"last_event"?: number | null,"last_fired_at"?: string | null,"last_fired_price_base"?: number | null,"paused"?: boolean,"reference_price_base"?: number | null,"target"?: number | null,"updated_at"?: string,"user_id"?: string,"variant_id"?: string | null
+                  }
+                  Update: {
+                    "armed"?: boolean,"created_at"?: string,"currency"?: string,"drop_pct"?: number | null,"fragrance_id"?: string,"id"?: string,"kind"?: Database["public"]['Enums']["price_alert_kind"],"last_event"?: number | null,"last_fired_at"?: string | null,"last_fired_price_base"?: number | null,"paused"?: boolean,"reference_price_base"?: number | null,"target"?: number | null,"updated_at"?: string,"user_id"?: string,"variant_id"?: string | null
+                  }
+                  Relationships: [
+                    {
+      foreignKeyName: "price_alerts_currency_fkey"
+      columns: ["currency"]
+isOneToOne: false
+      referencedRelation: "currencies"
+      referencedColumns: ["code"]
+    },{
+      foreignKeyName: "price_alerts_fragrance_id_fkey"
+      columns: ["fragrance_id"]
+isOneToOne: false
+      referencedRelation: "fragrances"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "price_alerts_user_id_fkey"
+      columns: ["user_id"]
+isOneToOne: false
+      referencedRelation: "profiles"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "price_alerts_variant_id_fkey"
+      columns: ["variant_id"]
+isOneToOne: false
+      referencedRelation: "variants"
+      referencedColumns: ["id"]
+    }
+                  ]
                 },"price_history": {
                   Row: {
                     "created_at": string,"currency": string,"id": number,"in_stock": boolean,"listing_id": string,"price": number,"price_base": number,"updated_at": string,"valid": unknown
@@ -678,6 +742,31 @@ isOneToOne: false
 "concentration_label":
 { Args: { "c": Database["public"]['Enums']["concentration"] }; Returns: string
                            },
+"create_price_alert":
+{ Args: { "currency"?: string,"drop_pct"?: number,"fragrance_id": string,"kind": Database["public"]['Enums']["price_alert_kind"],"target"?: number,"variant_id"?: string }; Returns: {
+              "armed": boolean,
+"created_at": string,
+"currency": string,
+"drop_pct": number | null,
+"fragrance_id": string,
+"id": string,
+"kind": Database["public"]['Enums']["price_alert_kind"],
+"last_event": number | null,
+"last_fired_at": string | null,
+"last_fired_price_base": number | null,
+"paused": boolean,
+"reference_price_base": number | null,
+"target": number | null,
+"updated_at": string,
+"user_id": string,
+"variant_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "price_alerts"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "dashboard_affiliate_ctr":
 { Args: { "from": string,"retailer_id"?: string,"to"?: string }; Returns: {
               "clickers": number,"clicks": number,"ctr": number,"day": string,"impressions": number,"retailer": string,"retailer_id": string
@@ -735,6 +824,9 @@ isOneToOne: false
               "brand_name": string,"change_vs_low_pct": number,"change_vs_median_pct": number,"concentration": Database["public"]['Enums']["concentration"],"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"listing_id": string,"low_30d": number,"median_30d": number,"name": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"shipping": number,"size_ml": number,"slug": string,"total": number,"url": string,"variant_id": string
             }[]
                            },
+"delete_price_alert":
+{ Args: { "alert_id": string }; Returns: boolean
+                           },
 "erase_my_account":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
@@ -747,9 +839,35 @@ isOneToOne: false
 "is_valid_gtin":
 { Args: { "code": string }; Returns: boolean
                            },
+"my_alert_notifications":
+{ Args: { "before_id"?: number,"page_size"?: number }; Returns: {
+              "alert_id": string,
+"attempts": number,
+"created_at": string,
+"delivered_at": string | null,
+"event": number,
+"id": number,
+"last_error": string | null,
+"next_attempt_at": string,
+"payload": NonNullable<Json>,
+"status": string,
+"updated_at": string,
+"user_id": string
+            }[]
+                          SetofOptions: {
+        from: "*"
+        to: "alert_notifications"
+        isOneToOne: false
+        isSetofReturn: true
+      } },
 "my_collection":
 { Args: Record<PropertyKey, never>; Returns: {
               "brand_name": string,"concentration": Database["public"]['Enums']["concentration"],"fragrance_id": string,"name": string,"note": string,"rating": number,"slug": string,"status": Database["public"]['Enums']["collection_status"],"updated_at": string
+            }[]
+                           },
+"my_price_alerts":
+{ Args: Record<PropertyKey, never>; Returns: {
+              "best_price": number,"best_price_per_100ml": number,"brand_name": string,"created_at": string,"currency": string,"drop_pct": number,"fragrance_id": string,"id": string,"kind": Database["public"]['Enums']["price_alert_kind"],"last_fired_at": string,"name": string,"paused": boolean,"size_ml": number,"slug": string,"target": number,"variant_id": string
             }[]
                            },
 "normalize_name":
@@ -760,6 +878,31 @@ isOneToOne: false
               "details": Json,"item": string,"status": string,"summary": string
             }[]
                            },
+"pause_price_alert":
+{ Args: { "alert_id": string,"paused"?: boolean }; Returns: {
+              "armed": boolean,
+"created_at": string,
+"currency": string,
+"drop_pct": number | null,
+"fragrance_id": string,
+"id": string,
+"kind": Database["public"]['Enums']["price_alert_kind"],
+"last_event": number | null,
+"last_fired_at": string | null,
+"last_fired_price_base": number | null,
+"paused": boolean,
+"reference_price_base": number | null,
+"target": number | null,
+"updated_at": string,
+"user_id": string,
+"variant_id": string | null
+            }
+                          SetofOptions: {
+        from: "*"
+        to: "price_alerts"
+        isOneToOne: true
+        isSetofReturn: false
+      } },
 "pending_price_anomalies":
 { Args: { "after_id"?: number,"page_size"?: number }; Returns: {
               "anomaly_id": number,"brand_name": string,"currency": string,"current_price_base": number,"fragrance_name": string,"fragrance_slug": string,"held_at": string,"kind": Database["public"]['Enums']["price_anomaly_kind"],"listing_id": string,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_base": number,"reason": string,"reference_price_base": number,"retailer_sku": string,"retailer_slug": string,"size_ml": number,"title": string,"url": string
@@ -808,6 +951,9 @@ isOneToOne: false
               "available": boolean,"best_price": number,"best_price_per_100ml": number,"brand_name": string,"brand_slug": string,"concentration": Database["public"]['Enums']["concentration"],"family": string,"fragrance_id": string,"gender": Database["public"]['Enums']["gender"],"keyword_rank": number,"name": string,"name_rank": number,"price_currency": string,"scent_rank": number,"score": number,"slug": string,"top_notes": (string)[],"trigram_rank": number,"vector_rank": number
             }[]
                            },
+"set_notification_webhook":
+{ Args: { "url": string }; Returns: string
+                           },
 "similar_fragrances":
 { Args: { "fragrance_id": string,"k"?: number }; Returns: {
               "brand_name": string,"cached": boolean,"concentration": Database["public"]['Enums']["concentration"],"name": string,"score": number,"shared_accords": (string)[],"shared_notes": (string)[],"similar_fragrance_id": string,"similarity": number,"slug": string
@@ -825,7 +971,7 @@ isOneToOne: false
                            }
           }
           Enums: {
-            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","collection_status": "owned"|"wishlist"|"tried"|"disliked","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","name_word_kind": "concentration"|"packaging"|"gender"|"genre"|"edition"|"component"|"number"|"filler","note_tier": "top"|"heart"|"base","onboarding_step": "families"|"notes"|"occasions"|"budget","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","recommendation_action": "impression"|"click"|"accept"|"dismiss","review_status": "pending"|"approved"|"rejected"
+            "affiliate_network": "awin"|"cj"|"rakuten"|"impact"|"none","check_severity": "info"|"warn"|"error","collection_status": "owned"|"wishlist"|"tried"|"disliked","concentration": "extrait"|"parfum"|"edp"|"edt"|"edc"|"cologne"|"eau_fraiche"|"body_mist"|"perfume_oil"|"hair_mist","feed_format": "json"|"csv","gender": "feminine"|"masculine"|"unisex","listing_status": "unmatched"|"review"|"matched"|"rejected"|"inactive","match_method": "gtin"|"attributes"|"manual","name_word_kind": "concentration"|"packaging"|"gender"|"genre"|"edition"|"component"|"number"|"filler","note_tier": "top"|"heart"|"base","onboarding_step": "families"|"notes"|"occasions"|"budget","packaging": "retail"|"tester"|"unboxed"|"refill"|"travel"|"gift_set"|"sample","price_alert_kind": "price_below"|"per_100ml_below"|"drop_pct"|"back_in_stock","price_anomaly_kind": "currency_error"|"unit_error"|"jump"|"below_30d_low"|"implausible","recommendation_action": "impression"|"click"|"accept"|"dismiss","review_status": "pending"|"approved"|"rejected"
           }
           CompositeTypes: {
             [_ in never]: never
@@ -941,7 +1087,7 @@ export type CompositeTypes<
 export const Constants = {
   "public": {
           Enums: {
-            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"collection_status": ["owned", "wishlist", "tried", "disliked"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"name_word_kind": ["concentration", "packaging", "gender", "genre", "edition", "component", "number", "filler"],"note_tier": ["top", "heart", "base"],"onboarding_step": ["families", "notes", "occasions", "budget"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"recommendation_action": ["impression", "click", "accept", "dismiss"],"review_status": ["pending", "approved", "rejected"]
+            "affiliate_network": ["awin", "cj", "rakuten", "impact", "none"],"check_severity": ["info", "warn", "error"],"collection_status": ["owned", "wishlist", "tried", "disliked"],"concentration": ["extrait", "parfum", "edp", "edt", "edc", "cologne", "eau_fraiche", "body_mist", "perfume_oil", "hair_mist"],"feed_format": ["json", "csv"],"gender": ["feminine", "masculine", "unisex"],"listing_status": ["unmatched", "review", "matched", "rejected", "inactive"],"match_method": ["gtin", "attributes", "manual"],"name_word_kind": ["concentration", "packaging", "gender", "genre", "edition", "component", "number", "filler"],"note_tier": ["top", "heart", "base"],"onboarding_step": ["families", "notes", "occasions", "budget"],"packaging": ["retail", "tester", "unboxed", "refill", "travel", "gift_set", "sample"],"price_alert_kind": ["price_below", "per_100ml_below", "drop_pct", "back_in_stock"],"price_anomaly_kind": ["currency_error", "unit_error", "jump", "below_30d_low", "implausible"],"recommendation_action": ["impression", "click", "accept", "dismiss"],"review_status": ["pending", "approved", "rejected"]
           }
         }
 } as const

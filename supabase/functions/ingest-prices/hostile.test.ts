@@ -11,7 +11,7 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { connect } from "../_shared/db.ts";
 import { callFunction, env } from "../_shared/testing.ts";
-import { sign } from "./signature.ts";
+import { sign } from "../_shared/signature.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 2 });
 const BATCHES = 80;

@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok } from "node:as
 import { connect } from "../_shared/db.ts";
 import { callFunction, env } from "../_shared/testing.ts";
 import { handler, MAX_BODY_BYTES } from "./index.ts";
-import { sign } from "./signature.ts";
+import { sign } from "../_shared/signature.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 4 });
 let skuSeq = 0;

@@ -9,7 +9,7 @@ import { parseListingTitle } from "../_shared/listing-title.ts";
 import { brandOf, compileVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
 import { readMerchantTsv, readMerchantXml } from "./merchant.ts";
-import { sha256Hex, verify } from "./signature.ts";
+import { sha256Hex, verify } from "../_shared/signature.ts";
 
 /** Largest body accepted (413 above it). */
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;

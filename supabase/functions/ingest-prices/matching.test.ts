@@ -9,7 +9,7 @@ import { connect, type Sql } from "../_shared/db.ts";
 import { devTitles } from "../_shared/fixtures/dev-titles.ts";
 import { env } from "../_shared/testing.ts";
 import { handler } from "./index.ts";
-import { sign } from "./signature.ts";
+import { sign } from "../_shared/signature.ts";
 
 type Truth = { title: string; variant_id: string };
 type Outcome = { right: number; wrong: string[]; review: string[]; unmatched: string[] };

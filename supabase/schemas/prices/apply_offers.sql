@@ -97,9 +97,11 @@ begin
      or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
 
   perform private.set_price_references(array(select o.listing_id from _offers_to_apply o));
+  -- The price alerts watching these variants, found by index (alerts/evaluate_alerts.sql).
+  perform private.fire_price_alerts(array(select distinct o.variant_id from _offers_to_apply o where o.variant_id is not null));
 end;
 $$;
-comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins) and extends the price history.';
+comment on function private.apply_staged_offers(bigint) is 'Makes the reviewed offers in _offers_to_apply current (latest wins), extends the price history, and fires the price alerts of their variants.';
 
 revoke execute on function private.apply_staged_offers(bigint) from public;
 grant execute on function private.apply_staged_offers(bigint) to service_role;

@@ -25,6 +25,11 @@ begin
     'events', coalesce((select jsonb_agg(to_jsonb(e) order by e.occurred_at, e.id) from public.events e where e.user_id = me), '[]'),
     'searches', coalesce((select jsonb_agg(jsonb_build_object('query', s.query, 'filters', s.filters, 'searched_at', s.created_at) order by s.id)
                           from private.search_queries s where s.user_id = me), '[]'),
+    'price_alerts', coalesce((select jsonb_agg(to_jsonb(a) order by a.created_at, a.id) from public.price_alerts a where a.user_id = me), '[]'),
+    'alert_notifications', coalesce((select jsonb_agg(to_jsonb(n) order by n.id) from public.alert_notifications n where n.user_id = me), '[]'),
+    -- the URL only: the signing secret is the user's own, shown when set
+    'notification_webhook', (select jsonb_build_object('url', w.url, 'created_at', w.created_at, 'updated_at', w.updated_at)
+                             from private.notification_webhooks w where w.user_id = me),
     'audit_log', coalesce((select jsonb_agg(jsonb_build_object('action', l.action, 'occurred_at', l.occurred_at) order by l.id)
                            from private.audit_log l where l.actor = me), '[]'))
   into doc;
@@ -42,13 +47,13 @@ language sql
 set search_path = ''
 as $$ select private.export_my_data() $$;
 comment on function public.export_my_data() is
-  'All of the signed-in caller''s data as one JSON document: account, profile, collection, onboarding, recommendation events, affiliate clicks, events, searches, audit entries.';
+  'All of the signed-in caller''s data as one JSON document: account, profile, collection, onboarding, recommendation events, affiliate clicks, events, searches, price alerts, their notifications and webhook URL, audit entries.';
 revoke execute on function public.export_my_data() from public, anon;
 grant execute on function public.export_my_data() to authenticated;
 
 /**
  * Erases the caller: deletes what is theirs alone (profile, collection,
- * onboarding, the auth user) and anonymizes what feeds aggregates
+ * onboarding, price alerts, notifications, webhook, the auth user) and anonymizes what feeds aggregates
  * (recommendation events, clicks, events, searches, audit entries keep
  * their counts but lose user and session). Audited without naming them.
  */
@@ -80,12 +85,15 @@ begin
   into counts;
   counts := counts || jsonb_build_object(
     'collection_entries', (select count(*) from public.collection_entries where user_id = me),
-    'onboarding_answers', (select count(*) from public.onboarding_answers where user_id = me));
+    'onboarding_answers', (select count(*) from public.onboarding_answers where user_id = me),
+    'price_alerts', (select count(*) from public.price_alerts where user_id = me),
+    'alert_notifications', (select count(*) from public.alert_notifications where user_id = me),
+    'notification_webhooks', (select count(*) from private.notification_webhooks where user_id = me));
   -- Rate-limit counters name the user and their sessions in their buckets.
   delete from private.rate_limits
   where bucket in ('events:user:' || me, 'clicks:user:' || me)
      or bucket = any (array(select 'events:session:' || s from unnest(sessions) s union all select 'clicks:session:' || s from unnest(sessions) s));
-  delete from auth.users where id = me; -- cascades to the profile, collection and onboarding answers
+  delete from auth.users where id = me; -- cascades to the profile, collection, onboarding answers, alerts, notifications and webhook
   insert into private.audit_log (actor, action, details) values (null, 'account.erase', jsonb_build_object('anonymized_and_deleted', counts));
   return counts;
 end;
