@@ -4,7 +4,10 @@
 // against a scale catalog, and the raw COPY rate of the same rows into
 // private.price_observations measured in the same run. Known listings and COPY are measured
 // in three interleaved rounds and reported as medians, so a noisy moment on the machine
-// skews neither side alone. Ends with one JSON line.
+// skews neither side alone. Then the cost of price alerts: the same 10,000-offer batch (every
+// price lower) without alerts and with 1M alerts (--alerts; ten per fragrance) of which it fires
+// about 1 %, three rounds each.
+// Ends with one JSON line.
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
 import path from "node:path";
@@ -13,7 +16,9 @@ import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
 import { startFunctions, stopFunctions } from "../stack/functions.mjs";
 
-const { values } = parseArgs({ options: { fragrances: { type: "string", default: "100000" } } });
+const { values } = parseArgs({ options: { fragrances: { type: "string", default: "100000" }, alerts: { type: "string" } } });
+/** 1M price alerts at 100k fragrances (ten per fragrance), unless --alerts says otherwise. */
+const ALERTS = Number(values.alerts ?? 10 * Number(values.fragrances));
 const RETAILER = "notino-de";
 const SECRET = `whsec_dev_${RETAILER}`;
 
@@ -47,6 +52,65 @@ async function sendAll(url, offers, size, timings) {
 }
 
 const round = (x) => Math.round(x);
+const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+
+/**
+ * The cost of price alerts on a batch: `batch` (10,000 known offers) sent with every price a little
+ * lower each round, three rounds before any alert exists, then three with `ALERTS` alerts of users
+ * holding 50 each: one alert on the variant of each offer whose target every price meets (each round's
+ * new low fires it), and the rest spread over the whole catalog with a target no price meets. Seconds
+ * per batch, medians.
+ */
+async function alertsCost(sql, url, batch) {
+  const total = ALERTS;
+  const users = Math.max(1, Math.ceil(total / 50));
+  const lower = (r) => batch.map((o) => ({ ...o, price: o.price - r * 0.25, observed_at: new Date().toISOString() }));
+  const timed = async (offers) => {
+    const started = performance.now();
+    await sendAll(url, offers, offers.length, {});
+    return (performance.now() - started) / 1000;
+  };
+  const without = [];
+  for (let r = 1; r <= 3; r++) {
+    await sql`vacuum analyze public.current_offers, public.price_history, private.price_observations`;
+    without.push(await timed(lower(r)));
+  }
+  log(`price alerts: creating ${total.toLocaleString("en")} alerts of ${users.toLocaleString("en")} users`);
+  await sql`insert into auth.users (email) select 'bench-' || i || '@example.com' from generate_series(1, ${users}) i`;
+  const [{ firing }] = await sql`
+    with users as (select id, row_number() over (order by id) as n from public.profiles),
+    batch_variants as (
+      select distinct l.variant_id from public.retailer_listings l
+      where l.retailer_sku = any (${`{${batch.map((o) => `"${o.sku}"`).join(",")}}`}::text[]) and l.variant_id is not null
+    ),
+    firing as (
+      insert into public.price_alerts (user_id, fragrance_id, variant_id, kind, target)
+      select u.id, v.fragrance_id, v.id, 'price_below', 100000
+      from (select bv.variant_id, row_number() over () as n from batch_variants bv) b
+      join public.variants v on v.id = b.variant_id join users u on u.n = 1 + b.n % ${users}
+      returning 1
+    )
+    select count(*)::int as firing from firing`;
+  await sql`
+    with vs as (select id, fragrance_id, row_number() over (order by id) - 1 as k from public.variants),
+    us as (select id, row_number() over (order by id) - 1 as k from public.profiles limit ${users})
+    insert into public.price_alerts (user_id, fragrance_id, variant_id, kind, target)
+    select u.id, v.fragrance_id, v.id, 'price_below', 0.01
+    from generate_series(1, ${Math.max(0, total - firing)}) i
+    join vs v on v.k = (i::bigint * 7919) % (select count(*) from public.variants)
+    join us u on u.k = i % ${users}`;
+  await sql`vacuum analyze public.price_alerts`;
+  const withAlerts = [];
+  let fired = 0;
+  for (let r = 4; r <= 6; r++) {
+    await sql`vacuum analyze public.current_offers, public.price_history, private.price_observations, public.alert_notifications`;
+    const before = (await sql`select count(*)::int as n from public.alert_notifications`)[0].n;
+    withAlerts.push(await timed(lower(r)));
+    fired = (await sql`select count(*)::int as n from public.alert_notifications`)[0].n - before;
+  }
+  log(`price alerts: without ${without.map((s) => s.toFixed(2)).join(", ")} s; with ${withAlerts.map((s) => s.toFixed(2)).join(", ")} s; ${fired} fired per batch`);
+  return { alerts: total, fired, without_s: Number(median(without).toFixed(3)), with_s: Number(median(withAlerts).toFixed(3)) };
+}
 
 async function main() {
   const { cluster: c, dispose } = await db.throwaway("scentmatch-bench", 54380);
@@ -113,10 +177,11 @@ async function main() {
       runs.batch_10000_known.push(await sendAll(url, reprice(b, round), 10000, (stages.batch_10000_known ??= {})));
       copyRates.push(copyRate());
     }
-    const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
     const copy = median(copyRates);
     log(`COPY rounds: ${copyRates.map((r) => round(r)).join(", ")} rows/s`);
     for (const name of ["batch_1000_known", "batch_10000_known"]) log(`${name} rounds: ${runs[name].map((r) => round(r)).join(", ")} offers/s`);
+
+    const alerts = await alertsCost(sql, url, b.slice(0, 10000));
 
     const summary = { fragrances: Number(values.fragrances), copy_rows_per_s: round(copy) };
     console.log(`\nraw COPY into private.price_observations: ${round(copy).toLocaleString("en")} rows/s (${rows.length} rows, median of 3)`);
@@ -128,6 +193,10 @@ async function main() {
       summary[`${name}_offers_per_s`] = round(rate);
       summary[`${name}_ratio`] = Number(ratio.toFixed(3));
     }
+    console.log(`price alerts: a 10,000-offer batch (every price lower) ${alerts.without_s.toFixed(2)} s without alerts, ` +
+      `${alerts.with_s.toFixed(2)} s with ${alerts.alerts.toLocaleString("en")} alerts firing ${alerts.fired.toLocaleString("en")} ` +
+      `(${(alerts.with_s / alerts.without_s).toFixed(2)}x, +${((alerts.with_s - alerts.without_s) * 1000).toFixed(0)} ms; medians of 3)`);
+    summary.alerts = alerts;
     console.log(JSON.stringify(summary));
   } finally {
     await sql.end();

@@ -67,12 +67,14 @@ stable
 set search_path = ''
 as $$
   select o.listing_id, o.variant_id, o.price_base, o.price_per_100ml_base
-  from public.current_offers o
-  join public.variants v on v.id = o.variant_id
+  -- the variant's offers, or those of every variant of the fragrance: two branches, each by index
+  from (select v.id from public.variants v where variant is null and v.fragrance_id = fragrance
+        union all
+        select variant where variant is not null) w (variant_id)
+  join public.current_offers o on o.variant_id = w.variant_id
   join public.retailer_listings l on l.id = o.listing_id and l.status = 'matched' and l.variant_id = o.variant_id
   join public.retailers r on r.id = o.retailer_id and r.active
   where o.in_stock and not o.stale
-    and (o.variant_id = variant or (variant is null and v.fragrance_id = fragrance))
   order by case when by_volume then o.price_per_100ml_base else o.price_base end nulls last, o.listing_id
   limit 1
 $$;
