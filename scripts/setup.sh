@@ -32,7 +32,7 @@ command -v apt-get >/dev/null || fail "this setup needs Debian or Ubuntu (apt-ge
 packages=(postgresql-$PG_MAJOR postgresql-server-dev-$PG_MAJOR postgresql-$PG_MAJOR-cron
   postgresql-$PG_MAJOR-pgtap postgresql-$PG_MAJOR-plpgsql-check libtap-parser-sourcehandler-pgtap-perl
   build-essential dpkg-dev faketime)
-[ "${1:-}" = "--test" ] && packages+=(chromium)
+[ "${1:-}" = "--test" ] && packages+=(chromium curl openssl)  # the browser test; the onboarding recipe's test (docs/PRICES.md)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,7 +2,7 @@
 -- item warn or critical when a failure is planted.
 begin;
 \ir helpers.sql
-select plan(65);
+select plan(69);
 
 create function pg_temp.ops(i text) returns text language sql as $$ select status from public.ops_status() where item = i $$;
 create function pg_temp.set_threshold(k text, v jsonb) returns void language sql as $$ update private.settings set value = v where key = k $$;
@@ -16,7 +16,7 @@ from unnest(array['anon', 'authenticated']) as r;
 select tests.authenticate_as_service_role();
 select is((select array_agg(item) from public.ops_status()),
   array['embedding_queue', 'dead_letter', 'freshness', 'cron', 'pipelines', 'materialized_views', 'data_quality',
-        'slow_queries', 'connections', 'database_size', 'embeddings', 'price_anomalies'],
+        'slow_queries', 'connections', 'database_size', 'embeddings', 'price_anomalies', 'notifications'],
   'service_role gets every item, in a fixed order');
 select is((select count(*)::int from public.ops_status() where status not in ('ok', 'warn', 'critical')), 0, 'every item is ok, warn or critical');
 select tests.clear_authentication();
@@ -189,6 +189,21 @@ from private.ingest_batches;
 select is(pg_temp.ops('price_anomalies'), 'warn', 'price_anomalies: one held price warns');
 update private.price_anomalies set created_at = now() - interval '4 days';
 select is(pg_temp.ops('price_anomalies'), 'critical', 'price_anomalies: one held for days is critical');
+
+-- notifications: dead-lettered deliveries, and the wait of the oldest deliverable one.
+delete from public.alert_notifications;
+select is(pg_temp.ops('notifications'), 'ok', 'notifications: an empty outbox is ok');
+select tests.create_user('ops-alerts@example.com', 'cccccccc-0000-0000-0000-000000000000');
+insert into public.price_alerts (id, user_id, fragrance_id, kind)
+values ('cccccccc-0000-0000-0000-00000000a1e7', 'cccccccc-0000-0000-0000-000000000000', tests.fragrance('dior-sauvage-edp'), 'back_in_stock');
+insert into public.alert_notifications (user_id, alert_id, event, payload, created_at)
+values ('cccccccc-0000-0000-0000-000000000000', 'cccccccc-0000-0000-0000-00000000a1e7', 1, '{}', now() - interval '1 hour');
+select is(pg_temp.ops('notifications'), 'ok', 'notifications: waiting for a user without a webhook is not a backlog');
+insert into private.notification_webhooks (user_id, url, secret) values ('cccccccc-0000-0000-0000-000000000000', 'https://hooks.example/ops', 'whsec_ops');
+select is(pg_temp.ops('notifications'), 'warn', 'notifications: one waiting an hour to be delivered warns');
+update public.alert_notifications set status = 'dead', last_error = 'HTTP 410' where user_id = 'cccccccc-0000-0000-0000-000000000000';
+select is((select (status, details ->> 'dead', details -> 'last_errors' ->> 0)::text from public.ops_status() where item = 'notifications'),
+  '(warn,1,"HTTP 410")', 'notifications: a dead-lettered one warns, with its error');
 
 select * from finish();
 rollback;

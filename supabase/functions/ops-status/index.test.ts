@@ -23,7 +23,7 @@ Deno.test("ops-status: every item with its status, and the worst as the overall 
   const body = await res.json();
   assertEquals(body.items.map((i: OpsItem) => i.item), [
     "embedding_queue", "dead_letter", "freshness", "cron", "pipelines", "materialized_views", "data_quality",
-    "slow_queries", "connections", "database_size", "embeddings", "price_anomalies",
+    "slow_queries", "connections", "database_size", "embeddings", "price_anomalies", "notifications",
   ]);
   ok(body.items.every((i: OpsItem) => ["ok", "warn", "critical"].includes(i.status) && i.summary.length > 0));
   assertEquals(body.status, worst(body.items));

@@ -13,5 +13,7 @@ insert into private.settings (key, value, description) values
   ('ops_database_bytes', '{"warn": 6442450944, "critical": 7516192768}', 'ops_status database_size: database size in bytes (6 and 7 GiB: set it to your plan''s disk).'),
   ('ops_anomalies_pending', '{"warn": 1, "critical": 100}', 'ops_status price_anomalies: prices held for review and not yet approved or rejected.'),
   ('ops_anomaly_age_hours', '{"warn": 24, "critical": 72}', 'ops_status price_anomalies: hours the oldest held price has waited for review.'),
-  ('ops_embeddings_stale_share', '{"warn": 0.01, "critical": 0.10}', 'ops_status embeddings: share of documents with no current embedding (missing, other model or old content hash).')
+  ('ops_embeddings_stale_share', '{"warn": 0.01, "critical": 0.10}', 'ops_status embeddings: share of documents with no current embedding (missing, other model or old content hash).'),
+  ('ops_notifications_dead', '{"warn": 1, "critical": 100}', 'ops_status notifications: price-alert notifications dead-lettered (not yet delivered) after every retry.'),
+  ('ops_notification_wait_minutes', '{"warn": 15, "critical": 120}', 'ops_status notifications: minutes the oldest notification of a user with a webhook has waited for delivery.')
 on conflict do nothing;

@@ -279,9 +279,26 @@ begin
   summary := format('%s prices held for review, oldest %s h', d ->> 'pending', coalesce(d ->> 'oldest_age_hours', '0'));
   details := d;
   return next;
+
+  -- 13. Price-alert notifications: dead-lettered deliveries, and how long the oldest deliverable one has waited.
+  select jsonb_build_object(
+           'dead', count(*) filter (where n.status = 'dead'),
+           'waiting', count(*) filter (where n.status <> 'dead' and w.user_id is not null),
+           'oldest_waiting_minutes', round(extract(epoch from now() - min(n.created_at) filter (where n.status <> 'dead' and w.user_id is not null)) / 60, 1),
+           'last_errors', coalesce((array_agg(distinct left(n.last_error, 200)) filter (where n.status = 'dead'))[1:5], '{}'))
+  into d
+  from public.alert_notifications n
+  left join private.notification_webhooks w on w.user_id = n.user_id
+  where n.status <> 'delivered';
+  item := 'notifications';
+  status := private.ops_worst(private.ops_level((d ->> 'dead')::numeric, private.setting('ops_notifications_dead')),
+                              private.ops_level(coalesce((d ->> 'oldest_waiting_minutes')::numeric, 0), private.setting('ops_notification_wait_minutes')));
+  summary := format('%s notifications dead-lettered, %s waiting (oldest %s min)', d ->> 'dead', d ->> 'waiting', coalesce(d ->> 'oldest_waiting_minutes', '0'));
+  details := d;
+  return next;
 end;
 $$;
-comment on function private.ops_status() is 'Every ops item (embedding_queue, dead_letter, freshness, cron, pipelines, materialized_views, data_quality, slow_queries, connections, database_size, embeddings, price_anomalies) with status ok, warn or critical; thresholds in private.settings (ops_*).';
+comment on function private.ops_status() is 'Every ops item (embedding_queue, dead_letter, freshness, cron, pipelines, materialized_views, data_quality, slow_queries, connections, database_size, embeddings, price_anomalies, notifications) with status ok, warn or critical; thresholds in private.settings (ops_*).';
 revoke execute on function private.ops_status() from public;
 grant execute on function private.ops_status() to service_role;
 
