@@ -79,6 +79,60 @@ $$;
 
 grant execute on function auth.jwt(), auth.uid(), auth.role() to postgres, anon, authenticated, service_role;
 
+-- storage: the tables of Supabase Storage that migrations and policies use ------
+-- (buckets and objects with the columns of Supabase's image; the Storage API
+-- itself, which serves the files, needs `supabase start` or a hosted project).
+create schema if not exists storage authorization supabase_storage_admin;
+grant usage on schema storage to postgres, anon, authenticated, service_role;
+set role supabase_storage_admin;
+create table if not exists storage.buckets (
+  id text primary key,
+  name text not null,
+  owner uuid,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  public boolean default false,
+  avif_autodetection boolean default false,
+  file_size_limit bigint,
+  allowed_mime_types text[],
+  owner_id text
+);
+create unique index if not exists bname on storage.buckets using btree (name);
+create table if not exists storage.objects (
+  id uuid primary key default gen_random_uuid(),
+  bucket_id text references storage.buckets (id),
+  name text,
+  owner uuid,
+  created_at timestamptz default now(),
+  updated_at timestamptz default now(),
+  last_accessed_at timestamptz default now(),
+  metadata jsonb,
+  path_tokens text[] generated always as (string_to_array(name, '/')) stored,
+  version text,
+  owner_id text,
+  user_metadata jsonb
+);
+create unique index if not exists bucketid_objname on storage.objects using btree (bucket_id, name);
+alter table storage.buckets enable row level security;
+alter table storage.objects enable row level security;
+comment on table storage.objects is 'Local stand-in for Supabase Storage''s storage.objects (the columns of its image).';
+create or replace function storage.foldername(name text) returns text[] language plpgsql immutable as $$
+begin
+  return (string_to_array(name, '/'))[1:array_length(string_to_array(name, '/'), 1) - 1];
+end $$;
+create or replace function storage.filename(name text) returns text language plpgsql immutable as $$
+begin
+  return (string_to_array(name, '/'))[array_length(string_to_array(name, '/'), 1)];
+end $$;
+create or replace function storage.extension(name text) returns text language plpgsql immutable as $$
+begin
+  return split_part(storage.filename(name), '.', array_length(string_to_array(storage.filename(name), '.'), 1));
+end $$;
+grant all on storage.buckets, storage.objects to anon, authenticated, service_role;
+grant all on storage.buckets, storage.objects to postgres with grant option;
+grant execute on function storage.foldername(text), storage.filename(text), storage.extension(text) to postgres, anon, authenticated, service_role;
+reset role;
+
 -- Realtime publication ----------------------------------------------------------
 do $$
 begin

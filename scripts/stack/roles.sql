@@ -23,6 +23,9 @@ begin
   if not exists (select from pg_roles where rolname = 'authenticator') then
     create role authenticator;
   end if;
+  if not exists (select from pg_roles where rolname = 'supabase_storage_admin') then
+    create role supabase_storage_admin;
+  end if;
 end
 $$;
 
@@ -35,6 +38,9 @@ alter role service_role with nologin noinherit bypassrls;
 alter role authenticator with login noinherit password 'postgres';
 grant anon, authenticated, service_role to authenticator;
 grant anon, authenticated, service_role to postgres;
+-- Storage's tables belong to supabase_storage_admin; postgres acts for it (policies on storage.objects).
+alter role supabase_storage_admin with nologin noinherit;
+grant supabase_storage_admin to postgres;
 grant pg_monitor, pg_signal_backend to postgres;
 
 alter database postgres owner to postgres;

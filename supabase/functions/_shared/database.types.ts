@@ -383,14 +383,14 @@ isOneToOne: false
                   ]
                 },"fragrances": {
                   Row: {
-                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at": string,"deleted_at": string | null,"description": string | null,"family_slug": string | null,"gender": Database["public"]['Enums']["gender"],"id": string,"launch_year": number | null,"line_id": string | null,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
+                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at": string,"deleted_at": string | null,"description": string | null,"family_slug": string | null,"gender": Database["public"]['Enums']["gender"],"id": string,"image_path": string | null,"launch_year": number | null,"line_id": string | null,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"launch_year"?: number | null,"line_id"?: string | null,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
+                    "brand_id": string,"concentration": Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"image_path"?: string | null,"launch_year"?: number | null,"line_id"?: string | null,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "brand_id"?: string,"concentration"?: Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"launch_year"?: number | null,"line_id"?: string | null,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
+                    "brand_id"?: string,"concentration"?: Database["public"]['Enums']["concentration"],"created_at"?: string,"deleted_at"?: string | null,"description"?: string | null,"family_slug"?: string | null,"gender"?: Database["public"]['Enums']["gender"],"id"?: string,"image_path"?: string | null,"launch_year"?: number | null,"line_id"?: string | null,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {

@@ -15,6 +15,8 @@ create table public.fragrances (
   deleted_at timestamptz,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
+  image_path text constraint fragrances_image_path_format
+    check (image_path ~ '^[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*\.(jpg|jpeg|png|webp|avif)$' and length(image_path) <= 512),
   -- Denormalized brand_id: the line (optional) implies it; the composite FK keeps them equal.
   constraint fragrances_line_same_brand foreign key (line_id, brand_id) references public.fragrance_lines (id, brand_id)
 );
@@ -30,6 +32,8 @@ comment on column public.fragrances.gender is 'How it is marketed.';
 comment on column public.fragrances.family_slug is 'Olfactive family.';
 comment on column public.fragrances.launch_year is 'Year of launch.';
 comment on column public.fragrances.description is 'Editorial description.';
+comment on constraint fragrances_image_path_format on public.fragrances is 'must be an object path in the fragrance-images bucket: lower-case segments, ending .jpg, .jpeg, .png, .webp or .avif, at most 512 characters';
+comment on column public.fragrances.image_path is 'Its image: the object path in the public fragrance-images Storage bucket (catalog/images.sql), e.g. dior/sauvage-edp.webp; null without one.';
 comment on column public.fragrances.deleted_at is 'Soft delete: when set, the fragrance is hidden from API roles and kept for history.';
 
 create unique index fragrances_identity_unique on public.fragrances (brand_id, name_normalized, concentration) where deleted_at is null;
