@@ -117,6 +117,12 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
 const ISO_8601 = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)?(Z|[+-]\d{2}(?::?\d{2})?)?$/i;
 const PRICE = /^(\d{1,15}(?:[.,]\d{1,9})?)(?:\s*([A-Za-z]{3}))?$/;
 
+/** "129.99", "129,99" or "129.99 USD": the amount, and the currency when it names one; null when it is none of these. */
+function parseAmount(text: string): { value: number; currency?: string } | null {
+  const m = PRICE.exec(text);
+  return m ? { value: Number(m[1].replace(",", ".")), currency: m[2]?.toUpperCase() } : null;
+}
+
 const AVAILABILITY: Record<string, boolean> = {
   "true": true, "false": false, "1": true, "0": false, "yes": true, "no": false,
   "in stock": true, "in_stock": true, "instock": true, "available": true, "limited availability": true,
@@ -184,10 +190,10 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
     if (typeof r.price === "number") price = r.price;
     else {
       const p = text("price");
-      const m = PRICE.exec(p);
-      if (m) {
-        price = Number(m[1].replace(",", "."));
-        if (m[2]) currency = m[2].toUpperCase();
+      const amount = parseAmount(p);
+      if (amount) {
+        price = amount.value;
+        if (amount.currency) currency = amount.currency;
       } else if (!bad.some((b) => b.field === "price")) fail("price", p ? `"${p}" is not a price` : "required");
     }
     if (!Number.isFinite(price) && !bad.some((b) => b.field === "price")) fail("price", "is not a finite number");
@@ -196,10 +202,10 @@ export function validate(raw: Record<string, unknown>[], defaults: { currency: s
     if (typeof r.shipping === "number") shipping = r.shipping;
     else {
       const s = text("shipping");
-      const m = PRICE.exec(s);
-      if (m) {
-        shipping = Number(m[1].replace(",", "."));
-        if (m[2] && m[2].toUpperCase() !== currency) fail("shipping", `must be in the price's currency (${currency}), not ${m[2].toUpperCase()}`);
+      const amount = parseAmount(s);
+      if (amount) {
+        shipping = amount.value;
+        if (amount.currency && amount.currency !== currency) fail("shipping", `must be in the price's currency (${currency}), not ${amount.currency}`);
       } else if (s) fail("shipping", `"${s}" is not an amount`);
     }
     if (shipping !== undefined && !Number.isFinite(shipping)) fail("shipping", "is not a finite number");

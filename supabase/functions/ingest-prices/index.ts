@@ -213,12 +213,12 @@ export function ingestPricesHandler(sql: () => Sql) {
     } catch {
       throw new HttpError(400, "malformed_body", "body is not valid UTF-8");
     }
+    const signedAt = new Date(check.timestamp * 1000).toISOString(); // a sale price holds then; the default observed_at
     let raw: Record<string, unknown>[];
     let complete: boolean;
     try {
-      const at = new Date(check.timestamp * 1000).toISOString(); // a sale price holds at the signature's time
-      ({ records: raw, complete } = format === "xml" ? { records: readMerchantXml(text, at), complete: false }
-        : format === "tsv" ? { records: readMerchantTsv(text, at), complete: false }
+      ({ records: raw, complete } = format === "xml" ? { records: readMerchantXml(text, signedAt), complete: false }
+        : format === "tsv" ? { records: readMerchantTsv(text, signedAt), complete: false }
         : readFeed(text, format));
     } catch (err) {
       if (err instanceof MalformedFeed) throw new HttpError(400, "malformed_body", err.message);
@@ -228,7 +228,7 @@ export function ingestPricesHandler(sql: () => Sql) {
     if (raw.length > webhook.max_batch_rows) {
       throw new HttpError(413, "too_many_offers", `at most ${webhook.max_batch_rows} offers per call, got ${raw.length}`);
     }
-    const { offers, rejects } = validate(raw, { currency: webhook.currency, observedAt: new Date(check.timestamp * 1000).toISOString() });
+    const { offers, rejects } = validate(raw, { currency: webhook.currency, observedAt: signedAt });
     /** The offers, with the title's parse on the rows that may need matching (every row when `all`). */
     const withParses = async (all: boolean) => {
       const unparsed = offers.filter((o) => all || !delivered.has(webhook.retailer_id, o));
