@@ -148,3 +148,6 @@ insert into public.accords (slug, name) values
   ('cinnamon', 'Cinnamon'), ('soft-spicy', 'Soft Spicy'), ('yellow-floral', 'Yellow Floral'), ('mineral', 'Mineral'),
   ('salty', 'Salty'), ('tropical', 'Tropical'), ('caramel', 'Caramel'), ('almond', 'Almond'), ('cherry', 'Cherry'),
   ('herbal', 'Herbal'), ('metallic', 'Metallic'), ('rum', 'Rum'), ('coconut', 'Coconut'), ('tea', 'Tea');
+
+-- Notes that are a kind of another (Calabrian Bergamot, Bulgarian Rose) under their parent.
+select private.link_note_parents();

@@ -463,14 +463,14 @@ isOneToOne: false
                   ]
                 },"notes": {
                   Row: {
-                    "created_at": string,"family_id": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
+                    "created_at": string,"family_id": string,"id": string,"name": string,"name_key": string | null,"name_normalized": string | null,"parent_id": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"name_key"?: never,"name_normalized"?: never,"parent_id"?: string | null,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"name_key"?: never,"name_normalized"?: never,"parent_id"?: string | null,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {
@@ -478,6 +478,12 @@ isOneToOne: false
       columns: ["family_id"]
 isOneToOne: false
       referencedRelation: "note_families"
+      referencedColumns: ["id"]
+    },{
+      foreignKeyName: "notes_parent_id_fkey"
+      columns: ["parent_id"]
+isOneToOne: false
+      referencedRelation: "notes"
       referencedColumns: ["id"]
     }
                   ]
@@ -517,14 +523,14 @@ isOneToOne: false
                   ]
                 },"perfumers": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"slug": string,"updated_at": string
+                    "created_at": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -739,6 +745,11 @@ isOneToOne: false
               "change_vs_low_pct": number,"converted_currency": string,"in_stock": boolean,"listing_id": string,"low_30d": number,"observed_at": string,"packaging": Database["public"]['Enums']["packaging"],"price": number,"price_converted": number,"price_currency": string,"price_per_100ml": number,"quantity": number,"retailer_id": string,"retailer_name": string,"shipping": number,"size_ml": number,"title": string,"total": number,"url": string,"variant_id": string
             }[]
                            },
+"catalog_reviews":
+{ Args: { "max_rows"?: number,"status"?: string }; Returns: {
+              "brand": string,"candidate_id": string,"candidate_name": string,"concentration": string,"created_at": string,"id": number,"name": string,"reason": string,"similarity": number,"source": string,"source_key": string,"source_url": string,"year": string
+            }[]
+                           },
 "concentration_label":
 { Args: { "c": Database["public"]['Enums']["concentration"] }; Returns: string
                            },
@@ -833,6 +844,11 @@ isOneToOne: false
 "export_my_data":
 { Args: Record<PropertyKey, never>; Returns: Json
                            },
+"fragrance_lineage":
+{ Args: { "fragrance_id": string }; Returns: {
+              "fields": (string)[],"first_imported_at": string,"first_run_id": number,"last_imported_at": string,"last_run_id": number,"source": string,"source_key": string,"source_url": string
+            }[]
+                           },
 "fx_rate":
 { Args: { "from_currency": string,"on_day"?: string }; Returns: number
                            },
@@ -920,6 +936,9 @@ isOneToOne: false
                            },
 "record_recommendation_feedback":
 { Args: { "action": Database["public"]['Enums']["recommendation_action"],"context"?: Json,"fragrance_id": string }; Returns: number
+                           },
+"resolve_catalog_review":
+{ Args: { "concentration"?: Database["public"]['Enums']["concentration"],"decision": string,"fragrance_id"?: string,"review_id": number }; Returns: Json
                            },
 "retailer_freshness":
 { Args: Record<PropertyKey, never>; Returns: {

@@ -42,7 +42,9 @@ insert into private.data_quality_checks (name, category, severity, description) 
   ('listing_gtin_differs_from_variant', 'validity', 'error', 'A matched listing''s GTIN is not its variant''s GTIN.'),
   ('listing_matched_low_confidence', 'validity', 'warn', 'A listing matched by attributes with confidence under 0.85.'),
   ('listing_matched_to_deleted_fragrance', 'integrity', 'error', 'A matched listing points at a variant of a soft-deleted fragrance.'),
-  ('variant_of_deleted_fragrance_on_sale', 'integrity', 'warn', 'A soft-deleted fragrance still has active matched listings.')
+  ('variant_of_deleted_fragrance_on_sale', 'integrity', 'warn', 'A soft-deleted fragrance still has active matched listings.'),
+  ('note_without_parent', 'completeness', 'warn', 'A note outside the vocabulary: unclassified family and no parent note (a catalog import made it; give it a family or a parent).'),
+  ('fragrance_launch_year_implausible', 'validity', 'warn', 'A live fragrance launched before 1850 or after next year.')
 on conflict do nothing;
 
 insert into private.pipelines (name, description, schedule) values

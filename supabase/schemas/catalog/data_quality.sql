@@ -77,7 +77,16 @@ union all
         from public.fragrances f
         join public.variants v on v.fragrance_id = f.id
         join public.retailer_listings l on l.variant_id = v.id and l.status = 'matched'
-        where f.deleted_at is not null) distinct_f;
+        where f.deleted_at is not null) distinct_f
+union all
+  select 'note_without_parent', n.id::text
+  from public.notes n join public.note_families nf on nf.id = n.family_id
+  where nf.slug = 'unclassified' and n.parent_id is null
+union all
+  select 'fragrance_launch_year_implausible', f.id::text
+  from public.fragrances f
+  where f.deleted_at is null
+    and (f.launch_year < 1850 or f.launch_year > extract(year from now())::int + 1);
 comment on view private.data_quality_failures is 'One row per failing record per check (check_name, failing_id). Empty when the catalog is clean.';
 
 create table private.data_quality_results (

@@ -6,6 +6,7 @@
 create schema if not exists extensions;
 create extension if not exists vector with schema extensions;       -- embeddings, HNSW
 create extension if not exists pg_trgm with schema extensions;      -- fuzzy names, typo-tolerant search
+create extension if not exists fuzzystrmatch with schema extensions; -- levenshtein(): one-letter misspellings of a name in catalog imports
 create extension if not exists unaccent with schema extensions;     -- "Acqua di Giò" = "acqua di gio"
 create extension if not exists btree_gist with schema extensions;   -- exclusion constraints on price history
 create extension if not exists pgcrypto with schema extensions;     -- digest(), HMAC
