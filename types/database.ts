@@ -45,6 +45,8 @@ export const NULLABLE = {
   dashboard_onboarding_funnel: ["completion_rate", "conversion_from_previous"],
   dashboard_family_affinity: [],
   dashboard_price_index: [],
+  catalog_reviews: ["brand", "name", "concentration", "year", "source_url", "candidate_id", "candidate_name", "similarity"],
+  fragrance_lineage: ["source_url"],
 } as const satisfies { [F in keyof Functions]?: readonly string[] };
 
 /** A row with the listed columns nullable. */
@@ -84,6 +86,8 @@ export type Database = MergeDeep<Generated, {
       pending_price_anomalies: { Returns: Fixed<"pending_price_anomalies">[] };
       dashboard_affiliate_ctr: { Returns: Fixed<"dashboard_affiliate_ctr">[] };
       dashboard_refreshes: { Returns: Fixed<"dashboard_refreshes">[] };
+      catalog_reviews: { Returns: Fixed<"catalog_reviews">[] };
+      fragrance_lineage: { Returns: Fixed<"fragrance_lineage">[] };
       dashboard_recommendations: { Returns: AnalyticsRows["recommendation_daily"][] };
       dashboard_onboarding_funnel: { Returns: AnalyticsRows["onboarding_funnel"][] };
       dashboard_family_affinity: { Returns: AnalyticsRows["family_affinity"][] };

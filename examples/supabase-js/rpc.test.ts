@@ -196,6 +196,42 @@ Deno.test("supabase-js: the service role's RPCs, which anon and users may not ca
   }
 });
 
+Deno.test("supabase-js: the catalog import's review queue and lineage, for the service role only", async () => {
+  const svc = client("service_role");
+  const [{ run_id }] = await sql`select run_id from private.start_catalog_import('supabase-js', 'rpc.json', null)`;
+  try {
+    await sql`select private.import_catalog_batch(${run_id}, ${sql.json([
+      { line: 1, key: "js-1", brand: "Christian Dior", name: "Sauvage", concentration: "Eau de Toilette" },
+      { line: 2, key: "js-2", brand: "Dior", name: "Sauvage" },
+    ] as never)}, 2)`;
+    await sql`select private.finish_catalog_import(${run_id})`;
+    await same("catalog_reviews", { status: "pending", max_rows: 10 }, ["service_role"], "public.catalog_reviews('pending', 10)", [], "set");
+    const { data: queue } = await svc.rpc("catalog_reviews");
+    const review = queue!.find((r) => r.source === "supabase-js")!;
+    assertEquals([review.reason, review.name, review.candidate_name !== null], ["concentration missing", "Sauvage", true]);
+    const sauvage = await fragrance("dior-sauvage-edt");
+    await same("fragrance_lineage", { fragrance_id: sauvage }, ["service_role"], "public.fragrance_lineage($1)", [sauvage], "set");
+    const { data: lineage } = await svc.rpc("fragrance_lineage", { fragrance_id: sauvage });
+    assertEquals(lineage!.map((l) => [l.source, l.source_key]), [["supabase-js", "js-1"]]);
+    const decided = await svc.rpc("resolve_catalog_review", { review_id: review.id, decision: "reject" });
+    assertEquals([decided.error, (decided.data as { status: string }).status], [null, "rejected"]);
+    covered.add("resolve_catalog_review");
+    const again = await svc.rpc("resolve_catalog_review", { review_id: review.id, decision: "reject" });
+    assertEquals(again.error?.code, "P0002", "decided already");
+    for (const role of ["anon", "authenticated"] as Role[]) {
+      for (const fn of ["catalog_reviews", "fragrance_lineage"] as const) {
+        const denied = await client(role, user.token).rpc(fn, fn === "fragrance_lineage" ? { fragrance_id: sauvage } : {});
+        assertEquals(denied.error?.code, "42501", `${role} may not call ${fn}`);
+      }
+    }
+  } finally {
+    await sql`delete from private.catalog_import_reviews where source = 'supabase-js'`;
+    await sql`delete from private.catalog_source_rows where source = 'supabase-js'`;
+    await sql`delete from private.catalog_import_runs where source = 'supabase-js'`;
+    await sql`delete from private.pipeline_runs where pipeline = 'catalog-import' and subject = 'supabase-js'`;
+  }
+});
+
 Deno.test("supabase-js: erase_my_account, last, as the user it erases", async () => {
   const { data, error } = await client("authenticated", user.token).rpc("erase_my_account");
   ok(!error && typeof data === "object", JSON.stringify(error));
