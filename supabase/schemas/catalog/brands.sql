@@ -18,6 +18,9 @@ comment on column public.brands.name is 'Canonical display name, e.g. "Dior".';
 comment on column public.brands.name_normalized is 'Denormalized: normalize_name(name), generated; unique, and the key retailer titles are matched on.';
 comment on column public.brands.country is 'ISO-3166 alpha-2 country of origin.';
 comment on column public.brands.website is 'Official website.';
+-- A brand written with other spacing ("Viktor&Rolf" / "Viktor & Rolf", "Mont Blanc"): one index lookup.
+create index brands_name_compact_idx on public.brands (replace(name_normalized, ' ', ''));
+comment on index public.brands_name_compact_idx is 'Catalog import: a brand by its name without spaces.';
 call private.make_catalog_table('public.brands');
 
 create table public.brand_aliases (

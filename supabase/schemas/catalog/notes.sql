@@ -26,13 +26,10 @@ strict
 parallel safe
 set search_path = ''
 as $$
-  select string_agg(case
-      when w ~ '[a-z]{2}ies$' then left(w, -3) || 'y'
-      when w ~ '(ch|sh|x|ss)es$' then left(w, -2)
-      when w ~ '[a-z]{2}[^su]s$' then left(w, -1)
-      else w end, ' ' order by n)
-  from unnest(string_to_array(public.normalize_name(name), ' ')) with ordinality as t (w, n)
-  where w <> ''
+  select regexp_replace(regexp_replace(regexp_replace(public.normalize_name(name),
+    '([a-z]{2})ies\M', '\1y', 'g'),          -- berries -> berry
+    '(ch|sh|x|ss)es\M', '\1', 'g'),           -- peaches -> peach
+    '([a-z]{2}[^su ])s\M', '\1', 'g')         -- beans -> bean (not moss, not citrus)
 $$;
 comment on function private.note_key(text) is 'Case-, accent- and plural-folded form of a note name: "Tonka Beans" -> "tonka bean". notes.name_key holds it.';
 revoke execute on function private.note_key(text) from public;

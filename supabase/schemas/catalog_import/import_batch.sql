@@ -8,28 +8,6 @@
 -- private.catalog_import_reviews), unchanged (same content as last time: nothing written) or
 -- rejected (private.catalog_import_rejects says which field and why; nothing written).
 
-/** A JSON list of names (array, or one comma-separated string) as trimmed, non-empty, de-duplicated text. */
-create or replace function private.catalog_import_list(v jsonb)
-returns text[]
-language sql
-immutable
-set search_path = ''
-as $$
-  select coalesce(array_agg(x order by n), '{}')
-  from (
-    select distinct on (lower(x)) x, n
-    from (
-      select btrim(e) as x, n
-      from jsonb_array_elements_text(case jsonb_typeof(v) when 'array' then v else '[]' end) with ordinality as a (e, n)
-      union all
-      select btrim(e), n
-      from unnest(string_to_array(case jsonb_typeof(v) when 'string' then v #>> '{}' end, ',')) with ordinality as s (e, n)
-    ) items
-    where x <> '' and upper(x) not in ('NA', 'N/A', 'NULL')
-    order by lower(x), n
-  ) distinct_items
-$$;
-
 /** The longest run of a name's leading words whose normalized form is `target`, trailing punctuation trimmed. */
 create or replace function private.leading_words(name text, target text)
 returns text
@@ -45,7 +23,11 @@ as $$
     limit 1), target)
 $$;
 
-/** Step 1: the batch's rows into _catalog_rows, with their content hash (and any error the reader found: errors). */
+/**
+ * Step 1: the batch's rows into _catalog_rows, with their content hash (and any error the reader
+ * found: errors). Lists are JSON arrays of names, as the importer's mapping makes them (trimmed,
+ * de-duplicated).
+ */
 create or replace function private.catalog_import_stage(rows jsonb)
 returns void
 language plpgsql
@@ -64,17 +46,17 @@ begin
     line, source_key, brand, name, concentration_text, gender_text, year_text, url,
     accords, top_notes, heart_notes, base_notes, perfumers, data, content_hash,
     decided_fragrance_id, decided_create, decided_concentration, errors)
-  select (e ->> 'line')::integer, nullif(btrim(e ->> 'key'), ''), nullif(btrim(e ->> 'brand'), ''),
-         nullif(btrim(e ->> 'name'), ''), nullif(btrim(e ->> 'concentration'), ''), nullif(btrim(e ->> 'gender'), ''),
-         nullif(btrim(e ->> 'year'), ''), nullif(btrim(e ->> 'url'), ''),
-         private.catalog_import_list(e -> 'accords'), private.catalog_import_list(e -> 'top'),
-         private.catalog_import_list(e -> 'heart'), private.catalog_import_list(e -> 'base'),
-         private.catalog_import_list(e -> 'perfumers'),
-         d.data, md5(d.data::text),
-         (e ->> 'decided_fragrance_id')::uuid, coalesce((e ->> 'decided_create')::boolean, false),
-         e ->> 'decided_concentration',
+  select x.line, nullif(btrim(x.key), ''), nullif(btrim(x.brand), ''), nullif(btrim(x.name), ''),
+         nullif(btrim(x.concentration), ''), nullif(btrim(x.gender), ''), nullif(btrim(x.year), ''), nullif(btrim(x.url), ''),
+         coalesce(x.accords, '{}'), coalesce(x.top, '{}'), coalesce(x.heart, '{}'), coalesce(x.base, '{}'),
+         coalesce(x.perfumers, '{}'), d.data, md5(d.data::text),
+         x.decided_fragrance_id, coalesce(x.decided_create, false), x.decided_concentration,
          case when jsonb_typeof(e -> 'errors') = 'array' then e -> 'errors' else '[]' end
   from jsonb_array_elements(rows) e
+  cross join lateral jsonb_to_record(e) as x (
+    line integer, key text, brand text, name text, concentration text, gender text, year text, url text,
+    accords text[], top text[], heart text[], base text[], perfumers text[],
+    decided_fragrance_id uuid, decided_create boolean, decided_concentration text)
   cross join lateral (
     select e - 'line' - 'errors' - 'decided_fragrance_id' - 'decided_create' - 'decided_concentration' as data) d;
   analyze _catalog_rows;
@@ -98,22 +80,6 @@ begin
   from (select r2.line, coalesce(r2.concentration_text, r2.decided_concentration) as text from _catalog_rows r2) c
   where c.line = r.line and c.text is not null;
 
-  -- "Sauvage Eau de Parfum": the concentration is not part of the name (and gives it when the column is empty).
-  update _catalog_rows r
-  set name = private.leading_words(r.name, s.rest), concentration = s.concentration
-  from (
-    select r2.line, x.concentration, x.rest
-    from _catalog_rows r2
-    cross join lateral (
-      select v.concentration, btrim(left(public.normalize_name(r2.name), -length(v.phrase_normalized))) as rest
-      from public.name_vocabulary v
-      where v.kind = 'concentration' and public.normalize_name(r2.name) like '% ' || v.phrase_normalized
-      order by length(v.phrase_normalized) desc
-      limit 1) x
-    where r2.name is not null and (r2.concentration is null or r2.concentration = x.concentration)
-  ) s
-  where s.line = r.line;
-
   update _catalog_rows r
   set brand_norm = public.normalize_name(r.brand),
       name_norm = public.normalize_name(r.name),
@@ -134,6 +100,22 @@ begin
         || case when r.year_text is not null and not (r.year_text ~ '^\d{4}(\.0+)?$' and left(r.year_text, 4)::integer between 1700 and 2100)
                 then jsonb_build_array(jsonb_build_object('field', 'year',
                        'reason', format('not a year between 1700 and 2100: %s', left(r.year_text, 40)))) else '[]' end;
+
+  -- "Sauvage Eau de Parfum": the concentration is not part of the name (and gives it when the column is empty).
+  update _catalog_rows r
+  set name = private.leading_words(r.name, s.rest), name_norm = s.rest, concentration = s.concentration
+  from (
+    select r2.line, x.concentration, x.rest
+    from _catalog_rows r2
+    cross join lateral (
+      select v.concentration, btrim(left(r2.name_norm, -length(v.phrase_normalized))) as rest
+      from public.name_vocabulary v
+      where v.kind = 'concentration' and r2.name_norm like '% ' || v.phrase_normalized
+      order by length(v.phrase_normalized) desc
+      limit 1) x
+    where r2.name_norm <> '' and (r2.concentration is null or r2.concentration = x.concentration)
+  ) s
+  where s.line = r.line;
 
   update _catalog_rows r
   set errors = r.errors || jsonb_build_array(jsonb_build_object('field', 'gender',
@@ -516,51 +498,60 @@ declare
   changed uuid[];
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
-  -- The family new notes wait in until they are placed, made on first need (a row with a random id
-  -- has no place in a migration).
-  insert into public.note_families (slug, name)
-  select 'unclassified', 'Unclassified'
-  where exists (
-    select from _catalog_rows r cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as n (name)
-    where r.write_notes and not exists (select from public.notes x where x.name_key = private.note_key(n.name)))
-  on conflict (slug) do nothing;
-  with wanted as (
-    select distinct on (k.key) n.name, k.key
-    from _catalog_rows r
-    cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as n (name)
-    cross join lateral (select private.note_key(n.name) as key) k
-    where r.write_notes and k.key is not null
-    order by k.key, n.name
-  ),
-  inserted as (
-    insert into public.notes (family_id, slug, name)
-    select (select nf.id from public.note_families nf where nf.slug = 'unclassified'),
-           private.free_slug(replace(public.normalize_name(w.name), ' ', '-'),
-             exists (select from public.notes x where x.slug = replace(public.normalize_name(w.name), ' ', '-')), w.key),
-           private.display_name(w.name)
-    from wanted w
-    where not exists (select from public.notes n where n.name_key = w.key)
-    on conflict do nothing
-    returning id
-  )
-  select coalesce(array_agg(id), '{}') into created from inserted;
-  perform private.link_note_parents(created);
-
+  perform 'PRAGMA:TABLE: _catalog_note_names (name text, key text, note_id uuid)';
   perform 'PRAGMA:TABLE: _catalog_pyramid (fragrance_id uuid, tier public.note_tier, note_id uuid, position smallint)';
+  -- Each note name written in the batch, with its key (computed once per name) and its note.
+  drop table if exists pg_temp._catalog_note_names;
+  create temporary table _catalog_note_names on commit drop as
+  with names as materialized (
+    select distinct m.name from _catalog_rows r cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as m (name)
+    where r.write_notes
+  ),
+  keys as materialized (select n.name, private.note_key(n.name) as key from names n)
+  select k.name, k.key, (select x.id from public.notes x where x.name_key = k.key limit 1) as note_id
+  from keys k
+  where k.key <> '';
+
+  if exists (select from _catalog_note_names where note_id is null) then
+    -- The family new notes wait in until they are placed, made on first need (a row with a random
+    -- id has no place in a migration).
+    insert into public.note_families (slug, name) values ('unclassified', 'Unclassified') on conflict (slug) do nothing;
+    with wanted as (
+      select distinct on (n.key) n.name, n.key from _catalog_note_names n where n.note_id is null order by n.key, n.name
+    ),
+    inserted as (
+      insert into public.notes (family_id, slug, name)
+      select (select nf.id from public.note_families nf where nf.slug = 'unclassified'),
+             private.free_slug(replace(public.normalize_name(w.name), ' ', '-'),
+               exists (select from public.notes x where x.slug = replace(public.normalize_name(w.name), ' ', '-')), w.key),
+             private.display_name(w.name)
+      from wanted w
+      on conflict do nothing
+      returning id, name_key
+    ),
+    resolved as (
+      update _catalog_note_names n set note_id = i.id from inserted i where n.key = i.name_key returning 1
+    )
+    select coalesce(array_agg(id), '{}') into created from inserted;
+    perform private.link_note_parents(created);
+    -- Made meanwhile by a concurrent batch (the insert did nothing): read them.
+    update _catalog_note_names n set note_id = x.id from public.notes x where n.note_id is null and x.name_key = n.key;
+  end if;
+
   drop table if exists pg_temp._catalog_pyramid;
   create temporary table _catalog_pyramid on commit drop as
   select p.fragrance_id, p.tier, p.note_id, row_number() over (partition by p.fragrance_id, p.tier order by p.o)::smallint as position
   from (
-    select distinct on (r.fragrance_id, t.tier, n.id) r.fragrance_id, t.tier, n.id as note_id, t.o
+    select distinct on (r.fragrance_id, t.tier, n.note_id) r.fragrance_id, t.tier, n.note_id, t.o
     from _catalog_rows r
     cross join lateral (
       select 'top'::public.note_tier as tier, x.name, x.o from unnest(r.top_notes) with ordinality as x (name, o)
       union all select 'heart', x.name, x.o from unnest(r.heart_notes) with ordinality as x (name, o)
       union all select 'base', x.name, x.o from unnest(r.base_notes) with ordinality as x (name, o)
     ) t
-    join public.notes n on n.name_key = private.note_key(t.name)
+    join _catalog_note_names n on n.name = t.name and n.note_id is not null
     where r.write_notes
-    order by r.fragrance_id, t.tier, n.id, t.o
+    order by r.fragrance_id, t.tier, n.note_id, t.o
   ) p;
 
   select coalesce(array_agg(w.fragrance_id), '{}') into changed
@@ -576,7 +567,7 @@ begin
   insert into private.fragrance_field_sources (fragrance_id, field, source, run_id)
   select distinct r.fragrance_id, 'notes', import_source, import_run from _catalog_rows r where r.write_notes
   on conflict (fragrance_id, field) do update set source = excluded.source, run_id = excluded.run_id;
-  return cardinality(created);
+  return coalesce(cardinality(created), 0);
 end;
 $$;
 
@@ -705,6 +696,7 @@ begin
          r.content_hash, r.url, r.data, import_run, import_run
   from _catalog_rows r
   where r.status in ('inserted', 'updated', 'merged', 'review')
+  order by r.source_key -- one lock order for concurrent batches
   on conflict (source, source_key) do update
   set fragrance_id = excluded.fragrance_id, status = excluded.status, content_hash = excluded.content_hash,
       source_url = excluded.source_url, data = excluded.data, last_run_id = excluded.last_run_id;
@@ -732,8 +724,11 @@ $$;
 /**
  * Imports one batch of a run's rows (JSON objects as the importer maps them: line, key, brand,
  * name, concentration, gender, year, url, accords, top, heart, base, perfumers, and anything else,
- * kept in lineage) and moves the run's checkpoint to rows_done, in one transaction. Returns the
- * batch's counts.
+ * kept in lineage), covering the file's lines from its first row's through rows_done, in one
+ * transaction with its record in private.catalog_import_batches. The run's checkpoint is the end of
+ * the contiguous prefix of committed batches, so a resume never skips an uncommitted line. Batches
+ * of one source run one at a time (an advisory lock): a concurrent batch could not see the other's
+ * new fragrances, and would make near-duplicates instead of merging. Returns the batch's counts.
  */
 create or replace function private.import_catalog_batch(run_id bigint, rows jsonb, rows_done integer)
 returns jsonb
@@ -743,26 +738,31 @@ as $$
 declare
   run private.catalog_import_runs;
   batch_counts jsonb;
+  first_line integer;
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
-  select * into run from private.catalog_import_runs r where r.id = import_catalog_batch.run_id for update;
+  select * into run from private.catalog_import_runs r where r.id = import_catalog_batch.run_id;
   if run.id is null or run.status <> 'running' then
     raise exception 'catalog import run % is not running', run_id using errcode = '22023';
   end if;
-  if rows_done is null or rows_done < run.rows_done then
-    raise exception 'rows_done must not go back (run % is at %, got %)', run_id, run.rows_done, rows_done
-      using errcode = '22023';
-  end if;
-  -- One batch of a source at a time: two imports of one source cannot race on its rows.
   perform pg_advisory_xact_lock(hashtext('catalog-import'), hashtext(run.source));
   perform set_config('scentmatch.catalog_import', 'on', true);
+  -- Search documents are refreshed once, at the end, for every fragrance the batch touched (the
+  -- triggers would rebuild each one after every statement that changes it).
+  perform set_config('scentmatch.documents', 'deferred', true);
 
   perform private.catalog_import_staging_table();
   perform private.catalog_import_stage(rows);
+  select min(r.line) into first_line from _catalog_rows r;
+  if rows_done is null or rows_done < coalesce((select max(r.line) from _catalog_rows r), 0) then
+    raise exception 'rows_done (%) must be the last line the batch covers', rows_done using errcode = '22023';
+  end if;
   perform private.catalog_import_validate();
+  analyze _catalog_rows;
   perform private.catalog_import_skip_unchanged(run.source);
   batch_counts := jsonb_build_object('brands_created', private.catalog_import_resolve_brands());
   perform private.catalog_import_find_fragrances(run.source);
+  analyze _catalog_rows; -- the steps below plan on the statuses just set
   perform private.catalog_import_write_fragrances();
   perform private.catalog_import_write_fields(run.source, run.id);
   perform private.catalog_import_plan_lists(run.source);
@@ -771,14 +771,25 @@ begin
     'accords_created', private.catalog_import_write_accords(run.source, run.id),
     'perfumers_created', private.catalog_import_write_perfumers(run.source, run.id));
   perform private.catalog_import_record(run.source, run.id);
+  perform set_config('scentmatch.documents', '', true);
+  perform private.refresh_fragrance_documents(array(
+    select distinct r.fragrance_id from _catalog_rows r
+    where r.status in ('inserted', 'updated', 'merged') and r.fragrance_id is not null order by 1));
 
   select batch_counts || jsonb_build_object('inserted', 0, 'updated', 0, 'merged', 0, 'review', 0, 'unchanged', 0, 'rejected', 0)
          || coalesce(jsonb_object_agg(s.status, s.n), '{}')
   into batch_counts
   from (select r.status, count(*) as n from _catalog_rows r group by r.status) s;
 
+  if first_line is not null then
+    insert into private.catalog_import_batches (run_id, first_line, last_line, counts)
+    values (run.id, first_line, rows_done, batch_counts)
+    on conflict on constraint catalog_import_batches_pkey do update
+    set last_line = excluded.last_line, counts = excluded.counts;
+  end if;
+  -- The run's row last (its lock is held only from here to the commit).
   update private.catalog_import_runs r
-  set rows_done = import_catalog_batch.rows_done, counts = private.add_counts(r.counts, batch_counts)
+  set rows_done = private.catalog_import_checkpoint(run.id), counts = private.add_counts(r.counts, batch_counts)
   where r.id = run.id;
   perform set_config('scentmatch.catalog_import', 'off', true);
   return batch_counts;
@@ -788,7 +799,7 @@ comment on function private.import_catalog_batch(bigint, jsonb, integer) is
   'Imports one batch of catalog source rows into a running import (resolve brands, notes, accords, perfumers; merge or create fragrances; review; lineage) and moves its checkpoint, all or nothing; returns the batch''s counts.';
 
 revoke execute on function
-  private.catalog_import_list(jsonb), private.leading_words(text, text), private.catalog_import_stage(jsonb),
+  private.leading_words(text, text), private.catalog_import_stage(jsonb),
   private.catalog_import_validate(), private.catalog_import_skip_unchanged(text), private.catalog_import_resolve_brands(),
   private.names_are_siblings(text, text), private.names_one_typo_apart(text, text), private.catalog_import_find_fragrances(text), private.catalog_import_write_fragrances(),
   private.catalog_import_may_write(uuid, text, text, boolean, boolean), private.catalog_import_write_fields(text, bigint),
@@ -798,7 +809,7 @@ revoke execute on function
   private.import_catalog_batch(bigint, jsonb, integer)
 from public;
 grant execute on function
-  private.catalog_import_list(jsonb), private.leading_words(text, text), private.catalog_import_stage(jsonb),
+  private.leading_words(text, text), private.catalog_import_stage(jsonb),
   private.catalog_import_validate(), private.catalog_import_skip_unchanged(text), private.catalog_import_resolve_brands(),
   private.names_are_siblings(text, text), private.names_one_typo_apart(text, text), private.catalog_import_find_fragrances(text), private.catalog_import_write_fragrances(),
   private.catalog_import_may_write(uuid, text, text, boolean, boolean), private.catalog_import_write_fields(text, bigint),

@@ -28,7 +28,7 @@ comment on column private.catalog_import_runs.file_name is 'File name as given (
 comment on column private.catalog_import_runs.file_sha256 is 'SHA-256 of the file: a run of the same source and file resumes an unfinished one.';
 comment on column private.catalog_import_runs.mapping is 'The column mapping used (parfumo, fragrantica, a custom one), informative.';
 comment on column private.catalog_import_runs.status is 'running (or interrupted: resumable), succeeded or failed (resumable).';
-comment on column private.catalog_import_runs.rows_done is 'Checkpoint: data rows of the file committed so far, in file order; a resume skips them.';
+comment on column private.catalog_import_runs.rows_done is 'Checkpoint: the file''s data lines 1..rows_done are committed (the contiguous prefix of private.catalog_import_batches); a resume skips them.';
 comment on column private.catalog_import_runs.counts is 'Running totals: inserted, updated, unchanged, merged, review, rejected, plus brands, notes, accords and perfumers created.';
 comment on column private.catalog_import_runs.error is 'Why a failed run stopped.';
 comment on column private.catalog_import_runs.started_at is 'When the run started.';
@@ -53,6 +53,38 @@ comment on column private.catalog_import_rejects.source_key is 'The row''s sourc
 comment on column private.catalog_import_rejects.field is 'The field at fault (brand, name, year, concentration, key, ...).';
 comment on column private.catalog_import_rejects.reason is 'What is wrong with it.';
 call private.track_updates('private.catalog_import_rejects');
+
+create table private.catalog_import_batches (
+  run_id bigint not null references private.catalog_import_runs (id) on delete cascade,
+  first_line integer not null,
+  last_line integer not null,
+  counts jsonb not null,
+  created_at timestamptz not null default now(),
+  updated_at timestamptz not null default now(),
+  primary key (run_id, first_line),
+  constraint catalog_import_batches_lines_ordered check (last_line >= first_line)
+);
+comment on table private.catalog_import_batches is 'The committed batches of each import run, by the file lines they cover: the run''s checkpoint is their contiguous prefix.';
+comment on column private.catalog_import_batches.run_id is 'The run.';
+comment on column private.catalog_import_batches.first_line is 'First data line of the file in the batch.';
+comment on column private.catalog_import_batches.last_line is 'Last data line the batch covers.';
+comment on column private.catalog_import_batches.counts is 'The batch''s counts, as import_catalog_batch answered them.';
+call private.track_updates('private.catalog_import_batches');
+
+/** A run's checkpoint: the last line of the contiguous prefix of its committed batches (0 when none). */
+create or replace function private.catalog_import_checkpoint(run_id bigint)
+returns integer
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(max(b.last_line) filter (where b.contiguous), 0)
+  from (
+    select last_line, bool_and(first_line <= coalesce(previous_last, 0) + 1) over (order by first_line) as contiguous
+    from (select first_line, last_line, max(last_line) over (order by first_line rows between unbounded preceding and 1 preceding) as previous_last
+          from private.catalog_import_batches where catalog_import_batches.run_id = catalog_import_checkpoint.run_id) ordered
+  ) b
+$$;
 
 /** Adds one batch's counts to a run's (key by key). */
 create or replace function private.add_counts(a jsonb, b jsonb)
@@ -154,7 +186,9 @@ comment on function private.catalog_import_summary(bigint) is 'A catalog import 
 
 revoke execute on function private.start_catalog_import(text, text, text, text), private.finish_catalog_import(bigint, text),
   private.catalog_import_summary(bigint) from public;
+revoke execute on function private.catalog_import_checkpoint(bigint) from public;
 grant execute on function private.start_catalog_import(text, text, text, text), private.finish_catalog_import(bigint, text),
-  private.catalog_import_summary(bigint), private.add_counts(jsonb, jsonb) to service_role;
+  private.catalog_import_summary(bigint), private.add_counts(jsonb, jsonb), private.catalog_import_checkpoint(bigint) to service_role;
+grant select, insert, update on private.catalog_import_batches to service_role;
 grant select, insert, update on private.catalog_import_runs to service_role;
 grant select, insert on private.catalog_import_rejects to service_role;

@@ -24,6 +24,10 @@ declare
   end;
   ids uuid[];
 begin
+  -- A writer that refreshes the documents it touches itself, once (the catalog import), defers them.
+  if current_setting('scentmatch.documents', true) = 'deferred' then
+    return null;
+  end if;
   if tg_op = 'INSERT' then
     execute format('select array_agg(distinct k) from (' || key_sql || ') s(k)', 'new_rows') into ids;
   elsif tg_op = 'DELETE' then
@@ -39,7 +43,7 @@ begin
 end;
 $$;
 comment on function private.fragrance_documents_changed() is
-  'AFTER ... FOR EACH STATEMENT trigger (with transition tables new_rows/old_rows): refreshes the documents of the fragrances the changed rows belong to.';
+  'AFTER ... FOR EACH STATEMENT trigger (with transition tables new_rows/old_rows): refreshes the documents of the fragrances the changed rows belong to, unless the transaction set scentmatch.documents = deferred (a writer that refreshes them itself).';
 revoke execute on function private.fragrance_documents_changed() from public;
 
 /** Attaches private.fragrance_documents_changed to a table for INSERT, UPDATE and DELETE (one trigger each: transition tables allow one event per trigger). */

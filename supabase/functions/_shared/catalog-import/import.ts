@@ -94,7 +94,7 @@ export async function importCatalog(sql: Sql, bytes: AsyncIterable<Uint8Array>, 
     }
     if (batch.length) await send();
   } catch (err) {
-    // The run stays resumable: its checkpoint is the last committed batch.
+    // The run stays resumable: its checkpoint is the end of its committed batches.
     await sql`select private.finish_catalog_import(${start.run_id}, ${String((err as Error).message ?? err).slice(0, 500)})`
       .catch(() => {});
     throw err;

@@ -1,12 +1,12 @@
 import { deepStrictEqual as assertEquals, throws } from "node:assert/strict";
 import { byHeader, checkHeader, mappingNamed, MappingError, mapRecord, parseMapping } from "./mappings.ts";
 
-Deno.test("parfumo mapping: NA is missing, lists split on commas, the URL is the key (the number when no URL)", () => {
+Deno.test("parfumo mapping: NA is missing, lists split on commas (repeats dropped), the URL is the key (the number when no URL)", () => {
   const m = mappingNamed("parfumo");
   const row = mapRecord({
     Number: "17", Name: "Rêve d'Or", Brand: "Maison Lumière", Release_Year: "NA", Concentration: "Eau de Parfum",
     Rating_Value: "8.2", Rating_Count: "12", Main_Accords: "amber, woody", Top_Notes: "Pink Pepper, NA, Yuzu",
-    Middle_Notes: "NA", Base_Notes: "", Perfumers: "Jane Doe", URL: "https://p.example/17",
+    Middle_Notes: "NA", Base_Notes: "", Perfumers: "Jane Doe, jane doe", URL: "https://p.example/17",
   }, m, 3);
   assertEquals(row, {
     line: 3, key: "https://p.example/17", brand: "Maison Lumière", name: "Rêve d'Or", concentration: "Eau de Parfum",

@@ -22,7 +22,7 @@ export type Mapping = {
   key?: string[];
   /** A column per scalar field; brand and name are required. */
   fields: Partial<Record<ScalarField, string>> & { brand: string; name: string };
-  /** Columns per list field: each column holds one item, or several separated by commas. */
+  /** Columns per list field: each column holds one item, or several separated by commas (repeats dropped, case aside). */
   lists?: Partial<Record<ListField, string[]>>;
 };
 
@@ -148,12 +148,16 @@ export function mapRecord(record: Record<string, unknown>, m: Mapping, line: num
   }
   for (const f of LIST_FIELDS) {
     const items: string[] = [];
+    const seen = new Set<string>();
     for (const column of m.lists?.[f] ?? []) {
       const raw = record[column];
       const parts = Array.isArray(raw) ? raw.map(text) : (value(column) ?? "").split(",");
       for (const p of parts) {
         const t = p?.trim();
-        if (t && !missing.has(t.toLowerCase())) items.push(t);
+        if (t && !missing.has(t.toLowerCase()) && !seen.has(t.toLowerCase())) {
+          seen.add(t.toLowerCase());
+          items.push(t);
+        }
       }
     }
     if (items.length) row[f] = items;

@@ -11,6 +11,17 @@ DROP VIEW "private"."data_quality_failures";
 
 CREATE EXTENSION "fuzzystrmatch" SCHEMA "extensions";
 
+CREATE TABLE "private"."catalog_import_batches" (
+  "run_id"     bigint                   NOT NULL,
+  "first_line" integer                  NOT NULL,
+  "last_line"  integer                  NOT NULL,
+  "counts"     jsonb                    NOT NULL,
+  "created_at" timestamp with time zone NOT NULL DEFAULT now(),
+  "updated_at" timestamp with time zone NOT NULL DEFAULT now(),
+  CONSTRAINT "catalog_import_batches_lines_ordered" CHECK ((last_line >= first_line)),
+  CONSTRAINT "catalog_import_batches_pkey" PRIMARY KEY (run_id, first_line)
+);
+
 CREATE TABLE "private"."catalog_import_rejects" (
   "run_id"     bigint                   NOT NULL,
   "line"       integer                  NOT NULL,
@@ -144,6 +155,22 @@ CREATE OR REPLACE FUNCTION private.add_counts (
   from (select jsonb_object_keys(a) union select jsonb_object_keys(b)) as keys (k)
 $function$;
 
+CREATE OR REPLACE FUNCTION private.catalog_import_checkpoint (
+  run_id bigint
+)
+  RETURNS integer
+  LANGUAGE sql
+  STABLE
+  SET search_path TO ''
+  AS $function$
+  select coalesce(max(b.last_line) filter (where b.contiguous), 0)
+  from (
+    select last_line, bool_and(first_line <= coalesce(previous_last, 0) + 1) over (order by first_line) as contiguous
+    from (select first_line, last_line, max(last_line) over (order by first_line rows between unbounded preceding and 1 preceding) as previous_last
+          from private.catalog_import_batches where catalog_import_batches.run_id = catalog_import_checkpoint.run_id) ordered
+  ) b
+$function$;
+
 CREATE OR REPLACE FUNCTION private.catalog_import_find_fragrances (
   import_source text
 )
@@ -201,29 +228,6 @@ begin
   ) c
   where c.line = r.line;
 end;
-$function$;
-
-CREATE OR REPLACE FUNCTION private.catalog_import_list (
-  v jsonb
-)
-  RETURNS text[]
-  LANGUAGE sql
-  IMMUTABLE
-  SET search_path TO ''
-  AS $function$
-  select coalesce(array_agg(x order by n), '{}')
-  from (
-    select distinct on (lower(x)) x, n
-    from (
-      select btrim(e) as x, n
-      from jsonb_array_elements_text(case jsonb_typeof(v) when 'array' then v else '[]' end) with ordinality as a (e, n)
-      union all
-      select btrim(e), n
-      from unnest(string_to_array(case jsonb_typeof(v) when 'string' then v #>> '{}' end, ',')) with ordinality as s (e, n)
-    ) items
-    where x <> '' and upper(x) not in ('NA', 'N/A', 'NULL')
-    order by lower(x), n
-  ) distinct_items
 $function$;
 
 CREATE OR REPLACE FUNCTION private.catalog_import_may_write (
@@ -292,6 +296,7 @@ begin
          r.content_hash, r.url, r.data, import_run, import_run
   from _catalog_rows r
   where r.status in ('inserted', 'updated', 'merged', 'review')
+  order by r.source_key -- one lock order for concurrent batches
   on conflict (source, source_key) do update
   set fragrance_id = excluded.fragrance_id, status = excluded.status, content_hash = excluded.content_hash,
       source_url = excluded.source_url, data = excluded.data, last_run_id = excluded.last_run_id;
@@ -403,17 +408,17 @@ begin
     line, source_key, brand, name, concentration_text, gender_text, year_text, url,
     accords, top_notes, heart_notes, base_notes, perfumers, data, content_hash,
     decided_fragrance_id, decided_create, decided_concentration, errors)
-  select (e ->> 'line')::integer, nullif(btrim(e ->> 'key'), ''), nullif(btrim(e ->> 'brand'), ''),
-         nullif(btrim(e ->> 'name'), ''), nullif(btrim(e ->> 'concentration'), ''), nullif(btrim(e ->> 'gender'), ''),
-         nullif(btrim(e ->> 'year'), ''), nullif(btrim(e ->> 'url'), ''),
-         private.catalog_import_list(e -> 'accords'), private.catalog_import_list(e -> 'top'),
-         private.catalog_import_list(e -> 'heart'), private.catalog_import_list(e -> 'base'),
-         private.catalog_import_list(e -> 'perfumers'),
-         d.data, md5(d.data::text),
-         (e ->> 'decided_fragrance_id')::uuid, coalesce((e ->> 'decided_create')::boolean, false),
-         e ->> 'decided_concentration',
+  select x.line, nullif(btrim(x.key), ''), nullif(btrim(x.brand), ''), nullif(btrim(x.name), ''),
+         nullif(btrim(x.concentration), ''), nullif(btrim(x.gender), ''), nullif(btrim(x.year), ''), nullif(btrim(x.url), ''),
+         coalesce(x.accords, '{}'), coalesce(x.top, '{}'), coalesce(x.heart, '{}'), coalesce(x.base, '{}'),
+         coalesce(x.perfumers, '{}'), d.data, md5(d.data::text),
+         x.decided_fragrance_id, coalesce(x.decided_create, false), x.decided_concentration,
          case when jsonb_typeof(e -> 'errors') = 'array' then e -> 'errors' else '[]' end
   from jsonb_array_elements(rows) e
+  cross join lateral jsonb_to_record(e) as x (
+    line integer, key text, brand text, name text, concentration text, gender text, year text, url text,
+    accords text[], top text[], heart text[], base text[], perfumers text[],
+    decided_fragrance_id uuid, decided_create boolean, decided_concentration text)
   cross join lateral (
     select e - 'line' - 'errors' - 'decided_fragrance_id' - 'decided_create' - 'decided_concentration' as data) d;
   analyze _catalog_rows;
@@ -472,22 +477,6 @@ begin
   from (select r2.line, coalesce(r2.concentration_text, r2.decided_concentration) as text from _catalog_rows r2) c
   where c.line = r.line and c.text is not null;
 
-  -- "Sauvage Eau de Parfum": the concentration is not part of the name (and gives it when the column is empty).
-  update _catalog_rows r
-  set name = private.leading_words(r.name, s.rest), concentration = s.concentration
-  from (
-    select r2.line, x.concentration, x.rest
-    from _catalog_rows r2
-    cross join lateral (
-      select v.concentration, btrim(left(public.normalize_name(r2.name), -length(v.phrase_normalized))) as rest
-      from public.name_vocabulary v
-      where v.kind = 'concentration' and public.normalize_name(r2.name) like '% ' || v.phrase_normalized
-      order by length(v.phrase_normalized) desc
-      limit 1) x
-    where r2.name is not null and (r2.concentration is null or r2.concentration = x.concentration)
-  ) s
-  where s.line = r.line;
-
   update _catalog_rows r
   set brand_norm = public.normalize_name(r.brand),
       name_norm = public.normalize_name(r.name),
@@ -508,6 +497,22 @@ begin
         || case when r.year_text is not null and not (r.year_text ~ '^\d{4}(\.0+)?$' and left(r.year_text, 4)::integer between 1700 and 2100)
                 then jsonb_build_array(jsonb_build_object('field', 'year',
                        'reason', format('not a year between 1700 and 2100: %s', left(r.year_text, 40)))) else '[]' end;
+
+  -- "Sauvage Eau de Parfum": the concentration is not part of the name (and gives it when the column is empty).
+  update _catalog_rows r
+  set name = private.leading_words(r.name, s.rest), name_norm = s.rest, concentration = s.concentration
+  from (
+    select r2.line, x.concentration, x.rest
+    from _catalog_rows r2
+    cross join lateral (
+      select v.concentration, btrim(left(r2.name_norm, -length(v.phrase_normalized))) as rest
+      from public.name_vocabulary v
+      where v.kind = 'concentration' and r2.name_norm like '% ' || v.phrase_normalized
+      order by length(v.phrase_normalized) desc
+      limit 1) x
+    where r2.name_norm <> '' and (r2.concentration is null or r2.concentration = x.concentration)
+  ) s
+  where s.line = r.line;
 
   update _catalog_rows r
   set errors = r.errors || jsonb_build_array(jsonb_build_object('field', 'gender',
@@ -717,51 +722,60 @@ declare
   changed uuid[];
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
-  -- The family new notes wait in until they are placed, made on first need (a row with a random id
-  -- has no place in a migration).
-  insert into public.note_families (slug, name)
-  select 'unclassified', 'Unclassified'
-  where exists (
-    select from _catalog_rows r cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as n (name)
-    where r.write_notes and not exists (select from public.notes x where x.name_key = private.note_key(n.name)))
-  on conflict (slug) do nothing;
-  with wanted as (
-    select distinct on (k.key) n.name, k.key
-    from _catalog_rows r
-    cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as n (name)
-    cross join lateral (select private.note_key(n.name) as key) k
-    where r.write_notes and k.key is not null
-    order by k.key, n.name
-  ),
-  inserted as (
-    insert into public.notes (family_id, slug, name)
-    select (select nf.id from public.note_families nf where nf.slug = 'unclassified'),
-           private.free_slug(replace(public.normalize_name(w.name), ' ', '-'),
-             exists (select from public.notes x where x.slug = replace(public.normalize_name(w.name), ' ', '-')), w.key),
-           private.display_name(w.name)
-    from wanted w
-    where not exists (select from public.notes n where n.name_key = w.key)
-    on conflict do nothing
-    returning id
-  )
-  select coalesce(array_agg(id), '{}') into created from inserted;
-  perform private.link_note_parents(created);
-
+  perform 'PRAGMA:TABLE: _catalog_note_names (name text, key text, note_id uuid)';
   perform 'PRAGMA:TABLE: _catalog_pyramid (fragrance_id uuid, tier public.note_tier, note_id uuid, position smallint)';
+  -- Each note name written in the batch, with its key (computed once per name) and its note.
+  drop table if exists pg_temp._catalog_note_names;
+  create temporary table _catalog_note_names on commit drop as
+  with names as materialized (
+    select distinct m.name from _catalog_rows r cross join lateral unnest(r.top_notes || r.heart_notes || r.base_notes) as m (name)
+    where r.write_notes
+  ),
+  keys as materialized (select n.name, private.note_key(n.name) as key from names n)
+  select k.name, k.key, (select x.id from public.notes x where x.name_key = k.key limit 1) as note_id
+  from keys k
+  where k.key <> '';
+
+  if exists (select from _catalog_note_names where note_id is null) then
+    -- The family new notes wait in until they are placed, made on first need (a row with a random
+    -- id has no place in a migration).
+    insert into public.note_families (slug, name) values ('unclassified', 'Unclassified') on conflict (slug) do nothing;
+    with wanted as (
+      select distinct on (n.key) n.name, n.key from _catalog_note_names n where n.note_id is null order by n.key, n.name
+    ),
+    inserted as (
+      insert into public.notes (family_id, slug, name)
+      select (select nf.id from public.note_families nf where nf.slug = 'unclassified'),
+             private.free_slug(replace(public.normalize_name(w.name), ' ', '-'),
+               exists (select from public.notes x where x.slug = replace(public.normalize_name(w.name), ' ', '-')), w.key),
+             private.display_name(w.name)
+      from wanted w
+      on conflict do nothing
+      returning id, name_key
+    ),
+    resolved as (
+      update _catalog_note_names n set note_id = i.id from inserted i where n.key = i.name_key returning 1
+    )
+    select coalesce(array_agg(id), '{}') into created from inserted;
+    perform private.link_note_parents(created);
+    -- Made meanwhile by a concurrent batch (the insert did nothing): read them.
+    update _catalog_note_names n set note_id = x.id from public.notes x where n.note_id is null and x.name_key = n.key;
+  end if;
+
   drop table if exists pg_temp._catalog_pyramid;
   create temporary table _catalog_pyramid on commit drop as
   select p.fragrance_id, p.tier, p.note_id, row_number() over (partition by p.fragrance_id, p.tier order by p.o)::smallint as position
   from (
-    select distinct on (r.fragrance_id, t.tier, n.id) r.fragrance_id, t.tier, n.id as note_id, t.o
+    select distinct on (r.fragrance_id, t.tier, n.note_id) r.fragrance_id, t.tier, n.note_id, t.o
     from _catalog_rows r
     cross join lateral (
       select 'top'::public.note_tier as tier, x.name, x.o from unnest(r.top_notes) with ordinality as x (name, o)
       union all select 'heart', x.name, x.o from unnest(r.heart_notes) with ordinality as x (name, o)
       union all select 'base', x.name, x.o from unnest(r.base_notes) with ordinality as x (name, o)
     ) t
-    join public.notes n on n.name_key = private.note_key(t.name)
+    join _catalog_note_names n on n.name = t.name and n.note_id is not null
     where r.write_notes
-    order by r.fragrance_id, t.tier, n.id, t.o
+    order by r.fragrance_id, t.tier, n.note_id, t.o
   ) p;
 
   select coalesce(array_agg(w.fragrance_id), '{}') into changed
@@ -777,7 +791,7 @@ begin
   insert into private.fragrance_field_sources (fragrance_id, field, source, run_id)
   select distinct r.fragrance_id, 'notes', import_source, import_run from _catalog_rows r where r.write_notes
   on conflict (fragrance_id, field) do update set source = excluded.source, run_id = excluded.run_id;
-  return cardinality(created);
+  return coalesce(cardinality(created), 0);
 end;
 $function$;
 
@@ -912,6 +926,41 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION private.fragrance_documents_changed()
+  RETURNS TRIGGER
+  LANGUAGE plpgsql
+  SECURITY DEFINER
+  SET search_path TO ''
+  AS $function$
+declare
+  key_sql text := case tg_argv[0]
+    when 'brand' then 'select f.id from public.fragrances f where f.brand_id in (select id from %1$s)'
+    when 'note' then 'select fn.fragrance_id from public.fragrance_notes fn where fn.note_id in (select id from %1$s)'
+    when 'accord' then 'select fa.fragrance_id from public.fragrance_accords fa where fa.accord_id in (select id from %1$s)'
+    when 'family' then 'select f.id from public.fragrances f where f.family_slug in (select slug from %1$s)'
+    else format('select %I from %%1$s', tg_argv[0])
+  end;
+  ids uuid[];
+begin
+  -- A writer that refreshes the documents it touches itself, once (the catalog import), defers them.
+  if current_setting('scentmatch.documents', true) = 'deferred' then
+    return null;
+  end if;
+  if tg_op = 'INSERT' then
+    execute format('select array_agg(distinct k) from (' || key_sql || ') s(k)', 'new_rows') into ids;
+  elsif tg_op = 'DELETE' then
+    execute format('select array_agg(distinct k) from (' || key_sql || ') s(k)', 'old_rows') into ids;
+  else
+    execute format('select array_agg(distinct k) from (' || key_sql || ' union ' || replace(key_sql, '%1$s', '%2$s') || ') s(k)',
+                   'new_rows', 'old_rows') into ids;
+  end if;
+  if ids is not null then
+    perform private.refresh_fragrance_documents(ids);
+  end if;
+  return null;
+end;
+$function$;
+
 CREATE OR REPLACE FUNCTION private.free_slug (
   base  text,
   taken boolean,
@@ -937,26 +986,31 @@ CREATE OR REPLACE FUNCTION private.import_catalog_batch (
 declare
   run private.catalog_import_runs;
   batch_counts jsonb;
+  first_line integer;
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
-  select * into run from private.catalog_import_runs r where r.id = import_catalog_batch.run_id for update;
+  select * into run from private.catalog_import_runs r where r.id = import_catalog_batch.run_id;
   if run.id is null or run.status <> 'running' then
     raise exception 'catalog import run % is not running', run_id using errcode = '22023';
   end if;
-  if rows_done is null or rows_done < run.rows_done then
-    raise exception 'rows_done must not go back (run % is at %, got %)', run_id, run.rows_done, rows_done
-      using errcode = '22023';
-  end if;
-  -- One batch of a source at a time: two imports of one source cannot race on its rows.
   perform pg_advisory_xact_lock(hashtext('catalog-import'), hashtext(run.source));
   perform set_config('scentmatch.catalog_import', 'on', true);
+  -- Search documents are refreshed once, at the end, for every fragrance the batch touched (the
+  -- triggers would rebuild each one after every statement that changes it).
+  perform set_config('scentmatch.documents', 'deferred', true);
 
   perform private.catalog_import_staging_table();
   perform private.catalog_import_stage(rows);
+  select min(r.line) into first_line from _catalog_rows r;
+  if rows_done is null or rows_done < coalesce((select max(r.line) from _catalog_rows r), 0) then
+    raise exception 'rows_done (%) must be the last line the batch covers', rows_done using errcode = '22023';
+  end if;
   perform private.catalog_import_validate();
+  analyze _catalog_rows;
   perform private.catalog_import_skip_unchanged(run.source);
   batch_counts := jsonb_build_object('brands_created', private.catalog_import_resolve_brands());
   perform private.catalog_import_find_fragrances(run.source);
+  analyze _catalog_rows; -- the steps below plan on the statuses just set
   perform private.catalog_import_write_fragrances();
   perform private.catalog_import_write_fields(run.source, run.id);
   perform private.catalog_import_plan_lists(run.source);
@@ -965,14 +1019,25 @@ begin
     'accords_created', private.catalog_import_write_accords(run.source, run.id),
     'perfumers_created', private.catalog_import_write_perfumers(run.source, run.id));
   perform private.catalog_import_record(run.source, run.id);
+  perform set_config('scentmatch.documents', '', true);
+  perform private.refresh_fragrance_documents(array(
+    select distinct r.fragrance_id from _catalog_rows r
+    where r.status in ('inserted', 'updated', 'merged') and r.fragrance_id is not null order by 1));
 
   select batch_counts || jsonb_build_object('inserted', 0, 'updated', 0, 'merged', 0, 'review', 0, 'unchanged', 0, 'rejected', 0)
          || coalesce(jsonb_object_agg(s.status, s.n), '{}')
   into batch_counts
   from (select r.status, count(*) as n from _catalog_rows r group by r.status) s;
 
+  if first_line is not null then
+    insert into private.catalog_import_batches (run_id, first_line, last_line, counts)
+    values (run.id, first_line, rows_done, batch_counts)
+    on conflict on constraint catalog_import_batches_pkey do update
+    set last_line = excluded.last_line, counts = excluded.counts;
+  end if;
+  -- The run's row last (its lock is held only from here to the commit).
   update private.catalog_import_runs r
-  set rows_done = import_catalog_batch.rows_done, counts = private.add_counts(r.counts, batch_counts)
+  set rows_done = private.catalog_import_checkpoint(run.id), counts = private.add_counts(r.counts, batch_counts)
   where r.id = run.id;
   perform set_config('scentmatch.catalog_import', 'off', true);
   return batch_counts;
@@ -1075,13 +1140,10 @@ CREATE OR REPLACE FUNCTION private.note_key (
   STRICT
   SET search_path TO ''
   AS $function$
-  select string_agg(case
-      when w ~ '[a-z]{2}ies$' then left(w, -3) || 'y'
-      when w ~ '(ch|sh|x|ss)es$' then left(w, -2)
-      when w ~ '[a-z]{2}[^su]s$' then left(w, -1)
-      else w end, ' ' order by n)
-  from unnest(string_to_array(public.normalize_name(name), ' ')) with ordinality as t (w, n)
-  where w <> ''
+  select regexp_replace(regexp_replace(regexp_replace(public.normalize_name(name),
+    '([a-z]{2})ies\M', '\1y', 'g'),          -- berries -> berry
+    '(ch|sh|x|ss)es\M', '\1', 'g'),           -- peaches -> peach
+    '([a-z]{2}[^su ])s\M', '\1', 'g')         -- beans -> bean (not moss, not citrus)
 $function$;
 
 CREATE OR REPLACE FUNCTION private.start_catalog_import (
@@ -1255,6 +1317,9 @@ REVOKE ALL ON FUNCTION "public"."resolve_catalog_review"(bigint, text, public.co
 ALTER TABLE "private"."catalog_import_reviews"
   ADD CONSTRAINT "catalog_import_reviews_candidate_id_fkey" FOREIGN KEY (candidate_id) REFERENCES public.fragrances(id) ON DELETE SET NULL;
 
+ALTER TABLE "private"."catalog_import_batches"
+  ADD CONSTRAINT "catalog_import_batches_run_id_fkey" FOREIGN KEY (run_id) REFERENCES private.catalog_import_runs(id) ON DELETE CASCADE;
+
 ALTER TABLE "private"."catalog_import_rejects"
   ADD CONSTRAINT "catalog_import_rejects_run_id_fkey" FOREIGN KEY (run_id) REFERENCES private.catalog_import_runs(id) ON DELETE CASCADE;
 
@@ -1400,6 +1465,11 @@ CREATE INDEX fragrance_field_sources_run_idx ON private.fragrance_field_sources 
 CREATE INDEX notes_parent_id_idx ON public.notes USING btree (parent_id);
 
 CREATE TRIGGER set_updated_at
+  BEFORE UPDATE ON private.catalog_import_batches
+  FOR EACH ROW
+  EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER set_updated_at
   BEFORE UPDATE ON private.catalog_import_rejects
   FOR EACH ROW
   EXECUTE FUNCTION private.set_updated_at();
@@ -1474,6 +1544,18 @@ CREATE TRIGGER fragrances_curate_fields
   FOR EACH STATEMENT
   EXECUTE FUNCTION private.curate_fragrance_fields();
 
+COMMENT ON COLUMN "private"."catalog_import_batches"."counts" IS 'The batch''s counts, as import_catalog_batch answered them.';
+
+COMMENT ON COLUMN "private"."catalog_import_batches"."created_at" IS 'When the row was created.';
+
+COMMENT ON COLUMN "private"."catalog_import_batches"."first_line" IS 'First data line of the file in the batch.';
+
+COMMENT ON COLUMN "private"."catalog_import_batches"."last_line" IS 'Last data line the batch covers.';
+
+COMMENT ON COLUMN "private"."catalog_import_batches"."run_id" IS 'The run.';
+
+COMMENT ON COLUMN "private"."catalog_import_batches"."updated_at" IS 'When the row was last changed.';
+
 COMMENT ON COLUMN "private"."catalog_import_rejects"."created_at" IS 'When the row was created.';
 
 COMMENT ON COLUMN "private"."catalog_import_rejects"."field" IS 'The field at fault (brand, name, year, concentration, key, ...).';
@@ -1526,7 +1608,7 @@ COMMENT ON COLUMN "private"."catalog_import_runs"."id" IS 'Run number; lineage r
 
 COMMENT ON COLUMN "private"."catalog_import_runs"."mapping" IS 'The column mapping used (parfumo, fragrantica, a custom one), informative.';
 
-COMMENT ON COLUMN "private"."catalog_import_runs"."rows_done" IS 'Checkpoint: data rows of the file committed so far, in file order; a resume skips them.';
+COMMENT ON COLUMN "private"."catalog_import_runs"."rows_done" IS 'Checkpoint: the file''s data lines 1..rows_done are committed (the contiguous prefix of private.catalog_import_batches); a resume skips them.';
 
 COMMENT ON COLUMN "private"."catalog_import_runs"."source" IS 'Source name (kebab-case), e.g. parfumo, fragrantica, a distributor; with the source key it identifies a source row.';
 
@@ -1582,6 +1664,8 @@ COMMENT ON FUNCTION "private"."catalog_import_summary"(bigint) IS 'A catalog imp
 
 COMMENT ON FUNCTION "private"."finish_catalog_import"(bigint, text) IS 'Ends a catalog import run (failed when error is given), records it in private.pipeline_runs and returns its summary.';
 
+COMMENT ON FUNCTION "private"."fragrance_documents_changed"() IS 'AFTER ... FOR EACH STATEMENT trigger (with transition tables new_rows/old_rows): refreshes the documents of the fragrances the changed rows belong to, unless the transaction set scentmatch.documents = deferred (a writer that refreshes them itself).';
+
 COMMENT ON FUNCTION "private"."import_catalog_batch"(bigint, jsonb, integer) IS 'Imports one batch of catalog source rows into a running import (resolve brands, notes, accords, perfumers; merge or create fragrances; review; lineage) and moves its checkpoint, all or nothing; returns the batch''s counts.';
 
 COMMENT ON FUNCTION "private"."link_note_parents"(uuid[]) IS 'Links root notes (the given ones, or all) to the broader note each is a kind of (Calabrian Bergamot -> Bergamot); returns how many it linked.';
@@ -1595,6 +1679,8 @@ COMMENT ON FUNCTION "public"."catalog_reviews"(text, integer) IS 'service_role: 
 COMMENT ON FUNCTION "public"."fragrance_lineage"(uuid) IS 'service_role: where a fragrance came from — each source row (source, key, URL), the first and last import runs that brought it, and the fields that source holds.';
 
 COMMENT ON FUNCTION "public"."resolve_catalog_review"(bigint, text, public.concentration, uuid) IS 'service_role: decides a catalog import review — merge (into the candidate or fragrance_id), create (a new fragrance; concentration when the row had none) or reject — and applies it through the import''s batch SQL.';
+
+COMMENT ON TABLE "private"."catalog_import_batches" IS 'The committed batches of each import run, by the file lines they cover: the run''s checkpoint is their contiguous prefix.';
 
 COMMENT ON TABLE "private"."catalog_import_rejects" IS 'Source rows an import refused: which line, which field, and why. Nothing of a refused row is written.';
 
@@ -1614,13 +1700,13 @@ REVOKE ALL ON FUNCTION "private"."add_counts"(jsonb, jsonb) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION "private"."add_counts"(jsonb, jsonb) TO "service_role";
 
+REVOKE ALL ON FUNCTION "private"."catalog_import_checkpoint"(bigint) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION "private"."catalog_import_checkpoint"(bigint) TO "service_role";
+
 REVOKE ALL ON FUNCTION "private"."catalog_import_find_fragrances"(text) FROM PUBLIC;
 
 GRANT EXECUTE ON FUNCTION "private"."catalog_import_find_fragrances"(text) TO "service_role";
-
-REVOKE ALL ON FUNCTION "private"."catalog_import_list"(jsonb) FROM PUBLIC;
-
-GRANT EXECUTE ON FUNCTION "private"."catalog_import_list"(jsonb) TO "service_role";
 
 REVOKE ALL ON FUNCTION "private"."catalog_import_may_write"(uuid, text, text, boolean, boolean) FROM PUBLIC;
 
@@ -1744,6 +1830,8 @@ GRANT EXECUTE ON FUNCTION "public"."resolve_catalog_review"(bigint, text, public
 
 GRANT EXECUTE ON FUNCTION "public"."resolve_catalog_review"(bigint, text, public.concentration, uuid) TO "service_role";
 
+GRANT INSERT, SELECT, UPDATE ON TABLE "private"."catalog_import_batches" TO "service_role";
+
 GRANT INSERT, SELECT ON TABLE "private"."catalog_import_rejects" TO "service_role";
 
 GRANT INSERT, SELECT, UPDATE ON TABLE "private"."catalog_import_reviews" TO "service_role";
@@ -1765,6 +1853,10 @@ ALTER TABLE "public"."perfumers"
   ADD COLUMN "name_normalized" text GENERATED ALWAYS AS (public.normalize_name(name)) STORED;
 
 COMMENT ON COLUMN "public"."perfumers"."name_normalized" IS 'Denormalized: normalize_name(name), generated; the form a catalog import resolves perfumers'' names in.';
+
+CREATE INDEX brands_name_compact_idx ON public.brands USING btree (replace(name_normalized, ' '::text, ''::text));
+
+COMMENT ON INDEX "public"."brands_name_compact_idx" IS 'Catalog import: a brand by its name without spaces.';
 
 CREATE INDEX notes_name_key_idx ON public.notes USING btree (name_key);
 
