@@ -11,22 +11,13 @@ import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
+import { prng } from "../seed-scale.mjs";
 import * as db from "../stack/cluster.mjs";
 
 const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" }, batch: { type: "string", default: "1000" } } });
 const ROWS = Number(values.rows);
 const log = (msg) => console.error(`bench:catalog: ${msg}`);
 const DENO = path.join(db.ROOT, "node_modules/.bin/deno");
-
-/** A deterministic PRNG (mulberry32). */
-function prng(seed) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const WORDS = ["Rêve", "Nuit", "Ambre", "Soleil", "Velours", "Fleur", "Bois", "Cuir", "Ciel", "Lune", "Étoile", "Jardin", "Océan",
   "Sable", "Brume", "Orage", "Néroli", "Musc", "Santal", "Vétiver", "Tabac", "Café", "Poivre", "Rosée", "Cèdre", "Figue", "Miel",
@@ -41,8 +32,7 @@ const CONC = ["Eau de Parfum", "Eau de Parfum", "Eau de Toilette", "Extrait de P
 
 /** Writes the bench file; returns its path. */
 function writeFile(dir) {
-  const rand = prng(7);
-  const pick = (a) => a[Math.floor(rand() * a.length)];
+  const { next: rand, pick } = prng(7);
   const notes = [...BASE_NOTES, ...BASE_NOTES.map((n) => n.toLowerCase()), ...BASE_NOTES.map((n) => `${n}s`)];
   for (let i = 0; notes.length < 900; i++) notes.push(`${pick(WORDS)} ${pick(BASE_NOTES)}`, `${pick(WORDS)} Accord ${i}`);
   const perfumers = Array.from({ length: 1500 }, (_, i) => `${pick(WORDS)} ${pick(WORDS)}-${i}`);
