@@ -1,24 +1,24 @@
 /**
  * `npm run catalog:import -- <file> --source <name> [--mapping <name or file.json>] [--encoding latin1]
- * [--format csv|json] [--batch 1000]`: imports a catalog file into the database (the local stack, or
- * SUPABASE_DB_URL), with a progress bar and a summary. Re-running it on the same file resumes an
+ * [--format csv|json] [--batch 1000] [--workers 2]`: imports a catalog file into the database (the
+ * local stack, or SUPABASE_DB_URL), with a progress bar and a summary. Re-running it on the same file resumes an
  * interrupted run and changes nothing that is already in. docs/CATALOG_IMPORT.md has the details.
  */
 import { parseArgs } from "node:util";
 import { connect } from "../supabase/functions/_shared/db.ts";
-import { importCatalog, type Summary } from "../supabase/functions/_shared/catalog-import/import.ts";
+import { DEFAULT_WORKERS, importCatalog, type Summary } from "../supabase/functions/_shared/catalog-import/import.ts";
 import { type Mapping, mappingNamed, parseMapping } from "../supabase/functions/_shared/catalog-import/mappings.ts";
 
 const LOCAL_DB_URL = `postgresql://postgres:postgres@127.0.0.1:${Deno.env.get("SCENTMATCH_DB_PORT") ?? 54322}/postgres`;
 const USAGE = "usage: npm run catalog:import -- <file> --source <name> [--mapping scentmatch|parfumo|fragrantica|<file.json>]" +
-  " [--encoding utf-8|latin1] [--format csv|json] [--batch <rows>]";
+  " [--encoding utf-8|latin1] [--format csv|json] [--batch <rows>] [--workers <n>]";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
   options: {
     source: { type: "string" }, mapping: { type: "string" }, encoding: { type: "string" }, format: { type: "string" },
-    batch: { type: "string" }, quiet: { type: "boolean" },
+    batch: { type: "string" }, workers: { type: "string" }, quiet: { type: "boolean" },
   },
 });
 
@@ -40,6 +40,8 @@ const batchSize = values.batch ? Number(values.batch) : undefined;
 if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 20_000)) {
   fail("--batch must be a whole number from 1 to 20000");
 }
+const workers = values.workers ? Number(values.workers) : DEFAULT_WORKERS;
+if (!(Number.isInteger(workers) && workers >= 1 && workers <= 8)) fail("--workers must be a whole number from 1 to 8");
 
 async function loadMapping(name = "scentmatch"): Promise<Mapping> {
   if (!name.endsWith(".json")) return mappingNamed(name);
@@ -82,7 +84,7 @@ try {
   fail((err as Error).message);
 }
 const size = (await Deno.stat(file).catch(() => fail(`cannot read ${file}`))).size;
-const sql = connect(Deno.env.get("SUPABASE_DB_URL") ?? LOCAL_DB_URL, { max: 1 }, { statementTimeout: 120 });
+const sql = connect(Deno.env.get("SUPABASE_DB_URL") ?? LOCAL_DB_URL, { max: workers + 1 }, { statementTimeout: 120 });
 let read = 0;
 const started = performance.now();
 const bar = (rows: number) => {
@@ -96,7 +98,7 @@ const bar = (rows: number) => {
 try {
   const summary = await importCatalog(sql, counted(file, (n) => (read += n)), {
     source: values.source!, mapping, format, encoding, fileName: file.split("/").pop(), sha256: await sha256(file),
-    batchSize, onProgress: (p) => bar(p.rows),
+    batchSize, workers, onProgress: (p) => bar(p.rows),
   });
   bar(summary.rows);
   if (!values.quiet) Deno.stderr.writeSync(new TextEncoder().encode("\n"));

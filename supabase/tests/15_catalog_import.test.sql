@@ -3,7 +3,7 @@
 -- precedence and the triggers that make hand edits curated, and who may call what.
 begin;
 \ir helpers.sql
-select plan(31);
+select plan(34);
 
 -- Note vocabulary
 select is(private.note_key('Tonka Beans'), 'tonka bean', 'note keys fold plurals');
@@ -86,6 +86,14 @@ from unnest(array['anon', 'authenticated']) as r,
      unnest(array['public.catalog_reviews()', $$public.resolve_catalog_review(1, 'reject')$$]) as f;
 select is(tests.try_as('anon', null, format('select * from public.fragrance_lineage(%L)', (select id from essai))), 'denied',
   'anon may not read lineage');
+
+-- Workers: how a chunk is split (every spelling of one brand goes to the same worker)
+select is((select count(distinct k.key)::int from private.catalog_import_brand_keys(array['YSL', 'Yves Saint Laurent', 'YVES SAINT-LAURENT', 'Saint Laurent']) k), 1,
+  'brand keys: an alias, the name, its capitals and spacing are one brand, so one worker');
+select is((select count(distinct k.key)::int from private.catalog_import_brand_keys(array['Maison Inconnue', 'MAISON INCONNUE', 'Maison  Inconnue']) k), 1,
+  'brand keys: a brand not known yet is keyed by its normalized name');
+select isnt((select k.key from private.catalog_import_brand_keys(array['Dior']) k), (select k.key from private.catalog_import_brand_keys(array['Chanel']) k),
+  'brand keys: two brands, two keys');
 
 select * from finish();
 rollback;

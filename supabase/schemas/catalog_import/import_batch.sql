@@ -59,7 +59,7 @@ begin
     decided_fragrance_id uuid, decided_create boolean, decided_concentration text)
   cross join lateral (
     select e - 'line' - 'errors' - 'decided_fragrance_id' - 'decided_create' - 'decided_concentration' as data) d;
-  analyze _catalog_rows;
+  analyze _catalog_rows (line, source_key);
 end;
 $$;
 
@@ -147,12 +147,16 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
+  -- Source rows by one index probe each (a join's plan hinges on the staging table's statistics).
   update _catalog_rows r
   set status = 'unchanged', known = true, fragrance_id = s.fragrance_id
-  from private.catalog_source_rows s
-  where r.status is null and s.source = import_source and s.source_key = r.source_key
-    and s.content_hash = r.content_hash and r.decided_fragrance_id is null and not r.decided_create
-    and r.decided_concentration is null;
+  from _catalog_rows r2
+  cross join lateral (
+    select s.fragrance_id from private.catalog_source_rows s
+    where s.source = import_source and s.source_key = r2.source_key and s.content_hash = r2.content_hash
+    limit 1) s
+  where r2.line = r.line and r2.status is null and r2.decided_fragrance_id is null and not r2.decided_create
+    and r2.decided_concentration is null;
 end;
 $$;
 
@@ -206,6 +210,45 @@ begin
 end;
 $$;
 
+/**
+ * Step 4b: the batch's brands locked (FOR NO KEY UPDATE, in id order, until commit): two batches
+ * that share a brand run one after the other, so the later one sees the fragrances the earlier one
+ * made. Foreign-key checks (KEY SHARE) are not blocked. Brand-split workers rarely wait here.
+ */
+create or replace function private.catalog_import_lock_brands()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
+  perform from public.brands b
+  where b.id in (select r.brand_id from _catalog_rows r where r.brand_id is not null)
+  order by b.id
+  for no key update of b;
+end;
+$$;
+
+/**
+ * How an import with several workers splits a chunk of rows: each brand spelling's key is its
+ * brand's compact normalized name (by name, alias or spacing, as resolve_brands finds it), or its
+ * own when the brand is not known yet — so all rows of one brand go to one worker, in file order.
+ */
+create or replace function private.catalog_import_brand_keys(brands text[])
+returns table (brand text, key text)
+language sql
+stable
+set search_path = ''
+as $$
+  select n.brand, replace(coalesce(
+    (select b.name_normalized from public.brands b where b.name_normalized = n.norm),
+    (select b.name_normalized from public.brand_aliases a join public.brands b on b.id = a.brand_id where a.alias_normalized = n.norm),
+    (select b.name_normalized from public.brands b where replace(b.name_normalized, ' ', '') = replace(n.norm, ' ', '')
+     order by b.name_normalized limit 1),
+    n.norm), ' ', '')
+  from (select distinct x.brand, public.normalize_name(x.brand) as norm from unnest(brands) as x (brand)) n
+$$;
+
 /** Whether two names of one brand are a fragrance and its flanker, not one fragrance twice: one's words start the other's, or their numbers differ. */
 create or replace function private.names_are_siblings(a text, b text)
 returns boolean
@@ -231,6 +274,33 @@ as $$
 $$;
 
 /**
+ * Rows still without an outcome whose brand, concentration and name (spacing aside) are a fragrance
+ * of the catalog: merged into it. One index probe per row (a join hashed the whole catalog).
+ */
+create or replace function private.catalog_import_merge_same_names()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
+  update _catalog_rows r set fragrance_id = m.id, status = 'merged'
+  from (
+    select r2.line, f.id
+    from _catalog_rows r2
+    cross join lateral (
+      select f.id from public.fragrances f
+      where f.brand_id = r2.brand_id and f.deleted_at is null and f.concentration = r2.concentration
+        and replace(f.name_normalized, ' ', '') = replace(r2.name_norm, ' ', '')
+      order by f.created_at, f.id
+      limit 1) f
+    where r2.status is null
+  ) m
+  where m.line = r.line;
+end;
+$$;
+
+/**
  * Step 5: the fragrance each row is. In order: a reviewer's decision; the fragrance its source row
  * became before (updated); no concentration -> review; the same brand, concentration and name
  * (spacing aside) -> merged; a near-duplicate name -> merged when nearly equal (similarity >= 0.85),
@@ -247,10 +317,13 @@ begin
   where r.status is null and r.decided_fragrance_id is not null;
 
   update _catalog_rows r set fragrance_id = s.fragrance_id, known = true, status = 'updated'
-  from private.catalog_source_rows s
-  join public.fragrances f on f.id = s.fragrance_id and f.deleted_at is null
-  where r.status is null and s.source = import_source and s.source_key = r.source_key
-    and s.status = 'imported';
+  from _catalog_rows r2
+  cross join lateral (
+    select s.fragrance_id from private.catalog_source_rows s
+    join public.fragrances f on f.id = s.fragrance_id and f.deleted_at is null
+    where s.source = import_source and s.source_key = r2.source_key and s.status = 'imported'
+    limit 1) s
+  where r2.line = r.line and r2.status is null;
 
   update _catalog_rows r
   set status = 'review',
@@ -262,10 +335,7 @@ begin
                       order by f.concentration limit 1)
   where r.status is null and r.concentration is null;
 
-  update _catalog_rows r set fragrance_id = f.id, status = 'merged'
-  from public.fragrances f
-  where r.status is null and f.deleted_at is null and f.brand_id = r.brand_id and f.concentration = r.concentration
-    and replace(f.name_normalized, ' ', '') = replace(r.name_norm, ' ', '');
+  perform private.catalog_import_merge_same_names();
 
   -- A near-duplicate name: trigram-similar, or one or two letters off ("Sauvaje"). Siblings (a
   -- flanker, another number) are not duplicates.
@@ -333,11 +403,11 @@ begin
   ),
   inserted as (
     insert into public.fragrances (brand_id, slug, name, concentration, gender, launch_year)
-    select f.brand_id,
-           case when exists (select from public.fragrances x where x.slug = f.slug)
-                then f.slug || '-' || left(md5(f.source_key), 6) else f.slug end,
+    select f.brand_id, private.free_slug(f.slug, t.taken, f.source_key),
            f.name, f.concentration, coalesce(f.gender, 'unisex'), f.launch_year
     from firsts f
+    -- One index probe per slug (an exists() here hashed every slug of the catalog).
+    left join lateral (select true as taken from public.fragrances x where x.slug = f.slug limit 1) t on true
     on conflict (brand_id, name_normalized, concentration) where deleted_at is null do nothing
     returning id, brand_id, name_normalized, concentration
   ),
@@ -353,10 +423,7 @@ begin
   )
   select count(*) into created from inserted;
   -- Made meanwhile by another import (the insert did nothing): merge into it.
-  update _catalog_rows r set fragrance_id = f.id, status = 'merged'
-  from public.fragrances f
-  where r.status is null and f.deleted_at is null and f.brand_id = r.brand_id and f.concentration = r.concentration
-    and replace(f.name_normalized, ' ', '') = replace(r.name_norm, ' ', '');
+  perform private.catalog_import_merge_same_names();
   update _catalog_rows r set candidate_id = o.fragrance_id
   from _catalog_rows o
   where r.duplicate_of_line is not null and o.line = r.duplicate_of_line;
@@ -398,7 +465,8 @@ begin
     select distinct on (r.fragrance_id) r.fragrance_id, r.launch_year
     from _catalog_rows r join public.fragrances f on f.id = r.fragrance_id
     where r.status in ('inserted', 'updated', 'merged') and r.launch_year is not null
-      and private.catalog_import_may_write(r.fragrance_id, 'launch_year', import_source, r.created, f.launch_year is null)
+      and case when r.created then true
+               else private.catalog_import_may_write(r.fragrance_id, 'launch_year', import_source, false, f.launch_year is null) end
     order by r.fragrance_id, r.line desc
   ),
   written as (
@@ -420,7 +488,8 @@ begin
     select distinct on (r.fragrance_id) r.fragrance_id, r.gender
     from _catalog_rows r
     where r.status in ('inserted', 'updated', 'merged') and r.gender is not null
-      and private.catalog_import_may_write(r.fragrance_id, 'gender', import_source, r.created, false)
+      and case when r.created then true
+               else private.catalog_import_may_write(r.fragrance_id, 'gender', import_source, false, false) end
     order by r.fragrance_id, r.line desc
   ),
   written as (
@@ -442,13 +511,17 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
+  -- A fragrance this batch made takes its lists without asking (case: the lookups are skipped).
   update _catalog_rows r
-  set write_notes = p.notes and private.catalog_import_may_write(r.fragrance_id, 'notes', import_source, r.created,
-        not exists (select from public.fragrance_notes fn where fn.fragrance_id = r.fragrance_id)),
-      write_accords = p.accords and private.catalog_import_may_write(r.fragrance_id, 'accords', import_source, r.created,
-        not exists (select from public.fragrance_accords fa where fa.fragrance_id = r.fragrance_id)),
-      write_perfumers = p.perfumers and private.catalog_import_may_write(r.fragrance_id, 'perfumers', import_source, r.created,
-        not exists (select from public.fragrance_perfumers fp where fp.fragrance_id = r.fragrance_id))
+  set write_notes = p.notes and case when r.created then true else private.catalog_import_may_write(
+        r.fragrance_id, 'notes', import_source, false,
+        not exists (select from public.fragrance_notes fn where fn.fragrance_id = r.fragrance_id)) end,
+      write_accords = p.accords and case when r.created then true else private.catalog_import_may_write(
+        r.fragrance_id, 'accords', import_source, false,
+        not exists (select from public.fragrance_accords fa where fa.fragrance_id = r.fragrance_id)) end,
+      write_perfumers = p.perfumers and case when r.created then true else private.catalog_import_may_write(
+        r.fragrance_id, 'perfumers', import_source, false,
+        not exists (select from public.fragrance_perfumers fp where fp.fragrance_id = r.fragrance_id)) end
   from (
     select r2.line,
       r2.line = max(r2.line) filter (where cardinality(r2.top_notes) + cardinality(r2.heart_notes) + cardinality(r2.base_notes) > 0)
@@ -539,19 +612,25 @@ begin
   end if;
 
   drop table if exists pg_temp._catalog_pyramid;
+  -- Mentions first, then one hash join with the names (joined inside the lateral, the names were
+  -- scanned once per row).
   create temporary table _catalog_pyramid on commit drop as
-  select p.fragrance_id, p.tier, p.note_id, row_number() over (partition by p.fragrance_id, p.tier order by p.o)::smallint as position
-  from (
-    select distinct on (r.fragrance_id, t.tier, n.note_id) r.fragrance_id, t.tier, n.note_id, t.o
+  with mentions as materialized (
+    select r.fragrance_id, t.tier, t.name, t.o
     from _catalog_rows r
     cross join lateral (
       select 'top'::public.note_tier as tier, x.name, x.o from unnest(r.top_notes) with ordinality as x (name, o)
       union all select 'heart', x.name, x.o from unnest(r.heart_notes) with ordinality as x (name, o)
       union all select 'base', x.name, x.o from unnest(r.base_notes) with ordinality as x (name, o)
     ) t
-    join _catalog_note_names n on n.name = t.name and n.note_id is not null
     where r.write_notes
-    order by r.fragrance_id, t.tier, n.note_id, t.o
+  )
+  select p.fragrance_id, p.tier, p.note_id, row_number() over (partition by p.fragrance_id, p.tier order by p.o)::smallint as position
+  from (
+    select distinct on (m.fragrance_id, m.tier, n.note_id) m.fragrance_id, m.tier, n.note_id, m.o
+    from mentions m
+    join _catalog_note_names n on n.name = m.name and n.note_id is not null
+    order by m.fragrance_id, m.tier, n.note_id, m.o
   ) p;
 
   select coalesce(array_agg(w.fragrance_id), '{}') into changed
@@ -582,11 +661,15 @@ declare
   changed uuid[];
 begin
   perform 'PRAGMA:TABLE: _catalog_rows (like private.staged_catalog_row)';
+  perform 'PRAGMA:TABLE: _catalog_accord_names (name text, norm text)';
+  -- Each accord name written in the batch, normalized once.
+  drop table if exists pg_temp._catalog_accord_names;
+  create temporary table _catalog_accord_names on commit drop as
+  select n.name, public.normalize_name(n.name) as norm
+  from (select distinct a.name from _catalog_rows r cross join lateral unnest(r.accords) as a (name) where r.write_accords) n;
+
   with wanted as (
-    select distinct on (public.normalize_name(a.name)) a.name, public.normalize_name(a.name) as norm
-    from _catalog_rows r cross join lateral unnest(r.accords) as a (name)
-    where r.write_accords and public.normalize_name(a.name) <> ''
-    order by public.normalize_name(a.name), a.name
+    select distinct on (n.norm) n.name, n.norm from _catalog_accord_names n where n.norm <> '' order by n.norm, n.name
   ),
   inserted as (
     insert into public.accords (slug, name)
@@ -603,12 +686,16 @@ begin
   perform 'PRAGMA:TABLE: _catalog_accords (fragrance_id uuid, accord_id uuid, strength smallint)';
   drop table if exists pg_temp._catalog_accords;
   create temporary table _catalog_accords on commit drop as
-  select distinct on (r.fragrance_id, a.id) r.fragrance_id, a.id as accord_id, greatest(100 - (x.o - 1) * 15, 10)::smallint as strength
-  from _catalog_rows r
-  cross join lateral unnest(r.accords) with ordinality as x (name, o)
-  join public.accords a on a.name_normalized = public.normalize_name(x.name)
-  where r.write_accords
-  order by r.fragrance_id, a.id, x.o;
+  with mentions as materialized (
+    select r.fragrance_id, x.name, x.o
+    from _catalog_rows r cross join lateral unnest(r.accords) with ordinality as x (name, o)
+    where r.write_accords
+  )
+  select distinct on (m.fragrance_id, a.id) m.fragrance_id, a.id as accord_id, greatest(100 - (m.o - 1) * 15, 10)::smallint as strength
+  from mentions m
+  join _catalog_accord_names n on n.name = m.name
+  join public.accords a on a.name_normalized = n.norm
+  order by m.fragrance_id, a.id, m.o;
 
   select coalesce(array_agg(w.fragrance_id), '{}') into changed
   from (select fragrance_id, array_agg((accord_id, strength)::text order by accord_id) as rows
@@ -709,9 +796,8 @@ begin
       similarity = excluded.similarity;
   -- A row that no longer needs a person (its source fixed it) leaves the queue.
   update private.catalog_import_reviews v set status = 'superseded', decided_at = now()
-  from _catalog_rows r
-  where v.source = import_source and v.source_key = r.source_key and v.status = 'pending'
-    and r.status in ('inserted', 'updated', 'merged');
+  where v.source = import_source and v.status = 'pending'
+    and v.source_key = any (array(select r.source_key from _catalog_rows r where r.status in ('inserted', 'updated', 'merged')));
 
   insert into private.catalog_import_rejects (run_id, line, source_key, field, reason)
   select import_run, r.line, r.source_key, e ->> 'field', e ->> 'reason'
@@ -724,13 +810,16 @@ $$;
 /**
  * Imports one batch of a run's rows (JSON objects as the importer maps them: line, key, brand,
  * name, concentration, gender, year, url, accords, top, heart, base, perfumers, and anything else,
- * kept in lineage), covering the file's lines from its first row's through rows_done, in one
- * transaction with its record in private.catalog_import_batches. The run's checkpoint is the end of
- * the contiguous prefix of committed batches, so a resume never skips an uncommitted line. Batches
- * of one source run one at a time (an advisory lock): a concurrent batch could not see the other's
- * new fragrances, and would make near-duplicates instead of merging. Returns the batch's counts.
+ * kept in lineage) in one transaction with its record in private.catalog_import_batches. A batch is
+ * part `part` of `parts` of the chunk of file lines ending at rows_done (an import with several
+ * workers splits each chunk by brand: catalog_import_brand_keys); the run's checkpoint is the end
+ * of the contiguous prefix of whole chunks, so a resume never skips an uncommitted line. Batches
+ * that share a brand run one at a time (catalog_import_lock_brands), so each sees the fragrances
+ * the other made and merges instead of duplicating. Returns the batch's counts.
  */
-create or replace function private.import_catalog_batch(run_id bigint, rows jsonb, rows_done integer)
+create or replace function private.import_catalog_batch(
+  run_id bigint, rows jsonb, rows_done integer, part integer default 0, parts integer default 1
+)
 returns jsonb
 language plpgsql
 set search_path = ''
@@ -745,8 +834,12 @@ begin
   if run.id is null or run.status <> 'running' then
     raise exception 'catalog import run % is not running', run_id using errcode = '22023';
   end if;
-  perform pg_advisory_xact_lock(hashtext('catalog-import'), hashtext(run.source));
+  if parts is null or parts < 1 or part is null or part < 0 or part >= parts then
+    raise exception 'part must be from 0 to parts - 1 (got part %, parts %)', part, parts using errcode = '22023';
+  end if;
   perform set_config('scentmatch.catalog_import', 'on', true);
+  -- Compiling the bigger statements (document refresh) cost more than running them.
+  perform set_config('jit', 'off', true);
   -- Search documents are refreshed once, at the end, for every fragrance the batch touched (the
   -- triggers would rebuild each one after every statement that changes it).
   perform set_config('scentmatch.documents', 'deferred', true);
@@ -758,11 +851,12 @@ begin
     raise exception 'rows_done (%) must be the last line the batch covers', rows_done using errcode = '22023';
   end if;
   perform private.catalog_import_validate();
-  analyze _catalog_rows;
+  analyze _catalog_rows (line, source_key, content_hash, status, brand_norm, name_norm, concentration, decided_fragrance_id, decided_create, decided_concentration);
   perform private.catalog_import_skip_unchanged(run.source);
   batch_counts := jsonb_build_object('brands_created', private.catalog_import_resolve_brands());
+  perform private.catalog_import_lock_brands();
   perform private.catalog_import_find_fragrances(run.source);
-  analyze _catalog_rows; -- the steps below plan on the statuses just set
+  analyze _catalog_rows (status, brand_id, fragrance_id, known, similarity, candidate_id); -- the steps below plan on the statuses just set
   perform private.catalog_import_write_fragrances();
   perform private.catalog_import_write_fields(run.source, run.id);
   perform private.catalog_import_plan_lists(run.source);
@@ -782,10 +876,10 @@ begin
   from (select r.status, count(*) as n from _catalog_rows r group by r.status) s;
 
   if first_line is not null then
-    insert into private.catalog_import_batches (run_id, first_line, last_line, counts)
-    values (run.id, first_line, rows_done, batch_counts)
+    insert into private.catalog_import_batches (run_id, first_line, last_line, part, parts, counts)
+    values (run.id, first_line, rows_done, part, parts, batch_counts)
     on conflict on constraint catalog_import_batches_pkey do update
-    set last_line = excluded.last_line, counts = excluded.counts;
+    set first_line = excluded.first_line, parts = excluded.parts, counts = excluded.counts;
   end if;
   -- The run's row last (its lock is held only from here to the commit).
   update private.catalog_import_runs r
@@ -795,7 +889,7 @@ begin
   return batch_counts;
 end;
 $$;
-comment on function private.import_catalog_batch(bigint, jsonb, integer) is
+comment on function private.import_catalog_batch(bigint, jsonb, integer, integer, integer) is
   'Imports one batch of catalog source rows into a running import (resolve brands, notes, accords, perfumers; merge or create fragrances; review; lineage) and moves its checkpoint, all or nothing; returns the batch''s counts.';
 
 revoke execute on function
@@ -806,7 +900,8 @@ revoke execute on function
   private.catalog_import_plan_lists(text), private.display_name(text), private.free_slug(text, boolean, text),
   private.catalog_import_write_notes(text, bigint), private.catalog_import_write_accords(text, bigint),
   private.catalog_import_write_perfumers(text, bigint), private.catalog_import_record(text, bigint),
-  private.import_catalog_batch(bigint, jsonb, integer)
+  private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]), private.catalog_import_merge_same_names(),
+  private.import_catalog_batch(bigint, jsonb, integer, integer, integer)
 from public;
 grant execute on function
   private.leading_words(text, text), private.catalog_import_stage(jsonb),
@@ -816,5 +911,6 @@ grant execute on function
   private.catalog_import_plan_lists(text), private.display_name(text), private.free_slug(text, boolean, text),
   private.catalog_import_write_notes(text, bigint), private.catalog_import_write_accords(text, bigint),
   private.catalog_import_write_perfumers(text, bigint), private.catalog_import_record(text, bigint),
-  private.import_catalog_batch(bigint, jsonb, integer)
+  private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]), private.catalog_import_merge_same_names(),
+  private.import_catalog_batch(bigint, jsonb, integer, integer, integer)
 to service_role;

@@ -61,29 +61,41 @@ create table private.catalog_import_batches (
   counts jsonb not null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  primary key (run_id, first_line),
-  constraint catalog_import_batches_lines_ordered check (last_line >= first_line)
+  part smallint not null default 0,
+  parts smallint not null default 1,
+  primary key (run_id, last_line, part),
+  constraint catalog_import_batches_lines_ordered check (last_line >= first_line),
+  constraint catalog_import_batches_part_in_range check (part >= 0 and part < parts)
 );
-comment on table private.catalog_import_batches is 'The committed batches of each import run, by the file lines they cover: the run''s checkpoint is their contiguous prefix.';
+comment on table private.catalog_import_batches is 'The committed batches of each import run, by the file lines they cover: the run''s checkpoint is the contiguous prefix of its whole chunks.';
 comment on column private.catalog_import_batches.run_id is 'The run.';
 comment on column private.catalog_import_batches.first_line is 'First data line of the file in the batch.';
-comment on column private.catalog_import_batches.last_line is 'Last data line the batch covers.';
+comment on column private.catalog_import_batches.last_line is 'Last data line of the chunk the batch is a part of (the chunk''s key).';
+comment on column private.catalog_import_batches.part is 'Which part of its chunk the batch is (0-based): an import with several workers splits each chunk of lines by brand, one part per worker.';
+comment on column private.catalog_import_batches.parts is 'How many parts its chunk has: the chunk is committed when all have been.';
 comment on column private.catalog_import_batches.counts is 'The batch''s counts, as import_catalog_batch answered them.';
 call private.track_updates('private.catalog_import_batches');
 
-/** A run's checkpoint: the last line of the contiguous prefix of its committed batches (0 when none). */
+/**
+ * A run's checkpoint: the last line of the contiguous prefix of its whole chunks (all parts
+ * committed; 0 when none). A chunk's first line is the least of its parts' first lines.
+ */
 create or replace function private.catalog_import_checkpoint(run_id bigint)
 returns integer
 language sql
 stable
 set search_path = ''
 as $$
-  select coalesce(max(b.last_line) filter (where b.contiguous), 0)
+  select coalesce(max(c.last_line) filter (where c.contiguous), 0)
   from (
-    select last_line, bool_and(first_line <= coalesce(previous_last, 0) + 1) over (order by first_line) as contiguous
-    from (select first_line, last_line, max(last_line) over (order by first_line rows between unbounded preceding and 1 preceding) as previous_last
-          from private.catalog_import_batches where catalog_import_batches.run_id = catalog_import_checkpoint.run_id) ordered
-  ) b
+    select chunk.last_line,
+           bool_and(chunk.whole and chunk.first_line <= coalesce(chunk.previous_last, 0) + 1) over (order by chunk.last_line) as contiguous
+    from (select b.last_line, min(b.first_line) as first_line, count(*) = max(b.parts) as whole,
+                 lag(b.last_line) over (order by b.last_line) as previous_last
+          from private.catalog_import_batches b
+          where b.run_id = catalog_import_checkpoint.run_id
+          group by b.last_line) chunk
+  ) c
 $$;
 
 /** Adds one batch's counts to a run's (key by key). */
@@ -123,6 +135,8 @@ begin
   for update;
   if found.id is not null then
     update private.catalog_import_runs r set status = 'running', error = null, finished_at = null where r.id = found.id;
+    -- Parts committed after the checkpoint are sent again (in chunks that may be cut differently).
+    delete from private.catalog_import_batches b where b.run_id = found.id and b.last_line > found.rows_done;
     return query select found.id, found.rows_done, true;
     return;
   end if;
@@ -189,6 +203,6 @@ revoke execute on function private.start_catalog_import(text, text, text, text),
 revoke execute on function private.catalog_import_checkpoint(bigint) from public;
 grant execute on function private.start_catalog_import(text, text, text, text), private.finish_catalog_import(bigint, text),
   private.catalog_import_summary(bigint), private.add_counts(jsonb, jsonb), private.catalog_import_checkpoint(bigint) to service_role;
-grant select, insert, update on private.catalog_import_batches to service_role;
+grant select, insert, update, delete on private.catalog_import_batches to service_role;
 grant select, insert, update on private.catalog_import_runs to service_role;
 grant select, insert on private.catalog_import_rejects to service_role;

@@ -164,14 +164,20 @@ begin
        or d.facets is distinct from excluded.facets;
   get diagnostics changed = row_count;
 
+  -- In word order: two refreshes at once (import workers) wait for each other's new words, never deadlock.
   insert into public.fragrance_name_words (word)
   select distinct w.word from public.fragrance_documents d cross join unnest(d.name_words) as w (word)
   where d.fragrance_id = any (ids)
+  order by w.word
   on conflict (word) do nothing;
 
+  -- The given ids without a live fragrance first, by one index probe each (a not exists() here
+  -- hashed the whole catalog), then their documents.
   delete from public.fragrance_documents d
-  where d.fragrance_id = any (ids)
-    and not exists (select 1 from public.fragrances f where f.id = d.fragrance_id and f.deleted_at is null);
+  where d.fragrance_id in (
+    select i.id from unnest(ids) as i (id)
+    left join lateral (select true as live from public.fragrances f where f.id = i.id and f.deleted_at is null limit 1) f on true
+    where f.live is null);
   get diagnostics removed = row_count;
   return changed + removed;
 end;

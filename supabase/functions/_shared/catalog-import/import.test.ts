@@ -6,7 +6,7 @@ import { mappingNamed } from "./mappings.ts";
 import { type Expected, generateFixtures, NEW_NOTES } from "./fixtures/generate.ts";
 import { catalogCheckpoint, catalogFingerprint, FIXTURES, fixtureBytes, sha256 } from "./testing.ts";
 
-const sql = connect(env("SUPABASE_DB_URL"), { max: 2 }, { statementTimeout: 60 });
+const sql = connect(env("SUPABASE_DB_URL"), { max: 4 }, { statementTimeout: 60 });
 const expected: Expected = JSON.parse(await Deno.readTextFile(new URL("expected.json", FIXTURES)));
 
 const FILES = [
@@ -15,11 +15,11 @@ const FILES = [
   { file: "scentmatch.json", source: "scentmatch-json", mapping: "scentmatch", format: "json", encoding: "utf-8" },
 ] as const;
 
-async function importFixture(i: number, o: { batchSize?: number; failAfter?: number } = {}): Promise<Summary> {
+async function importFixture(i: number, o: { batchSize?: number; failAfter?: number; workers?: number } = {}): Promise<Summary> {
   const f = FILES[i];
   return await importCatalog(sql, fixtureBytes(f.file, { failAfter: o.failAfter }), {
     source: f.source, mapping: mappingNamed(f.mapping), format: f.format as Format, encoding: f.encoding,
-    fileName: f.file, sha256: await sha256(f.file), batchSize: o.batchSize,
+    fileName: f.file, sha256: await sha256(f.file), batchSize: o.batchSize, workers: o.workers,
   });
 }
 
@@ -238,6 +238,102 @@ Deno.test("catalog import: a batch is all or nothing, and the checkpoint is the 
     await rejects(sql`select private.import_catalog_batch(${run_id}, '[]', 6)`, /is not running/);
     const [recorded] = await sql`select status, rows_in, rows_out from private.pipeline_runs where pipeline = 'catalog-import' and subject = 'atomic'`;
     assertEquals(recorded, { status: "succeeded", rows_in: 20, rows_out: 3 });
+  } finally {
+    await checkpoint.restore();
+  }
+});
+
+Deno.test("catalog import with workers: each brand's rows stay on one worker in file order, so three workers end as one", async () => {
+  const checkpoint = await catalogCheckpoint(sql);
+  try {
+    const counts = async (workers: number) => {
+      const all = [];
+      for (const i of FILES.keys()) all.push((await importFixture(i, { batchSize: 40, workers })).counts);
+      return all;
+    };
+    const serial = await counts(1);
+    const alone = await catalogFingerprint(sql, checkpoint.at);
+    await checkpoint.restore();
+    const again = await catalogCheckpoint(sql);
+    assertEquals(await counts(3), serial);
+    assertEquals(await catalogFingerprint(sql, again.at), alone);
+  } finally {
+    await checkpoint.restore();
+  }
+});
+
+Deno.test("catalog import: a chunk split among workers counts toward the checkpoint only when all its parts are committed", async () => {
+  const checkpoint = await catalogCheckpoint(sql);
+  try {
+    const SHA = "a".repeat(64);
+    const [{ run_id }] = await sql`select run_id from private.start_catalog_import('parts', 'p.json', ${SHA})`;
+    const batch = (rows: object[], done: number, part: number, parts: number) =>
+      sql`select private.import_catalog_batch(${run_id}, ${sql.json(rows as never)}, ${done}, ${part}, ${parts})`;
+    const rowsDone = async () => (await sql`select rows_done from private.catalog_import_runs where id = ${run_id}`)[0].rows_done;
+    await rejects(batch([{ line: 1, brand: "Partie", name: "Un", concentration: "edp" }], 4, 2, 2), /part must be from 0 to parts - 1/);
+    await batch([{ line: 2, brand: "Partie", name: "Deux", concentration: "edp" }], 4, 1, 2);
+    assertEquals(await rowsDone(), 0, "lines 1 and 3 are in the part not yet committed");
+    await batch([{ line: 1, brand: "Autre", name: "Un", concentration: "edp" }, { line: 3, brand: "Autre", name: "Trois", concentration: "edp" }], 4, 0, 2);
+    assertEquals(await rowsDone(), 4);
+    // A resume drops the parts after the checkpoint: they are sent again, maybe cut otherwise.
+    await batch([{ line: 6, brand: "Partie", name: "Six", concentration: "edp" }], 8, 0, 2);
+    await sql`select private.finish_catalog_import(${run_id}, 'stopped (test)')`;
+    const [resumed] = await sql`select run_id, resume_after from private.start_catalog_import('parts', 'p.json', ${SHA})`;
+    assertEquals([resumed.run_id, resumed.resume_after], [run_id, 4]);
+    assertEquals((await sql`select count(*)::int as n from private.catalog_import_batches where run_id = ${run_id} and last_line > 4`)[0].n, 0);
+  } finally {
+    await checkpoint.restore();
+  }
+});
+
+Deno.test("catalog import: batches that share a brand run one after the other (the brand's row is locked to the commit)", async () => {
+  const checkpoint = await catalogCheckpoint(sql);
+  try {
+    await importRows("locks", [{ key: "l1", brand: "Maison Verrou", name: "Clef", concentration: "edp" }]);
+    let importDone = false;
+    let waited = false;
+    let importing: Promise<Summary> | undefined;
+    await sql.begin(async (tx) => {
+      await tx`select from public.brands where name = 'Maison Verrou' for no key update`;
+      importing = importRows("locks-2", [{ key: "l2", brand: "MAISON VERROU", name: "Clé", concentration: "edp" }])
+        .then((s) => (importDone = true, s));
+      // The import's batch waits on the brand's row lock.
+      for (let i = 0; i < 100 && !waited; i++) {
+        waited = (await sql`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%import_catalog_batch%'`)[0].n > 0;
+        if (!waited) await new Promise((r) => setTimeout(r, 50));
+      }
+      ok(waited && !importDone, "the batch waits while another transaction holds the brand");
+    });
+    assertEquals((await importing!).counts.inserted, 1);
+    const [{ n }] = await sql`select count(*)::int as n from public.fragrances f join public.brands b on b.id = f.brand_id where b.name = 'Maison Verrou'`;
+    assertEquals(n, 2);
+  } finally {
+    await checkpoint.restore();
+  }
+});
+
+Deno.test("catalog import: search documents follow the import (refreshed once per batch), and embeddings are queued, not awaited", async () => {
+  const checkpoint = await catalogCheckpoint(sql);
+  try {
+    await importRows("docs", [
+      { key: "d1", brand: "Maison Documentée", name: "Zéphyrine", concentration: "edp", top: ["Bergamot"], accords: ["citrus"] },
+    ]);
+    const [doc] = await sql`
+      select d.search_name, d.document, d.name_words,
+             exists (select from private.embedding_jobs j where j.fragrance_id = d.fragrance_id and j.status = 'queued') as queued,
+             exists (select from public.fragrance_embeddings e where e.fragrance_id = d.fragrance_id) as embedded,
+             exists (select from public.fragrance_name_words w where w.word = 'zephyrine') as word
+      from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id
+      where f.name = 'Zéphyrine'`;
+    assertEquals([doc.search_name, doc.queued, doc.embedded, doc.word], ["maison documentee zephyrine", true, false, true]);
+    ok(/top notes of bergamot/.test(doc.document), doc.document);
+    // A later correction of the source rewrites the document.
+    await importRows("docs", [
+      { key: "d1", brand: "Maison Documentée", name: "Zéphyrine", concentration: "edp", top: ["Lemon"], accords: ["citrus"] },
+    ]);
+    const [after] = await sql`select d.document from public.fragrance_documents d join public.fragrances f on f.id = d.fragrance_id where f.name = 'Zéphyrine'`;
+    ok(/top notes of lemon/.test(after.document), after.document);
   } finally {
     await checkpoint.restore();
   }
