@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm run bench:catalog [-- --rows N] [--batch N]`: a catalog import of N source rows (100,000 by
+// `npm run bench:catalog [-- --rows N] [--batch N] [--workers N]`: a catalog import of N source rows (100,000 by
 // default) in the Parfumo-style layout, end to end through `npm run catalog:import` (stream, map,
 // resolve, merge, write, lineage), against the raw COPY of the same file into a table of text
 // columns in the same run; then the same file again (a no-op). The file is generated: ~N/20 brands,
@@ -14,7 +14,7 @@ import postgres from "postgres";
 import { prng } from "../seed-scale.mjs";
 import * as db from "../stack/cluster.mjs";
 
-const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" }, batch: { type: "string", default: "1000" } } });
+const { values } = parseArgs({ options: { rows: { type: "string", default: "100000" }, batch: { type: "string", default: "1000" }, workers: { type: "string", default: "2" } } });
 const ROWS = Number(values.rows);
 const log = (msg) => console.error(`bench:catalog: ${msg}`);
 const DENO = path.join(db.ROOT, "node_modules/.bin/deno");
@@ -84,7 +84,7 @@ function rawCopy(c, file) {
 function catalogImport(c, file) {
   const t = performance.now();
   const r = spawnSync(DENO, ["run", "--allow-all", "--config", path.join(db.ROOT, "supabase/functions/deno.json"),
-    path.join(db.ROOT, "scripts/catalog-import.ts"), file, "--source", "bench", "--mapping", "parfumo", "--batch", values.batch, "--quiet"],
+    path.join(db.ROOT, "scripts/catalog-import.ts"), file, "--source", "bench", "--mapping", "parfumo", "--batch", values.batch, "--workers", values.workers, "--quiet"],
   { encoding: "utf8", env: { ...process.env, SUPABASE_DB_URL: c.dbUrl } });
   if (r.status !== 0) throw new Error(`catalog:import failed: ${r.stderr}${r.stdout}`);
   const counts = Object.fromEntries([...r.stdout.matchAll(/^\s+(\w+)\s+(\d+)$/gm)].map((m) => [m[1], Number(m[2])]));
@@ -111,12 +111,12 @@ async function main() {
     const [catalog] = await sql`select (select count(*)::int from public.fragrances) as fragrances, (select count(*)::int from public.notes) as notes,
       (select count(*)::int from public.fragrance_notes) as pyramid_rows, (select count(*)::int from private.catalog_source_rows) as lineage_rows`;
     const rate = (s) => Math.round(ROWS / s);
-    console.log(`\n${ROWS.toLocaleString("en")} source rows (${mb.toFixed(1)} MB), batches of ${values.batch}`);
+    console.log(`\n${ROWS.toLocaleString("en")} source rows (${mb.toFixed(1)} MB), batches of ${values.batch}, workers: ${values.workers}`);
     console.log(`raw COPY into a text table     ${copy.toFixed(2).padStart(7)} s  ${rate(copy).toLocaleString("en").padStart(9)} rows/s`);
     console.log(`catalog:import, first time     ${first.s.toFixed(2).padStart(7)} s  ${rate(first.s).toLocaleString("en").padStart(9)} rows/s  = ${(100 * copy / first.s).toFixed(1)}% of COPY (${(first.s / copy).toFixed(0)}x its time)`);
     console.log(`catalog:import, same file      ${again.s.toFixed(2).padStart(7)} s  ${rate(again.s).toLocaleString("en").padStart(9)} rows/s  = ${(100 * copy / again.s).toFixed(1)}% of COPY`);
     console.log(`rows: ${JSON.stringify(first.counts)}; catalog now ${JSON.stringify(catalog)}`);
-    console.log(JSON.stringify({ rows: ROWS, batch: Number(values.batch), copy_s: Number(copy.toFixed(3)), import_s: Number(first.s.toFixed(2)),
+    console.log(JSON.stringify({ rows: ROWS, batch: Number(values.batch), workers: Number(values.workers), copy_s: Number(copy.toFixed(3)), import_s: Number(first.s.toFixed(2)),
       reimport_s: Number(again.s.toFixed(2)), import_vs_copy: Number((copy / first.s).toFixed(4)), counts: first.counts, unchanged_again: again.counts.unchanged }));
   } finally {
     await sql.end();
