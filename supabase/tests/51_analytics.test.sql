@@ -2,7 +2,7 @@
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
 \ir helpers.sql
-select plan(30);
+select plan(37);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
@@ -52,10 +52,36 @@ select is((select count(*)::int from (select private.refresh_materialized_view(f
 
 select results_eq($$select impressions, clicks, accepts, dismisses, acceptance_rate, users from analytics.recommendation_daily where day = '2026-02-03'$$,
   $$values (4::bigint, 1::bigint, 1::bigint, 1::bigint, 0.2500, 2::bigint)$$, 'recommendation_daily: counts and acceptance rate');
+-- affiliate_ctr_daily is a table the affiliate-ctr pipeline keeps: the fixture's day is long past, so its inserts marked it.
+select is((select count(*)::int from private.affiliate_ctr_stale_days where day = '2026-02-03'), 1,
+  'affiliate_ctr: an impression or click for a day before yesterday marks the day for the next run');
+select is((private.run_pipeline('affiliate-ctr', 'private.rollup_affiliate_ctr') ->> 'status'), 'succeeded', 'affiliate_ctr: the pipeline runs');
+select is((select count(*)::int from private.affiliate_ctr_stale_days), 0, 'affiliate_ctr: a run takes the marked days');
 select results_eq($$select impressions, clicks, clickers, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('notino-de')$$,
   $$values (10::bigint, 2::bigint, 2::bigint, 0.2000)$$, 'affiliate_ctr_daily: clicks over impressions');
 select results_eq($$select impressions, clicks, ctr from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('fragrancenet')$$,
   $$values (0::bigint, 1::bigint, null::numeric)$$, 'affiliate_ctr_daily: clicks without impressions have no CTR');
+-- Only the days that can have changed are recomputed: with today's impressions in, a past day
+-- nobody touched keeps what it holds (the value below is planted to show it); a marked day is
+-- recomputed whole; `since` recomputes every day from it.
+insert into public.events (session_id, name, properties)
+values ('s-now', 'offer_impression', jsonb_build_object('retailer_id', tests.retailer('notino-de')));
+select private.rollup_affiliate_ctr();
+select is((select impressions from analytics.affiliate_ctr_daily where day = current_date and retailer_id = tests.retailer('notino-de')), 1::bigint,
+  'affiliate_ctr: today''s impressions are in after a run');
+update analytics.affiliate_ctr_daily set impressions = 999 where day = '2026-02-03' and retailer_id = tests.retailer('fragrancenet');
+select private.rollup_affiliate_ctr();
+select is((select impressions from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('fragrancenet')), 999::bigint,
+  'affiliate_ctr: a run leaves the past days that no insert marked');
+insert into public.events (session_id, name, properties, occurred_at)
+values ('s-late', 'offer_impression', jsonb_build_object('retailer_id', tests.retailer('fragrancenet')), '2026-02-03 23:00+00');
+select private.rollup_affiliate_ctr();
+select results_eq($$select impressions, clicks from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('fragrancenet')$$,
+  $$values (1::bigint, 1::bigint)$$, 'affiliate_ctr: a late impression marks its day, which is recomputed whole (the planted value is gone)');
+update analytics.affiliate_ctr_daily set clicks = 0 where day = '2026-02-03' and retailer_id = tests.retailer('notino-de');
+select private.rollup_affiliate_ctr('2026-02-01');
+select is((select clicks from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('notino-de')), 2::bigint,
+  'affiliate_ctr: since recomputes every day from it');
 select results_eq($$select step::text, started, completed, conversion_from_previous from analytics.onboarding_funnel order by position$$,
   $$values ('families', 4::bigint, 4::bigint, null::numeric), ('notes', 3::bigint, 2::bigint, 0.5000), ('occasions', 2::bigint, 1::bigint, 0.5000),
            ('budget', 0::bigint, 0::bigint, 0.0000)$$, 'onboarding_funnel: step-to-step conversion');
@@ -85,7 +111,8 @@ select is((select count(*)::int from pg_matviews m where schemaname = 'analytics
            and not exists (select from cron.job j where j.command = format($$select private.refresh_materialized_view('analytics.%s')$$, m.matviewname))), 0,
   'every analytics view has a refresh job');
 select is((select count(*)::int from public.dashboard_refreshes() where last_status = 'succeeded' and last_refreshed_at is not null),
-          (select count(*)::int from pg_matviews where schemaname = 'analytics'), 'dashboard_refreshes reports each view''s last refresh');
+          (select count(*)::int + 1 from pg_matviews where schemaname = 'analytics'),
+  'dashboard_refreshes reports each view''s last refresh, and the affiliate-ctr run');
 select ok((select bool_and(details ->> 'concurrently' = 'true') from private.pipeline_runs where pipeline = 'mv-refresh' and subject like 'analytics.%'),
   'analytics views refresh concurrently');
 

@@ -54,14 +54,19 @@ create or replace function public.dashboard_refreshes()
 returns table (view text, populated boolean, last_refreshed_at timestamptz, last_status text, last_error text, rows bigint)
 language sql stable set search_path = ''
 as $$
-  select format('%I.%I', m.schemaname, m.matviewname), m.ispopulated, r.finished_at, r.status, r.error, r.rows_out
-  from pg_catalog.pg_matviews m
-  left join lateral (select * from private.pipeline_runs r where r.pipeline = 'mv-refresh' and r.subject = format('%I.%I', m.schemaname, m.matviewname)
+  select v.view, v.populated, r.finished_at, r.status, r.error, r.rows_out
+  from (
+    select format('%I.%I', m.schemaname, m.matviewname) as view, m.ispopulated as populated, 'mv-refresh' as pipeline,
+           format('%I.%I', m.schemaname, m.matviewname) as subject
+    from pg_catalog.pg_matviews m where m.schemaname = 'analytics'
+    -- tables kept incrementally by a pipeline of their own
+    union all select 'analytics.affiliate_ctr_daily', true, 'affiliate-ctr', null
+  ) v
+  left join lateral (select * from private.pipeline_runs r where r.pipeline = v.pipeline and r.subject is not distinct from v.subject
                      order by r.started_at desc limit 1) r on true
-  where m.schemaname = 'analytics'
   order by 1
 $$;
-comment on function public.dashboard_refreshes() is 'Each analytics view with its latest refresh (time, status, error, rows). service_role only.';
+comment on function public.dashboard_refreshes() is 'Each analytics view (and table kept by a pipeline) with its latest refresh (time, status, error, rows). service_role only.';
 
 -- service_role only.
 revoke execute on function public.dashboard_recommendations(date, date) from public, anon, authenticated;

@@ -16,26 +16,6 @@ comment on materialized view analytics.recommendation_daily is 'Grain: one row p
 create unique index recommendation_daily_day_idx on analytics.recommendation_daily (day);
 grant select on analytics.recommendation_daily to service_role;
 
-create materialized view analytics.affiliate_ctr_daily as
-with impressions as (
-  select occurred_at::date as day, (properties ->> 'retailer_id')::uuid as retailer_id, count(*) as impressions
-  from public.events
-  where name = 'offer_impression' and properties ->> 'retailer_id' ~ '^[0-9a-f-]{36}$'
-  group by 1, 2
-),
-clicks as (
-  select clicked_at::date as day, retailer_id, count(*) as clicks, count(distinct coalesce(user_id::text, session_id)) as clickers
-  from public.affiliate_clicks
-  group by 1, 2
-)
-select coalesce(i.day, c.day) as day, coalesce(i.retailer_id, c.retailer_id) as retailer_id,
-       coalesce(i.impressions, 0) as impressions, coalesce(c.clicks, 0) as clicks, coalesce(c.clickers, 0) as clickers,
-       round(coalesce(c.clicks, 0)::numeric / nullif(i.impressions, 0), 4) as ctr
-from impressions i full join clicks c on c.day = i.day and c.retailer_id = i.retailer_id;
-comment on materialized view analytics.affiliate_ctr_daily is 'Grain: one row per day and retailer. Offer impressions (events named offer_impression with properties.retailer_id), affiliate clicks, distinct clickers, CTR = clicks / impressions. Refreshed hourly.';
-create unique index affiliate_ctr_daily_key_idx on analytics.affiliate_ctr_daily (day, retailer_id);
-grant select on analytics.affiliate_ctr_daily to service_role;
-
 create materialized view analytics.onboarding_funnel as
 with steps as (
   select s.step, s.position from unnest(enum_range(null::public.onboarding_step)) with ordinality as s(step, position)
