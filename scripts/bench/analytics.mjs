@@ -5,9 +5,11 @@
 // most are offer impressions), N affiliate clicks (default 1M) and as many
 // recommendation events as clicks, then measures each materialized view's
 // refresh through private.refresh_materialized_view (CONCURRENTLY) against a
-// plain REFRESH of the same view, and each dashboard RPC's latency against
-// computing the same answer from the raw tables (the baseline). Ends with one
-// JSON line. Goal: every refresh under 30 s, every dashboard RPC under 10 ms.
+// plain REFRESH of the same view, the affiliate-ctr pipeline after a day of new
+// events against its first run (every day), and each dashboard RPC's latency
+// against computing the same answer from the raw tables (the baseline). Ends
+// with one JSON line. Goal (issue 22): every refresh and run <= 10 s, every
+// dashboard RPC <= 10 ms.
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
@@ -132,6 +134,35 @@ async function main() {
         summary.refresh_plain_s[v] = r2(plain / 1000);
         log(`${v}: refresh concurrently ${r2(concurrent / 1000)} s (plain ${r2(plain / 1000)} s, ${result.rows} rows)`);
       }
+      // affiliate_ctr_daily is kept by the affiliate-ctr pipeline: its first run computes every day
+      // (what a refresh of the view it replaced cost: the baseline), a later run only the days that
+      // can have changed — here after a day's share of new events and clicks.
+      const runCtr = async () => {
+        const [{ result }] = await sql`select private.run_pipeline('affiliate-ctr', 'private.rollup_affiliate_ctr') as result`;
+        if (result.status !== "succeeded") throw new Error(`affiliate-ctr: ${result.error}`);
+        return result;
+      };
+      const full = await timed(runCtr);
+      const daily = Math.round(EVENTS / 90);
+      await sql`
+        insert into public.events (session_id, name, properties, occurred_at)
+        select 's-new-' || (i % 1000), 'offer_impression', jsonb_build_object('retailer_id', l.retailers[1 + i % l.n], 'listing_id', l.ids[1 + i % l.n]),
+               now() - (i % 3600) * interval '1 second'
+        from generate_series(1, ${daily}::int) i,
+             (select array_agg(id) as ids, array_agg(retailer_id) as retailers, count(*)::int as n
+              from (select id, retailer_id from public.retailer_listings order by id limit 500) x) l`;
+      await sql`
+        insert into public.affiliate_clicks (listing_id, retailer_id, session_id, redirect_url, clicked_at)
+        select l.ids[1 + i % l.n], l.retailers[1 + i % l.n], 's-new-' || (i % 1000), 'https://x.example/', now() - (i % 3600) * interval '1 second'
+        from generate_series(1, ${Math.round(CLICKS / 90)}::int) i,
+             (select array_agg(id) as ids, array_agg(retailer_id) as retailers, count(*)::int as n
+              from (select id, retailer_id from public.retailer_listings order by id limit 500) x) l`;
+      const incremental = await timed(runCtr);
+      const v = "analytics.affiliate_ctr_daily";
+      summary.refresh_s[v] = r2(incremental / 1000);
+      summary.refresh_plain_s[v] = r2(full / 1000);
+      log(`${v}: affiliate-ctr run after ${daily} new events ${r2(incremental / 1000)} s; first run, every day ${r2(full / 1000)} s (${r2(full / incremental)}x)`);
+
       for (const [name, rpc, live] of DASHBOARDS) {
         const times = [];
         for (let i = 0; i < 30; i++) {
@@ -154,7 +185,7 @@ async function main() {
   }
   summary.max_refresh_s = Math.max(...Object.values(summary.refresh_s));
   summary.max_rpc_ms = Math.max(...Object.values(summary.rpc_ms));
-  summary.goal_met = summary.max_refresh_s < 30 && summary.max_rpc_ms < 10;
+  summary.goal_met = summary.max_refresh_s <= 10 && summary.max_rpc_ms <= 10;
   console.log(JSON.stringify(summary));
 }
 
