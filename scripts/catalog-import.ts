@@ -6,7 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { connect } from "../supabase/functions/_shared/db.ts";
-import { DEFAULT_WORKERS, importCatalog, type Summary } from "../supabase/functions/_shared/catalog-import/import.ts";
+import { checkWorkers, DEFAULT_WORKERS, importCatalog, type Summary } from "../supabase/functions/_shared/catalog-import/import.ts";
 import { type Mapping, mappingNamed, parseMapping } from "../supabase/functions/_shared/catalog-import/mappings.ts";
 
 const LOCAL_DB_URL = `postgresql://postgres:postgres@127.0.0.1:${Deno.env.get("SCENTMATCH_DB_PORT") ?? 54322}/postgres`;
@@ -40,8 +40,12 @@ const batchSize = values.batch ? Number(values.batch) : undefined;
 if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize >= 1 && batchSize <= 20_000)) {
   fail("--batch must be a whole number from 1 to 20000");
 }
-const workers = values.workers ? Number(values.workers) : DEFAULT_WORKERS;
-if (!(Number.isInteger(workers) && workers >= 1 && workers <= 8)) fail("--workers must be a whole number from 1 to 8");
+let workers = DEFAULT_WORKERS;
+try {
+  workers = checkWorkers(values.workers ? Number(values.workers) : DEFAULT_WORKERS);
+} catch (err) {
+  fail(`--${(err as Error).message}`);
+}
 
 async function loadMapping(name = "scentmatch"): Promise<Mapping> {
   if (!name.endsWith(".json")) return mappingNamed(name);

@@ -160,6 +160,20 @@ begin
 end;
 $$;
 
+/** The brand a normalized brand name is: by name, by alias, or by spacing ("viktor&rolf" = "viktor & rolf"); null when none. */
+create or replace function private.catalog_import_brand(brand_norm text)
+returns uuid
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(
+    (select b.id from public.brands b where b.name_normalized = brand_norm),
+    (select a.brand_id from public.brand_aliases a where a.alias_normalized = brand_norm),
+    (select b.id from public.brands b where replace(b.name_normalized, ' ', '') = replace(brand_norm, ' ', '')
+     order by b.name_normalized limit 1))
+$$;
+
 /** Step 4: each row's brand, by name, alias or spacing ("Viktor&Rolf" = "Viktor & Rolf"); a brand not known is created. Returns how many. */
 create or replace function private.catalog_import_resolve_brands()
 returns integer
@@ -173,11 +187,7 @@ begin
   update _catalog_rows r
   set brand_id = m.brand_id
   from (
-    select n.brand_norm, coalesce(
-      (select b.id from public.brands b where b.name_normalized = n.brand_norm),
-      (select a.brand_id from public.brand_aliases a where a.alias_normalized = n.brand_norm),
-      (select b.id from public.brands b where replace(b.name_normalized, ' ', '') = replace(n.brand_norm, ' ', '')
-       order by b.name_normalized limit 1)) as brand_id
+    select n.brand_norm, private.catalog_import_brand(n.brand_norm) as brand_id
     from (select distinct r2.brand_norm from _catalog_rows r2 where r2.status is null) n
   ) m
   where r.status is null and r.brand_norm = m.brand_norm;
@@ -231,7 +241,7 @@ $$;
 
 /**
  * How an import with several workers splits a chunk of rows: each brand spelling's key is its
- * brand's compact normalized name (by name, alias or spacing, as resolve_brands finds it), or its
+ * brand's compact normalized name (catalog_import_brand, as resolve_brands finds it), or its
  * own when the brand is not known yet — so all rows of one brand go to one worker, in file order.
  */
 create or replace function private.catalog_import_brand_keys(brands text[])
@@ -241,11 +251,7 @@ stable
 set search_path = ''
 as $$
   select n.brand, replace(coalesce(
-    (select b.name_normalized from public.brands b where b.name_normalized = n.norm),
-    (select b.name_normalized from public.brand_aliases a join public.brands b on b.id = a.brand_id where a.alias_normalized = n.norm),
-    (select b.name_normalized from public.brands b where replace(b.name_normalized, ' ', '') = replace(n.norm, ' ', '')
-     order by b.name_normalized limit 1),
-    n.norm), ' ', '')
+    (select b.name_normalized from public.brands b where b.id = private.catalog_import_brand(n.norm)), n.norm), ' ', '')
   from (select distinct x.brand, public.normalize_name(x.brand) as norm from unnest(brands) as x (brand)) n
 $$;
 
@@ -900,7 +906,8 @@ revoke execute on function
   private.catalog_import_plan_lists(text), private.display_name(text), private.free_slug(text, boolean, text),
   private.catalog_import_write_notes(text, bigint), private.catalog_import_write_accords(text, bigint),
   private.catalog_import_write_perfumers(text, bigint), private.catalog_import_record(text, bigint),
-  private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]), private.catalog_import_merge_same_names(),
+  private.catalog_import_brand(text), private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]),
+  private.catalog_import_merge_same_names(),
   private.import_catalog_batch(bigint, jsonb, integer, integer, integer)
 from public;
 grant execute on function
@@ -911,6 +918,7 @@ grant execute on function
   private.catalog_import_plan_lists(text), private.display_name(text), private.free_slug(text, boolean, text),
   private.catalog_import_write_notes(text, bigint), private.catalog_import_write_accords(text, bigint),
   private.catalog_import_write_perfumers(text, bigint), private.catalog_import_record(text, bigint),
-  private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]), private.catalog_import_merge_same_names(),
+  private.catalog_import_brand(text), private.catalog_import_lock_brands(), private.catalog_import_brand_keys(text[]),
+  private.catalog_import_merge_same_names(),
   private.import_catalog_batch(bigint, jsonb, integer, integer, integer)
 to service_role;

@@ -38,6 +38,12 @@ export type Summary = {
 export const DEFAULT_BATCH = 1000;
 export const DEFAULT_WORKERS = 2;
 
+/** The number of workers, checked (1 to 8). */
+export function checkWorkers(workers: number): number {
+  if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error("workers must be a whole number from 1 to 8");
+  return workers;
+}
+
 /** Rows of a file, numbered from 1 in file order, mapped to catalog rows. */
 export async function* catalogRows(
   bytes: AsyncIterable<Uint8Array>,
@@ -92,8 +98,8 @@ class Router {
   constructor(private sql: Sql, private workers: number) {}
 
   async split(rows: CatalogRow[]): Promise<CatalogRow[][]> {
-    const parts: CatalogRow[][] = Array.from({ length: this.workers }, () => []);
     if (this.workers === 1) return [rows];
+    const parts: CatalogRow[][] = Array.from({ length: this.workers }, () => []);
     const unseen = [...new Set(rows.map((r) => r.brand ?? "").filter((b) => !this.#brandKeys.has(b)))];
     if (unseen.length) {
       for (const k of await this.sql<{ brand: string; key: string | null }[]>`
@@ -119,8 +125,7 @@ class Router {
  */
 export async function importCatalog(sql: Sql, bytes: AsyncIterable<Uint8Array>, o: ImportOptions): Promise<Summary> {
   const batchSize = o.batchSize ?? DEFAULT_BATCH;
-  const workers = o.workers ?? DEFAULT_WORKERS;
-  if (!Number.isInteger(workers) || workers < 1 || workers > 8) throw new Error("workers must be a whole number from 1 to 8");
+  const workers = checkWorkers(o.workers ?? DEFAULT_WORKERS);
   const [start] = await sql<{ run_id: number; resume_after: number }[]>`
     select run_id, resume_after from private.start_catalog_import(
       ${o.source}, ${o.fileName ?? null}, ${o.sha256 ?? null}, ${o.mapping.name})`;
