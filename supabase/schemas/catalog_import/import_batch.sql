@@ -887,7 +887,11 @@ begin
     on conflict on constraint catalog_import_batches_pkey do update
     set first_line = excluded.first_line, parts = excluded.parts, counts = excluded.counts;
   end if;
-  -- The run's row last (its lock is held only from here to the commit).
+  -- The run's row last (its lock is held only from here to the commit). Locked first, in a statement
+  -- of its own: a batch of the same chunk committing meanwhile is waited for, and the update's
+  -- checkpoint then sees its record (computed in the update's snapshot, taken before the wait, the
+  -- two parts of a chunk could each miss the other and leave the checkpoint a chunk behind).
+  perform from private.catalog_import_runs r where r.id = run.id for update;
   update private.catalog_import_runs r
   set rows_done = private.catalog_import_checkpoint(run.id), counts = private.add_counts(r.counts, batch_counts)
   where r.id = run.id;

@@ -286,6 +286,30 @@ Deno.test("catalog import: a chunk split among workers counts toward the checkpo
   }
 });
 
+Deno.test("catalog import: two parts of a chunk committing at once leave the checkpoint at the chunk's end", async () => {
+  const checkpoint = await catalogCheckpoint(sql);
+  try {
+    const [{ run_id }] = await sql`select run_id from private.start_catalog_import('race', 'r.json', null)`;
+    // Part 0 commits only after part 1 has started and is waiting for the run's row.
+    let part1: Promise<unknown> | undefined;
+    await sql.begin(async (tx) => {
+      await tx`select private.import_catalog_batch(${run_id}, ${sql.json([{ line: 1, brand: "Course Une", name: "Un", concentration: "edp" }] as never)}, 2, 0, 2)`;
+      part1 = sql`select private.import_catalog_batch(${run_id}, ${sql.json([{ line: 2, brand: "Course Deux", name: "Deux", concentration: "edp" }] as never)}, 2, 1, 2)`.execute();
+      let waiting = false;
+      for (let i = 0; i < 100 && !waiting; i++) {
+        waiting = (await sql`select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and query like '%import_catalog_batch%'`)[0].n > 0;
+        if (!waiting) await new Promise((r) => setTimeout(r, 50));
+      }
+      ok(waiting, "part 1 waits for the run's row while part 0 is uncommitted");
+    });
+    await part1;
+    assertEquals((await sql`select rows_done from private.catalog_import_runs where id = ${run_id}`)[0].rows_done, 2);
+  } finally {
+    await checkpoint.restore();
+  }
+});
+
 Deno.test("catalog import: batches that share a brand run one after the other (the brand's row is locked to the commit)", async () => {
   const checkpoint = await catalogCheckpoint(sql);
   try {
