@@ -890,8 +890,10 @@ begin
   -- The run's row last (its lock is held only from here to the commit). Locked first, in a statement
   -- of its own: a batch of the same chunk committing meanwhile is waited for, and the update's
   -- checkpoint then sees its record (computed in the update's snapshot, taken before the wait, the
-  -- two parts of a chunk could each miss the other and leave the checkpoint a chunk behind).
-  perform from private.catalog_import_runs r where r.id = run.id for update;
+  -- two parts of a chunk could each miss the other and leave the checkpoint a chunk behind). The
+  -- lock is the update's own (no key update): the other batches' foreign keys to the run (key share)
+  -- go on.
+  perform from private.catalog_import_runs r where r.id = run.id for no key update;
   update private.catalog_import_runs r
   set rows_done = private.catalog_import_checkpoint(run.id), counts = private.add_counts(r.counts, batch_counts)
   where r.id = run.id;
