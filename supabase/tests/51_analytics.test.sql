@@ -2,7 +2,7 @@
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
 \ir helpers.sql
-select plan(37);
+select plan(38);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
@@ -82,6 +82,14 @@ update analytics.affiliate_ctr_daily set clicks = 0 where day = '2026-02-03' and
 select private.rollup_affiliate_ctr('2026-02-01');
 select is((select clicks from analytics.affiliate_ctr_daily where day = '2026-02-03' and retailer_id = tests.retailer('notino-de')), 2::bigint,
   'affiliate_ctr: since recomputes every day from it');
+insert into public.events (session_id, name, properties, occurred_at)
+values ('s-future', 'offer_impression', jsonb_build_object('retailer_id', tests.retailer('notino-de')), '2099-01-01 00:00+00');
+select private.rollup_affiliate_ctr();
+insert into public.events (session_id, name, properties)
+values ('s-now-2', 'offer_impression', jsonb_build_object('retailer_id', tests.retailer('notino-de')));
+select private.rollup_affiliate_ctr();
+select is((select impressions from analytics.affiliate_ctr_daily where day = current_date and retailer_id = tests.retailer('notino-de')), 2::bigint,
+  'affiliate_ctr: an event dated in the future does not move the window past today');
 select results_eq($$select step::text, started, completed, conversion_from_previous from analytics.onboarding_funnel order by position$$,
   $$values ('families', 4::bigint, 4::bigint, null::numeric), ('notes', 3::bigint, 2::bigint, 0.5000), ('occasions', 2::bigint, 1::bigint, 0.5000),
            ('budget', 0::bigint, 0::bigint, 0.0000)$$, 'onboarding_funnel: step-to-step conversion');

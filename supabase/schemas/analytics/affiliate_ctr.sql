@@ -77,7 +77,9 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  first_day date := coalesce(since, (select max(c.day) - 1 from analytics.affiliate_ctr_daily c), '-infinity'::date);
+  -- (never later than yesterday: an event a client dated in the future must not move the window past today)
+  first_day date := coalesce(since, (select least(max(c.day), current_date) - 1 from analytics.affiliate_ctr_daily c having count(*) > 0),
+                             '-infinity'::date);
   stale date[];
   stale_from date;
   stale_to date;
