@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(72);
+select plan(78);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -228,6 +228,43 @@ reset enable_seqscan;
 reset enable_bitmapscan;
 reset hnsw.ef_search;
 reset hnsw.max_scan_tuples;
+
+-- The page's cards (private.search_cards) ------------------------------------------
+-- What a card must say, read as the table owner; then the same through search, as anon.
+create temporary table expected_card as
+select array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+             where fn.fragrance_id = tests.fragrance('dior-sauvage-edp') and fn.tier = 'top' order by fn.position) as top_notes,
+       (select o.listing_id from public.current_offers o join public.variants v on v.id = o.variant_id
+        join public.retailers r on r.id = o.retailer_id and r.active
+        where v.fragrance_id = tests.fragrance('dior-sauvage-edp') and not o.stale
+        order by o.in_stock desc, o.price_base limit 1) as best_offer;
+grant select on expected_card to anon;
+select tests.authenticate_as_anon();
+select is((select c.top_notes from public.search_fragrances('sauvage', page_size => 50) c where c.slug = 'dior-sauvage-edp'),
+          (select top_notes from expected_card), 'a card lists the fragrance''s top notes in their order');
+select is((select c.best_price from public.search_fragrances('sauvage', page_size => 50) c where c.slug = 'dior-sauvage-edp'),
+          (select o.price_base from public.current_offers o where o.listing_id = (select best_offer from expected_card)),
+          'a card''s best price is the in-stock, lowest, fresh offer of an active retailer');
+select tests.clear_authentication();
+update public.current_offers set stale = true where listing_id = (select best_offer from expected_card);
+select tests.authenticate_as_anon();
+select ok((select c.best_price from public.search_fragrances('sauvage', page_size => 50) c where c.slug = 'dior-sauvage-edp')
+          > (select o.price_base from public.current_offers o where o.listing_id = (select best_offer from expected_card)),
+          'a stale offer is no card''s best price');
+select tests.clear_authentication();
+update public.current_offers set stale = false where listing_id = (select best_offer from expected_card);
+update public.retailers set active = false where id = (select retailer_id from public.current_offers where listing_id = (select best_offer from expected_card));
+select tests.authenticate_as_anon();
+select ok((select c.best_price from public.search_fragrances('sauvage', page_size => 50) c where c.slug = 'dior-sauvage-edp')
+          > (select o.price_base from public.current_offers o where o.listing_id = (select best_offer from expected_card)),
+          'an inactive retailer''s offer is no card''s best price');
+select is((select count(*)::int from private.search_cards(array[tests.fragrance('dior-sauvage-edp')])), 1, 'the cards reader gives a live fragrance''s card');
+select tests.clear_authentication();
+update public.fragrances set deleted_at = now() where id = tests.fragrance('dior-sauvage-edp');
+select tests.authenticate_as_anon();
+select is((select count(*)::int from private.search_cards(array[tests.fragrance('dior-sauvage-edp')])), 0,
+          'the cards reader (security definer) gives no card of a deleted fragrance');
+select tests.clear_authentication();
 
 select * from finish();
 rollback;

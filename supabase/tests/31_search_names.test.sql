@@ -4,7 +4,7 @@
 -- Keyword, typo, name and scent lists only (no query embedding), as anon.
 begin;
 \ir helpers.sql
-select plan(32);
+select plan(34);
 
 select tests.authenticate_as_anon();
 select is(array(select private.name_core(n, private.gender_words_pattern())
@@ -13,6 +13,30 @@ select is(array(select private.name_core(n, private.gender_words_pattern())
 select is(private.name_core('hommage amen mens', private.gender_words_pattern()), 'hommage amen',
           'only whole gender words go: not the same letters inside another word');
 select is(private.name_core('pour homme', '(?:^| )(?:pour homme|homme)(?= |$)'), '', 'the longest phrase is taken first');
+create function pg_temp.name_core_inline(n text) returns text language plpgsql as $$
+declare
+  t private.search_terms;
+  core text;
+begin
+  t.gender_words := private.gender_words_pattern();
+  execute format('select %s from (select $2 as name) x', private.name_core_sql('x.name')) into core using t, n;
+  return core;
+end $$;
+select is(array(select pg_temp.name_core_inline(n) from unnest(array['light blue pour homme', 'le male pour homme for men', 'hommage amen mens', 'homme', '']) as n),
+          array(select private.name_core(n, private.gender_words_pattern()) from unnest(array['light blue pour homme', 'le male pour homme for men', 'hommage amen mens', 'homme', '']) as n),
+          'the lists'' inline name core (name_core_sql) is name_core');
+create function pg_temp.boosts(boost_facets text[], facets text[]) returns integer language plpgsql as $$
+declare
+  t private.search_terms;
+  n integer;
+begin
+  t.boost_facets := boost_facets;
+  execute format('select %s from (select $1 as facets) x', private.search_boosts_sql(t, 'x.facets')) into n using facets;
+  return n;
+end $$;
+select is(array[pg_temp.boosts('{brand:b1,gender:feminine,gender:unisex}', '{brand:b1,gender:unisex,family:floral}'),
+                pg_temp.boosts('{}', '{brand:b1}'), pg_temp.boosts('{concentration:edp}', '{brand:b1}')],
+          array[2, 0, 0], 'a row earns one boost per boost facet it holds');
 create function pg_temp.first(q text, n integer default 1) returns text[]
 language sql as $$ select array(select slug from public.search_fragrances(q, page_size => n)) $$;
 

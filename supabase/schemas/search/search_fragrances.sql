@@ -351,6 +351,34 @@ as $$ select btrim(regexp_replace(regexp_replace(name, gender_words, ' ', 'g'), 
 comment on function private.name_core(text, text) is 'A normalized name without the words the pattern matches (search passes the vocabulary''s gender words).';
 
 /**
+ * private.name_core as SQL text over an expression, with ($1).gender_words as the pattern: the
+ * lists call it per row, where a function with a SET clause costs a call each (it is never
+ * inlined). A test holds the two equal.
+ */
+create or replace function private.name_core_sql(expr text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$ select format($f$btrim(regexp_replace(regexp_replace(%s, ($1).gender_words, ' ', 'g'), '\s+', ' ', 'g'))$f$, expr) $$;
+comment on function private.name_core_sql(text) is 'SQL text of private.name_core(expr, ($1).gender_words), for the dynamic lists of search.';
+
+/**
+ * How many of the query's boost facets a row's facets hold, as SQL text over the facets
+ * expression: one containment test per facet, summed (no subquery per row).
+ */
+create or replace function private.search_boosts_sql(t private.search_terms, facets text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select coalesce(string_agg(format('(%s @> array[%L])::int', facets, b.facet), ' + ' order by b.facet), '0')
+  from (select distinct unnest(t.boost_facets) as facet) b
+$$;
+comment on function private.search_boosts_sql(private.search_terms, text) is 'SQL text: how many of the search''s boost facets the given facets hold.';
+
+/**
  * The live fragrances whose name starts with the given one, compared without spaces (a known name
  * and its flankers), of one brand when given; at most n. Security definer so that it reads the
  * compact-name index: under row security the index is unusable (replace() is not leakproof).
@@ -392,8 +420,8 @@ immutable
 set search_path = ''
 as $$
 declare
-  boosts text := 'cardinality(array(select unnest(x.facets) intersect select unnest(($1).boost_facets)))';
-  core text := $c$extensions.similarity(private.name_core(%s, ($1).gender_words), private.name_core(($1).name_text, ($1).gender_words))$c$;
+  boosts text := private.search_boosts_sql(t, 'x.facets');
+  core text := format('extensions.similarity(%s, private.name_core(($1).name_text, ($1).gender_words))', private.name_core_sql('f.name_normalized'));
 begin
   if t.name_weight = 0 then
     return null;
@@ -406,7 +434,7 @@ begin
         join public.fragrance_documents x on x.fragrance_id = f.fragrance_id
         where %s
       ) n
-      order by 2 limit ($1).depth $q$, format(core, 'f.name_normalized'), boosts, predicate);
+      order by 2 limit ($1).depth $q$, core, boosts, predicate);
   elsif t.brand_id is not null then
     return format($q$
       select x.fragrance_id, (row_number() over (
@@ -621,6 +649,46 @@ $$;
 comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (exact for a selective filter, HNSW otherwise), or null when it takes no part.';
 
 /**
+ * The result cards of a page of search: name, brand, family, top notes and the best current offer
+ * (in stock first, then the lowest price, of active retailers, not stale) of each live fragrance
+ * given. Security definer so that it reads the catalog directly: under row security every note,
+ * variant and offer row would first look up its fragrance (the given ones are live already).
+ */
+create or replace function private.search_cards(ids uuid[])
+returns table (
+  fragrance_id uuid, slug text, name text, brand_name text, brand_slug text, concentration public.concentration,
+  gender public.gender, family text, top_notes text[], price_base numeric, price_per_100ml_base numeric, in_stock boolean
+)
+language plpgsql  -- (not sql: PL/pgSQL keeps the plan for the session)
+stable
+security definer
+set search_path = ''
+as $$
+begin
+  return query
+  select f.id, f.slug, f.name, b.name, b.slug, f.concentration, f.gender, fam.name,
+         array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+               where fn.fragrance_id = f.id and fn.tier = 'top' order by fn.position),
+         bo.price_base, bo.price_per_100ml_base, bo.in_stock
+  from public.fragrances f
+  join public.brands b on b.id = f.brand_id
+  left join public.olfactive_families fam on fam.slug = f.family_slug
+  left join lateral (
+    select o.price_base, o.price_per_100ml_base, o.in_stock
+    from public.variants v
+    join public.current_offers o on o.variant_id = v.id and not o.stale
+    join public.retailers r on r.id = o.retailer_id and r.active
+    where v.fragrance_id = f.id
+    order by o.in_stock desc, o.price_base
+    limit 1
+  ) bo on true
+  where f.id = any (ids) and f.deleted_at is null;
+end;
+$$;
+comment on function private.search_cards(uuid[]) is 'The result cards (names, family, top notes, best current offer) of the given live fragrances: the page of a search.';
+revoke execute on function private.search_cards(uuid[]) from public;
+
+/**
  * Hybrid search. q is first read with the name vocabulary (private.read_name): the brand it names,
  * a catalog name found whole, and its concentration, gender, genre and filler words; those words
  * are not keywords. Then four ranked lists: full text of the remaining words (websearch syntax; any
@@ -697,9 +765,9 @@ begin
       -- and so is being the name the query says (not a flanker of it; gender words aside)
       select fu.fragrance_id, fu.k_rank, fu.t_rank, fu.v_rank, fu.n_rank, fu.s_rank, d.search_name,
              fu.score + 0.5 * ($1).name_weight / (($1).rrf_k + 1)
-               * (cardinality(array(select unnest(d.facets) intersect select unnest(($1).boost_facets)))
+               * (%s
                   + coalesce(case when fu.n_rank is not null then ($1).exact_core = (
-                      select private.name_core(f.name_normalized, ($1).gender_words) from public.fragrances f where f.id = fu.fragrance_id) end, false)::int) as score
+                      select %s from public.fragrances f where f.id = fu.fragrance_id) end, false)::int) as score
       from fused fu
       join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
     ), page as (
@@ -708,30 +776,18 @@ begin
       from boosted b
       order by pos offset ($1).page_offset limit ($1).page_size
     )
-    select p.fragrance_id, f.slug, f.name, b.name, b.slug, f.concentration, f.gender, fam.name,
-           array(select n.name from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
-                 where fn.fragrance_id = f.id and fn.tier = 'top' order by fn.position),
-           round(bo.price_base / ($1).rate, 2), round(bo.price_per_100ml_base / ($1).rate, 2), ($1).currency, bo.in_stock,
+    select p.fragrance_id, c.slug, c.name, c.brand_name, c.brand_slug, c.concentration, c.gender, c.family, c.top_notes,
+           round(c.price_base / ($1).rate, 2), round(c.price_per_100ml_base / ($1).rate, 2), ($1).currency, c.in_stock,
            p.score::double precision, p.k_rank, p.t_rank, p.v_rank, p.n_rank, p.s_rank
     from page p
-    join public.fragrances f on f.id = p.fragrance_id and f.deleted_at is null
-    join public.brands b on b.id = f.brand_id
-    left join public.olfactive_families fam on fam.slug = f.family_slug
-    left join lateral (
-      select o.price_base, o.price_per_100ml_base, o.in_stock
-      from public.variants v
-      join public.current_offers o on o.variant_id = v.id and not o.stale
-      join public.retailers r on r.id = o.retailer_id and r.active
-      where v.fragrance_id = f.id
-      order by o.in_stock desc, o.price_base
-      limit 1
-    ) bo on true
+    join private.search_cards(array(select fragrance_id from page)) c on c.fragrance_id = p.fragrance_id
     order by p.pos $q$,
     coalesce(private.search_keyword_sql(t, predicate), none),
     coalesce(private.search_trigram_sql(t, predicate), none),
     coalesce(private.search_vector_sql(t, predicate), none),
     coalesce(private.search_name_sql(t, predicate), none),
-    coalesce(private.search_scent_sql(t, predicate), none))
+    coalesce(private.search_scent_sql(t, predicate), none),
+    private.search_boosts_sql(t, 'd.facets'), private.name_core_sql('f.name_normalized'))
   using t;
 end;
 $$;
@@ -747,6 +803,8 @@ revoke execute on function private.search_keyword_sql(private.search_terms, text
 revoke execute on function private.search_trigram_sql(private.search_terms, text) from public;
 revoke execute on function private.search_name_sql(private.search_terms, text) from public;
 revoke execute on function private.name_core(text, text) from public;
+revoke execute on function private.name_core_sql(text) from public;
+revoke execute on function private.search_boosts_sql(private.search_terms, text) from public;
 revoke execute on function private.scent_words(text[]) from public;
 revoke execute on function private.search_scent_sql(private.search_terms, text) from public;
 revoke execute on function private.estimated_embeddings(text[]) from public;
@@ -762,6 +820,9 @@ grant execute on function
   private.search_trigram_sql(private.search_terms, text),
   private.search_name_sql(private.search_terms, text),
   private.name_core(text, text),
+  private.name_core_sql(text),
+  private.search_boosts_sql(private.search_terms, text),
+  private.search_cards(uuid[]),
   private.fragrances_named(text, uuid, integer),
   private.scent_words(text[]),
   private.scent_carriers(uuid[], text[], uuid[], text[], integer),
