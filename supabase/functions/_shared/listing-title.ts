@@ -5,7 +5,6 @@
  * database's vocabulary (vocabulary.ts, the same reading SQL's private.read_name gives). Pure: no I/O.
  */
 import {
-  brandOf,
   type Concentration,
   type Gender,
   normalizeName,
@@ -155,7 +154,7 @@ export function parseListingTitle(raw: string, v: Vocabulary): ParsedTitle {
   // The name: a known one with the free words right next to it ("Sauvage Eau Forte" is not "Sauvage");
   // else the free words, less a brand given as "by X" when no known brand was found.
   // the brand the title states (a brand word inside the name counts: "Bleu de Chanel"), not one a known name implies
-  let brand = brandOf(rest, v) ? r.brand : null;
+  let brand = r.brandNamed ? r.brand : null;
   let name: string;
   const free = (k: number) => r.roles[k] === null;
   if (r.knownDisplay) {

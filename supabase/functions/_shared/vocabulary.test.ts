@@ -2,7 +2,7 @@ import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { connect } from "./db.ts";
 import { databaseVocabularyRows, devTitles, TITLE_FIXTURES } from "./fixtures/dev-titles.ts";
 import { env } from "./testing.ts";
-import { compileVocabulary, nameTokens, normalizeName, readName } from "./vocabulary.ts";
+import { compileVocabulary, extendVocabulary, nameTokens, normalizeName, readName, type Vocabulary } from "./vocabulary.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 2 });
 const v = compileVocabulary(await databaseVocabularyRows());
@@ -60,3 +60,29 @@ Deno.test("vocabulary: one meaning per phrase, and every kind's value set", asyn
   assertEquals(languages[0].l, ["de", "en", "es", "fr", "it", "nl"]);
 });
 
+
+/** A vocabulary's known names as sorted plain data, to compare two vocabularies. */
+const namesOf = (x: Vocabulary) =>
+  [...x.names].flatMap(([brand, byKey]) => [...byKey].map(([key, list]) => [brand, key, list.map((k) => `${k.name}|${k.display}`).sort()]))
+    .sort((a, b) => JSON.stringify(a) < JSON.stringify(b) ? -1 : 1);
+
+Deno.test("extendVocabulary indexes the names rows add, as compiling them all again would", async () => {
+  const rows = await databaseVocabularyRows();
+  const brands = Object.keys(rows.names ?? {}).sort();
+  ok(brands.length > 10, "the dev vocabulary has the names of many brands");
+  const half = Object.fromEntries(brands.slice(0, brands.length / 2).map((b) => [b, rows.names![b]]));
+  const start = compileVocabulary({ ...rows, names: half, namesFound: [] });
+  const grown = extendVocabulary(start, { ...rows, namesFound: [{ brand: brands[0], name: "Made Up Name" }] });
+  assertEquals(namesOf(grown), namesOf(compileVocabulary({ ...rows, namesFound: [{ brand: brands[0], name: "Made Up Name" }] })));
+  assertEquals([...grown.brandsWithNames].sort(), brands);
+  assertEquals(namesOf(start), namesOf(compileVocabulary({ ...rows, names: half, namesFound: [] })), "the vocabulary extended is left as it was");
+});
+
+Deno.test("extendVocabulary: a catalog name loaded after an alias of it keeps the catalog's spelling", () => {
+  const base = { words: [], brands: [{ brand: "Maison Francis Kurkdjian" }],
+    nameAliases: [{ brand: "Maison Francis Kurkdjian", alias: "BR540", name: "baccarat rouge 540" }] };
+  const aliasFirst = compileVocabulary({ ...base, names: {} });
+  const names = { "Maison Francis Kurkdjian": ["Baccarat Rouge 540"] };
+  assertEquals(namesOf(extendVocabulary(aliasFirst, { ...base, names })), namesOf(compileVocabulary({ ...base, names })));
+  ok(namesOf(extendVocabulary(aliasFirst, { ...base, names })).some(([, key, list]) => key === "baccaratrouge540" && (list as string[])[0].endsWith("|Baccarat Rouge 540")));
+});

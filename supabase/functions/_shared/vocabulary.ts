@@ -76,7 +76,8 @@ export function nameTokens(s: string): string[] {
 
 /** Indexes vocabulary rows for reading. */
 export function compileVocabulary(rows: VocabularyRows): Vocabulary {
-  const v: Vocabulary = { words: new Map(), numbers: new Set(), brands: new Map(), names: new Map(), brandsWithNames: new Set(), rows };
+  const v: Vocabulary = { words: new Map(), numbers: new Set(), brands: new Map(), names: new Map(), brandsWithNames: new Set(),
+    rows: { ...rows, names: {}, namesFound: [], nameAliases: [] } };
   for (const w of rows.words) {
     const key = normalizeName(w.phrase);
     if (w.kind === "number") v.numbers.add(key);
@@ -85,26 +86,50 @@ export function compileVocabulary(rows: VocabularyRows): Vocabulary {
   for (const b of rows.brands) {
     for (const n of [b.brand, ...(b.aliases ?? [])]) v.brands.set(normalizeName(n), b.brand);
   }
-  const addName = (brand: string, compact: string, known: Known) => {
-    const byBrand = v.names.get(brand) ?? v.names.set(brand, new Map()).get(brand)!;
-    const list = byBrand.get(compact) ?? byBrand.set(compact, []).get(compact)!;
-    if (!list.some((k) => k.name === known.name)) list.push(known);
+  return extendVocabulary(v, rows);
+}
+
+/** Known names that came from a fragrance alias (a catalog name of the same name replaces them). */
+const FROM_ALIAS = new WeakSet<Known>();
+
+/**
+ * `v` with the catalog names that `rows` (v's rows, grown by withNamesOf and withNamesIn) adds,
+ * indexed without compiling again what v has: a price feed meets new brands batch after batch.
+ * The same as compileVocabulary(rows); `v` is left as it was.
+ */
+export function extendVocabulary(v: Vocabulary, rows: VocabularyRows): Vocabulary {
+  const names = new Map(v.names);
+  const copied = new Set<string>();  // brands whose names map this vocabulary owns (the rest are v's)
+  const addName = (brand: string, compact: string, known: Known, fromCatalog: boolean) => {
+    if (!copied.has(brand)) names.set(brand, new Map(names.get(brand) ?? [])), copied.add(brand);
+    const byBrand = names.get(brand)!;
+    const list = byBrand.get(compact) ?? [];
+    const same = list.findIndex((k) => k.name === known.name);
+    if (same < 0) {
+      byBrand.set(compact, [...list, known]);
+      if (!fromCatalog) FROM_ALIAS.add(known);
+    } else if (fromCatalog && FROM_ALIAS.has(list[same])) {
+      // the catalog's display form wins over an alias's, as when the catalog names came first
+      byBrand.set(compact, list.map((k, i) => (i === same ? known : k)));
+    }
   };
-  for (const [brand, names] of Object.entries(rows.names ?? {})) {
-    v.brandsWithNames.add(brand);
-    for (const display of names) {
-      const name = normalizeName(display);
-      addName(brand, name.replace(/ /g, ""), { name, display, brand });
+  const brandsWithNames = new Set(v.brandsWithNames);
+  for (const [brand, display] of Object.entries(rows.names ?? {})) {
+    if (brandsWithNames.has(brand)) continue;
+    brandsWithNames.add(brand);
+    for (const d of display) {
+      const name = normalizeName(d);
+      addName(brand, name.replace(/ /g, ""), { name, display: d, brand }, true);
     }
   }
-  for (const f of rows.namesFound ?? []) {
+  for (const f of (rows.namesFound ?? []).slice(v.rows.namesFound?.length ?? 0)) {
     const name = normalizeName(f.name);
-    addName(f.brand, name.replace(/ /g, ""), { name, display: f.name, brand: f.brand });
+    addName(f.brand, name.replace(/ /g, ""), { name, display: f.name, brand: f.brand }, true);
   }
-  for (const a of rows.nameAliases ?? []) {
-    addName(a.brand, normalizeName(a.alias).replace(/ /g, ""), { name: normalizeName(a.name), display: a.name, brand: a.brand });
+  for (const a of (rows.nameAliases ?? []).slice(v.rows.nameAliases?.length ?? 0)) {
+    addName(a.brand, normalizeName(a.alias).replace(/ /g, ""), { name: normalizeName(a.name), display: a.name, brand: a.brand }, false);
   }
-  return v;
+  return { ...v, names, brandsWithNames, rows };
 }
 
 const SPELLED = ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
@@ -145,6 +170,8 @@ export type NameReading = {
   tokens: string[];
   /** The brand named (canonical name), or implied by the known name when only one brand has it. */
   brand: string | null;
+  /** Whether the text names a brand itself (brandOf would find one), not only through a known name. */
+  brandNamed: boolean;
   /** A catalog name (normalized) found whole, or through a fragrance alias; with its display form. */
   knownName: string | null;
   knownDisplay: string | null;
@@ -214,7 +241,7 @@ export function readName(text: string, v: Vocabulary): NameReading {
   if (!concentration && !gender) concentration = claims.find((c) => c.word.kind === "genre" && c.word.concentration)?.word.concentration ?? null;
 
   return {
-    tokens, brand, knownName: known?.name ?? null, knownDisplay: known?.display ?? null, concentration, gender, packaging,
+    tokens, brand, brandNamed: mentions.length > 0, knownName: known?.name ?? null, knownDisplay: known?.display ?? null, concentration, gender, packaging,
     freeWords: tokens.filter((_, k) => k >= n || roles[k] === null),
     // (the known name's words as the catalog spells them: "spice bomb" is read as "spicebomb")
     nameWords: tokens.flatMap((t, k) =>

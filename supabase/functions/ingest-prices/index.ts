@@ -6,7 +6,7 @@
 import { db, type Sql } from "../_shared/db.ts";
 import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable } from "../_shared/http.ts";
 import { parseListingTitle } from "../_shared/listing-title.ts";
-import { brandOf, compileVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
+import { brandOf, compileVocabulary, extendVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
 import { readMerchantTsv, readMerchantXml } from "./merchant.ts";
 import { sha256Hex, verify } from "../_shared/signature.ts";
@@ -148,7 +148,7 @@ function titleParser(sql: () => Sql) {
     const unbranded = fresh.filter((_, i) => brands[i] === null);
     if (missing.length || unbranded.length) {
       loaded.rows = await withNamesIn(sql(), await withNamesOf(sql(), loaded.rows, missing), unbranded);
-      loaded.vocabulary = compileVocabulary(loaded.rows);
+      loaded.vocabulary = extendVocabulary(loaded.vocabulary, loaded.rows);
     }
     if (parses.size > MAX_CACHED_PARSES) parses = new Map();
     return titles.map((title) => {
