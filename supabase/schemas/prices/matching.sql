@@ -21,28 +21,6 @@ call private.track_updates('private.listing_match_candidates');
 grant select on private.listing_match_candidates to service_role;
 
 /**
- * How alike a catalog name and a title's name are (trigram similarity). When the title states the
- * fragrance's gender, the names are also compared without their gender words, a little below an
- * exact match: a shop writing "Light Blue … for Men" means "Light Blue Pour Homme".
- */
-create or replace function private.name_similarity(name text, gender public.gender, title_name text, title_gender text, gender_words text)
-returns numeric
-language sql
-immutable
-parallel safe
-set search_path = ''
-as $$
-  select greatest(
-    extensions.similarity(name, title_name),
-    case when title_gender = gender::text then extensions.similarity(
-      btrim(regexp_replace(regexp_replace(name, gender_words, ' ', 'g'), '\s+', ' ', 'g')),
-      btrim(regexp_replace(regexp_replace(title_name, gender_words, ' ', 'g'), '\s+', ' ', 'g'))) - 0.02 end)::numeric
-$$;
-comment on function private.name_similarity(text, public.gender, text, text, text) is
-  'Trigram similarity of a catalog name and a title''s name; when the title states the fragrance''s gender, also without gender words (minus 0.02).';
-revoke execute on function private.name_similarity(text, public.gender, text, text, text) from public;
-
-/**
  * Matches listings (given with their title parse) to variants: GTIN first,
  * then brand + name + concentration + size + packaging by trigram similarity.
  * Opposite genders never match. Auto-matches only above match_auto_threshold with a lead of match_min_margin;
@@ -65,6 +43,7 @@ begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
   perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';
   perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
+  perform 'PRAGMA:TABLE: _named (brand_ids uuid[], name text, gender text, fragrance_id uuid, concentration public.concentration, fragrance_gender public.gender, sim numeric)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
 
   -- Each listing's parse, normalized once (not once per candidate row).
@@ -91,16 +70,68 @@ begin
     group by m.listing_id
   ) ids
   where ids.listing_id = t.listing_id;
+  analyze _to_match (gtin, name, brand_ids, gender);  -- (a temp table has no statistics: the steps below are planned for this batch)
 
   -- 1. GTIN: exact, confidence 1.
-  update public.retailer_listings l
-  set variant_id = v.id, match_method = 'gtin', match_confidence = 1, status = 'matched'
-  from _to_match t join public.variants v on v.gtin = t.gtin
-  where l.id = t.listing_id;
-  delete from _to_match t using public.retailer_listings l where l.id = t.listing_id and l.status = 'matched';
+  with by_gtin as (
+    update public.retailer_listings l
+    set variant_id = v.id, match_method = 'gtin', match_confidence = 1, status = 'matched'
+    from _to_match t join public.variants v on v.gtin = t.gtin
+    where l.id = t.listing_id and t.gtin is not null
+    returning l.id
+  )
+  delete from _to_match t using by_gtin g where t.listing_id = g.id;
 
   -- 2. Attributes: score every plausible variant, keep the best two per listing. Candidates come from
-  --    the brand's fragrances when the title names a known brand, else from the trigram index.
+  --    the brand's fragrances when the title names a known brand, else from the trigram index; they
+  --    are found once per distinct (brands, name, gender) of the batch (a feed lists a fragrance in
+  --    several sizes), each with its name similarity: trigram similarity, and when the title states
+  --    the fragrance's gender also that of both names without their gender words, 0.02 below an exact
+  --    match ("Light Blue … for Men" is Light Blue Pour Homme). (Written out, not a function: a
+  --    function with a SET clause is a call per candidate, half the time of this step.)
+  create temporary table if not exists _named (
+    brand_ids uuid[], name text, gender text, fragrance_id uuid, concentration public.concentration,
+    fragrance_gender public.gender, sim numeric
+  ) on commit drop;
+  truncate _named;
+  insert into _named
+  select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender, f.sim
+  from (
+    select distinct t.brand_ids, t.name, t.gender,
+           btrim(regexp_replace(regexp_replace(t.name, gender_words, ' ', 'g'), '\s+', ' ', 'g')) as core
+    from _to_match t
+    where t.name <> '' and (not t.brand_given or t.brand_ids is not null)
+  ) k
+  cross join lateral (
+    select g.id, g.concentration, g.gender, g.sim from (
+      select g.id, g.concentration, g.gender, greatest(extensions.similarity(g.name_normalized, k.name),
+               case when k.gender = g.gender::text then extensions.similarity(
+                 btrim(regexp_replace(regexp_replace(g.name_normalized, gender_words, ' ', 'g'), '\s+', ' ', 'g')), k.core) - 0.02 end
+             )::numeric as sim
+      from (
+        -- the brand's 20 nearest names, by KNN on fragrances_brand_name_trgm_idx
+        select f.id, f.concentration, f.gender, f.name_normalized
+        from unnest(coalesce(k.brand_ids, '{}')) as b (id)
+        cross join lateral (
+          select f.id, f.concentration, f.gender, f.name_normalized
+          from public.fragrances f
+          where f.brand_id = b.id and f.deleted_at is null
+          order by f.name_normalized operator(extensions.<->) k.name
+          limit 20
+        ) f
+        union all
+        select f.id, f.concentration, f.gender, f.name_normalized
+        from public.fragrances f
+        where k.brand_ids is null and f.deleted_at is null and f.name_normalized operator(extensions.%) k.name
+      ) g
+    ) g
+    where g.sim >= 0.3
+    order by g.sim desc
+    limit 20
+  ) f
+  -- a title "for Men" is never the women's version (and vice versa): opposite genders are no candidates
+  where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender);
+
   create temporary table if not exists _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint) on commit drop;
   truncate _candidates;
   insert into _candidates
@@ -110,38 +141,16 @@ begin
     from (
       select t.listing_id, v.id as variant_id, round(
           0.15 * case when t.brand_ids is null then 0.5 else 1 end
-        + 0.45 * f.sim
-        + 0.15 * case when t.concentration is null then 0.5 when f.concentration::text = t.concentration then 1 else 0 end
+        + 0.45 * n.sim
+        + 0.15 * case when t.concentration is null then 0.5 when n.concentration::text = t.concentration then 1 else 0 end
         + 0.10 * case when t.size_ml is null then 0.5 else 1 end
         + 0.10 * case when v.packaging::text = t.packaging then 1 else 0 end
         + 0.025 * case when v.quantity = t.quantity then 1 else 0 end
-        + 0.025 * case when t.gender is null or f.gender::text = t.gender then 1 else 0 end, 3) as score
+        + 0.025 * case when t.gender is null or n.fragrance_gender::text = t.gender then 1 else 0 end, 3) as score
       from _to_match t
-      cross join lateral (
-        select g.id, g.concentration, g.gender, g.sim from (
-          -- the brand's 20 nearest names, by KNN on fragrances_brand_name_trgm_idx
-          select f.id, f.concentration, f.gender, private.name_similarity(f.name_normalized, f.gender, t.name, t.gender, gender_words) as sim
-          from unnest(coalesce(t.brand_ids, '{}')) as b (id)
-          cross join lateral (
-            select f.id, f.concentration, f.gender, f.name_normalized
-            from public.fragrances f
-            where f.brand_id = b.id and f.deleted_at is null
-            order by f.name_normalized operator(extensions.<->) t.name
-            limit 20
-          ) f
-          union all
-          select f.id, f.concentration, f.gender, private.name_similarity(f.name_normalized, f.gender, t.name, t.gender, gender_words)
-          from public.fragrances f
-          where t.brand_ids is null and f.deleted_at is null and f.name_normalized operator(extensions.%) t.name
-        ) g
-        where g.sim >= 0.3
-        order by g.sim desc
-        limit 20
-      ) f
-      join public.variants v on v.fragrance_id = f.id and (t.size_ml is null or v.size_ml = t.size_ml)
-      where t.name <> '' and (not t.brand_given or t.brand_ids is not null)
-        -- a title "for Men" is never the women's version (and vice versa): opposite genders are no candidates
-        and (t.gender is null or t.gender = 'unisex' or f.gender in ('unisex', t.gender::public.gender))
+      join _named n on coalesce(n.brand_ids, '{}') = coalesce(t.brand_ids, '{}') and n.name = t.name
+                   and coalesce(n.gender, '') = coalesce(t.gender, '')
+      join public.variants v on v.fragrance_id = n.fragrance_id and (t.size_ml is null or v.size_ml = t.size_ml)
     ) c
   ) ranked
   where rank <= 2;
