@@ -1,12 +1,12 @@
 #!/usr/bin/env node
-// `npm run bench:ingest [-- --fragrances N]`: offers per second end to end through the
-// signed HTTP webhook (batches of 1,000 and 10,000; new listings, then known ones),
+// `npm run bench:ingest [-- --fragrances N] [-- --alerts N]`: offers per second end to end through
+// the signed HTTP webhook (batches of 1,000 and 10,000; new listings, then known ones),
 // against a scale catalog, and the raw COPY rate of the same rows into
-// private.price_observations measured in the same run. Known listings and COPY are measured
-// in three interleaved rounds and reported as medians, so a noisy moment on the machine
-// skews neither side alone. Then the cost of price alerts: the same 10,000-offer batch (every
-// price lower) without alerts and with 1M alerts (--alerts; ten per fragrance) of which it fires
-// about 1 %, three rounds each.
+// private.price_observations measured in the same run. New listings (SKUs and titles the retailer
+// has not sent yet), known listings and COPY are measured in three interleaved rounds and reported
+// as medians, so a noisy moment on the machine skews neither side alone. Then the cost of price
+// alerts: the same 10,000-offer batch (every price lower) without alerts and with 1M alerts
+// (--alerts; ten per fragrance; 0 skips this part) of which it fires about 1 %, three rounds each.
 // Ends with one JSON line.
 import { spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
@@ -131,21 +131,22 @@ async function main() {
     pid = await startFunctions(c, port, path.join(c.dir, "functions.log"));
     const url = `http://127.0.0.1:${port}/functions/v1/ingest-prices`;
 
-    // Offers titled like the scale catalog's listings, under SKUs the retailer has not sent yet.
-    const titles = (await sql`select title from public.retailer_listings where retailer_sku like 'SKU-%' order by id limit 25000`).map((r) => r.title);
+    // Offers titled like the scale catalog's listings, under SKUs the retailer has not sent yet: 25,000
+    // titles for the listings the known rounds resend, and 25,000 more for each round of new ones
+    // (titles the function has not parsed yet).
+    const titles = (await sql`select title from public.retailer_listings where retailer_sku like 'SKU-%' order by id limit 100000`).map((r) => r.title);
     const observedAt = new Date(Date.now() - 3600_000).toISOString();
     const offers = (prefix, n, offset = 0) => Array.from({ length: n }, (_, i) => ({
       sku: `${prefix}-${i}`, title: titles[(i + offset) % titles.length], price: 40 + ((i * 7) % 160), currency: "EUR",
       url: `https://www.notino.de/p/${prefix}-${i}`, in_stock: i % 9 !== 0, observed_at: observedAt,
     }));
-    const runs = {};
-    const stages = {};
+    const runs = { batch_1000_new: [], batch_10000_new: [] };
+    const stages = { batch_1000_new: {}, batch_10000_new: {} };
     const a = offers("B1K", 5000);
     const b = offers("B10K", 20000, 5000);
-    log("batches of 1,000 (new listings)");
-    runs.batch_1000_new = [await sendAll(url, a, 1000, (stages.batch_1000_new = {}))];
-    log("batches of 10,000 (new listings)");
-    runs.batch_10000_new = [await sendAll(url, b, 10000, (stages.batch_10000_new = {}))];
+    log("the listings of the known rounds: 5,000 in batches of 1,000, 20,000 in batches of 10,000 (new listings, not counted)");
+    await sendAll(url, a, 1000, {});
+    await sendAll(url, b, 10000, {});
 
     // The same 20,000 rows straight into the observations table with COPY.
     const rows = await sql`
@@ -175,13 +176,18 @@ async function main() {
       log(`round ${round}: batches of 1,000 and of 10,000 (known listings, new prices), then COPY`);
       runs.batch_1000_known.push(await sendAll(url, reprice(a, round), 1000, (stages.batch_1000_known ??= {})));
       runs.batch_10000_known.push(await sendAll(url, reprice(b, round), 10000, (stages.batch_10000_known ??= {})));
+      log(`round ${round}: new listings, 5,000 in batches of 1,000 and 20,000 in batches of 10,000`);
+      runs.batch_1000_new.push(await sendAll(url, offers(`N${round}K1`, 5000, 25000 * round), 1000, stages.batch_1000_new));
+      runs.batch_10000_new.push(await sendAll(url, offers(`N${round}K10`, 20000, 25000 * round + 5000), 10000, stages.batch_10000_new));
       copyRates.push(copyRate());
     }
     const copy = median(copyRates);
     log(`COPY rounds: ${copyRates.map((r) => round(r)).join(", ")} rows/s`);
-    for (const name of ["batch_1000_known", "batch_10000_known"]) log(`${name} rounds: ${runs[name].map((r) => round(r)).join(", ")} offers/s`);
+    for (const name of Object.keys(runs)) {
+      log(`${name} rounds: ${runs[name].map((r, i) => `${round(r)} offers/s (${(100 * r / copyRates[i]).toFixed(1)}% of that round's COPY)`).join(", ")}`);
+    }
 
-    const alerts = await alertsCost(sql, url, b.slice(0, 10000));
+    const alerts = ALERTS > 0 ? await alertsCost(sql, url, b.slice(0, 10000)) : null;
 
     const summary = { fragrances: Number(values.fragrances), copy_rows_per_s: round(copy) };
     console.log(`\nraw COPY into private.price_observations: ${round(copy).toLocaleString("en")} rows/s (${rows.length} rows, median of 3)`);
@@ -193,10 +199,12 @@ async function main() {
       summary[`${name}_offers_per_s`] = round(rate);
       summary[`${name}_ratio`] = Number(ratio.toFixed(3));
     }
-    console.log(`price alerts: a 10,000-offer batch (every price lower) ${alerts.without_s.toFixed(2)} s without alerts, ` +
-      `${alerts.with_s.toFixed(2)} s with ${alerts.alerts.toLocaleString("en")} alerts firing ${alerts.fired.toLocaleString("en")} ` +
-      `(${(alerts.with_s / alerts.without_s).toFixed(2)}x, +${((alerts.with_s - alerts.without_s) * 1000).toFixed(0)} ms; medians of 3)`);
-    summary.alerts = alerts;
+    if (alerts) {
+      console.log(`price alerts: a 10,000-offer batch (every price lower) ${alerts.without_s.toFixed(2)} s without alerts, ` +
+        `${alerts.with_s.toFixed(2)} s with ${alerts.alerts.toLocaleString("en")} alerts firing ${alerts.fired.toLocaleString("en")} ` +
+        `(${(alerts.with_s / alerts.without_s).toFixed(2)}x, +${((alerts.with_s - alerts.without_s) * 1000).toFixed(0)} ms; medians of 3)`);
+      summary.alerts = alerts;
+    }
     console.log(JSON.stringify(summary));
   } finally {
     await sql.end();
