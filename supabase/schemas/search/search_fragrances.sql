@@ -3,7 +3,7 @@
 -- scent (the accords and notes its words name) and vector kNN. The query is read with the name
 -- vocabulary first (private.read_name): its brand, concentration and gender words are boosts, not
 -- keywords. Its steps:
---   private.search_terms      the rules for every argument (22023), and what the search looks for
+--   private.search_terms      the rules for every argument (22023, private.search_arguments), and what the search looks for
 --   private.search_words      the query's words read: exclusions, keywords, boosts, known name, scent words
 --   private.search_filter_sql the filters, as one predicate every list applies
 --   private.search_keyword_sql / _trigram_sql / _name_sql / _scent_sql / _vector_sql   each list's query
@@ -155,8 +155,8 @@ $$;
 comment on function private.search_words(private.search_terms) is
   'What a search''s words look for: exclusions, the vocabulary''s reading (brand, known name, boosts), keywords and the scent list''s accords and notes.';
 
-/** Every rule a search's arguments must meet (22023), and the terms the search looks for. */
-create or replace function private.search_terms(
+/** Every rule a search's arguments must meet (22023), and the terms they give, before the query's words are read. */
+create or replace function private.search_arguments(
   q text, query_embedding extensions.vector, embedding_model text, filters jsonb, currency text, page integer,
   page_size integer, keyword_weight double precision, trigram_weight double precision, vector_weight double precision,
   rrf_k integer, name_weight double precision, scent_weight double precision
@@ -206,7 +206,6 @@ begin
   t.max_price := f.max_price;
   t.in_stock := f.in_stock;
 
-  t := private.search_words(t);
   t.name_weight := name_weight;
   t.scent_weight := scent_weight;
 
@@ -224,8 +223,25 @@ begin
   return t;
 end;
 $$;
+comment on function private.search_arguments(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) is
+  'The rules of a search''s arguments (22023 for an empty or over-long q, a bad page, filter, currency, weight or rrf_k) and the terms they give before the words are read; private.prepare_search checks a request with it before embedding.';
+
+/** The terms a search looks for: its arguments checked (private.search_arguments), then its words read (private.search_words). */
+create or replace function private.search_terms(
+  q text, query_embedding extensions.vector, embedding_model text, filters jsonb, currency text, page integer,
+  page_size integer, keyword_weight double precision, trigram_weight double precision, vector_weight double precision,
+  rrf_k integer, name_weight double precision, scent_weight double precision
+)
+returns private.search_terms
+language sql
+stable
+set search_path = ''
+as $$
+  select private.search_words(private.search_arguments(q, query_embedding, embedding_model, filters, currency, page, page_size,
+                                                       keyword_weight, trigram_weight, vector_weight, rrf_k, name_weight, scent_weight))
+$$;
 comment on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) is
-  'The rules of a search''s arguments (22023 for an empty or over-long q, a bad page, filter, currency, weight or rrf_k) and the terms it looks for; used by public.search_fragrances and, before embedding, by private.prepare_search.';
+  'The terms one call of public.search_fragrances looks for: the arguments checked (22023, private.search_arguments), then the words read.';
 
 /** The filters as one predicate on a list's rows (aliased x, carrying facets and fragrance_id). */
 create or replace function private.search_filter_sql(t private.search_terms)
@@ -796,6 +812,7 @@ comment on function public.search_fragrances(text, extensions.vector, text, json
 
 -- The steps run as the caller (security invoker): API roles may execute them, and nothing else in `private`.
 revoke execute on function private.search_filters(jsonb) from public;
+revoke execute on function private.search_arguments(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 revoke execute on function private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 revoke execute on function private.search_words(private.search_terms) from public;
 revoke execute on function private.search_filter_sql(private.search_terms) from public;
@@ -813,6 +830,7 @@ revoke execute on function private.search_vector_sql(private.search_terms, text)
 revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 grant execute on function
   private.search_filters(jsonb),
+  private.search_arguments(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision),
   private.search_terms(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision),
   private.search_words(private.search_terms),
   private.search_filter_sql(private.search_terms),

@@ -93,7 +93,7 @@ grant select, insert, update, delete on private.query_embeddings, private.search
 
 /**
  * The search function's first step: checks a request body (types here, the rules of
- * private.search_terms; 22023) and returns its typed fields with the query's cached embedding
+ * private.search_arguments; 22023) and returns its typed fields with the query's cached embedding
  * (null on a miss; a hit is counted).
  */
 create or replace function private.prepare_search(model text, request jsonb)
@@ -123,7 +123,7 @@ begin
   currency := coalesce(request ->> 'currency', 'EUR');
   page := coalesce((request ->> 'page')::integer, 1);
   page_size := coalesce((request ->> 'page_size')::integer, 20);
-  perform private.search_terms(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20, 1.0, 1.0);
+  perform private.search_arguments(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20, 1.0, 1.0);  -- (the rules; the words are read by the search)
   update private.query_embeddings e set hits = e.hits + 1
   where e.model = prepare_search.model and e.query_hash = md5(lower(prepare_search.q)) and e.expires_at > now()
   returning e.embedding into embedding;
@@ -131,7 +131,7 @@ begin
 end;
 $$;
 comment on function private.prepare_search(text, jsonb) is
-  'Checks a search request body (22023 for a wrong type or any rule of private.search_terms) and returns its typed fields and the query''s cached embedding, or null.';
+  'Checks a search request body (22023 for a wrong type or any rule of private.search_arguments) and returns its typed fields and the query''s cached embedding, or null.';
 
 /** Caches a query's embedding for query_embedding_ttl_hours (keyed by model and the lower-cased query). */
 create or replace function private.cache_query_embedding(model text, q text, embedding extensions.vector)
