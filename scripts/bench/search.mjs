@@ -5,17 +5,23 @@
 // fragrance's family and main accords, plus noise), then measures: HNSW build
 // time and index size; recall@10 of the index against exact search, and the
 // latency of both (exact search is the baseline); p50/p95 of
-// public.search_fragrances unfiltered and with a selective filter; and the
-// local model's throughput on real documents. Ends with one JSON line.
+// public.search_fragrances unfiltered and with a selective filter; the `search`
+// edge function over HTTP: a cold query (the local model embeds it) and, on
+// cached query embeddings, one client against 8 concurrent ones; and the local
+// model's throughput on real documents. Ends with one JSON line.
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
-import { DENO, DENO_CONFIG } from "../stack/functions.mjs";
+import { DENO, DENO_CONFIG, startFunctions, stopFunctions } from "../stack/functions.mjs";
+import { ANON_KEY } from "../stack/keys.mjs";
 
 const { values } = parseArgs({
-  options: { fragrances: { type: "string", default: "100000" }, queries: { type: "string", default: "200" } },
+  options: {
+    fragrances: { type: "string", default: "100000" }, queries: { type: "string", default: "200" },
+    clients: { type: "string", default: "8" },
+  },
 });
 const QUERIES = Number(values.queries);
 const log = (msg) => console.error(`bench:search: ${msg}`);
@@ -82,8 +88,48 @@ function modelThroughput(dbUrl) {
   return JSON.parse(r.stdout.trim().split("\n").at(-1));
 }
 
+/**
+ * The `search` edge function over HTTP, as a frontend calls it (anon key): the first call (the
+ * isolate loads the model), cold queries (texts never embedded: the model's time is in them), then
+ * the cached texts by one client and by `clients` concurrent ones, each sending the same number.
+ */
+async function searchFunction(url, clients) {
+  const call = async (q) => {
+    const started = performance.now();
+    const res = await fetch(url, {
+      method: "POST", body: JSON.stringify({ q }),
+      headers: { "Content-Type": "application/json", Authorization: `Bearer ${ANON_KEY}`, apikey: ANON_KEY },
+    });
+    const body = await res.json();
+    if (res.status !== 200 || !Array.isArray(body.results)) throw new Error(`search answered ${res.status}: ${JSON.stringify(body).slice(0, 300)}`);
+    return { ms: ms(started), cached: body.embedding_cached };
+  };
+  const first = await call("first call");
+  const cold = [];
+  for (const [i, w] of WORDS.entries()) cold.push(await call(`${w} perfume ${i}`));
+  if (cold.some((c) => c.cached)) throw new Error("a cold query came from the embedding cache");
+  for (const w of WORDS) await call(w);  // (cached from here on)
+  const perClient = 50;
+  const one = [];
+  for (let i = 0; i < perClient * 2; i++) one.push((await call(WORDS[i % WORDS.length])).ms);
+  const many = [];
+  const started = performance.now();
+  await Promise.all(Array.from({ length: clients }, async (_, k) => {
+    for (let i = 0; i < perClient; i++) many.push((await call(WORDS[(k * 7 + i) % WORDS.length])).ms);
+  }));
+  const seconds = ms(started) / 1000;
+  const stats = (xs) => ({ p50_ms: r2(pct(xs, 50)), p95_ms: r2(pct(xs, 95)) });
+  return {
+    first_call_ms: r2(first.ms),
+    cold: stats(cold.map((c) => c.ms)),
+    cached_one_client: stats(one),
+    cached_concurrent: { clients, ...stats(many), requests_per_s: r2(many.length / seconds) },
+  };
+}
+
 async function main() {
   const { cluster: c, dispose } = await db.throwaway("scentmatch-bench-search", 54380);
+  let fnPid;
   const sql = postgres(c.dbUrl, { max: 1, onnotice: () => {} });
   try {
     log(`cluster on port ${c.port}; migrating and seeding`);
@@ -159,6 +205,12 @@ async function main() {
       select count(*)::int as n from public.search_fragrances(q => 'zzqx', query_embedding => ${queryVectors[0]}::extensions.vector,
         embedding_model => 'use-lite-512', filters => ${sql.json({ gender: "feminine", family: "floral" })}, keyword_weight => 0, trigram_weight => 0)`;
 
+    await sql`reset role`;
+    log(`the search function over HTTP: cold queries, then cached ones by 1 and by ${values.clients} concurrent clients`);
+    const fnPort = await db.freePort(54391);
+    fnPid = await startFunctions(c, fnPort, path.join(c.dir, "functions.log"));
+    const fn = await searchFunction(`http://127.0.0.1:${fnPort}/functions/v1/search`, Number(values.clients));
+
     const summary = {
       fragrances: rows,
       embeddings_write_s: r2(writeSeconds),
@@ -172,15 +224,21 @@ async function main() {
       search_filtered_brand: { ...byBrand, filter_share: share },
       search_filtered_gender_family: { ...byGenderFamily, filter_share: gshare, vector_only_page_rows: pageFull[0].n },
       model: model,
-      goal: { unfiltered_p95_ms: 20, filtered_p95_ms: 40, recall_at_10: 0.95 },
+      search_function: fn,
+      goal: { unfiltered_p95_ms: 20, filtered_p95_ms: 40, recall_at_10: 0.95, function_concurrent_p95_ms: 50 },
     };
     console.log(`HNSW over ${rows.toLocaleString("en")} vectors: built in ${summary.hnsw_build_s} s, ${summary.hnsw_size_mb} MB`);
     console.log(`vector recall@10 vs exact: ${summary.vector_recall_at_10}; kNN p50 ${summary.knn_hnsw_p50_ms} ms vs exact ${summary.knn_exact_p50_ms} ms (${summary.knn_speedup_vs_exact}x)`);
     console.log(`search_fragrances p50/p95: unfiltered ${unfiltered.p50_ms}/${unfiltered.p95_ms} ms; brand filter (${share}) ${byBrand.p50_ms}/${byBrand.p95_ms} ms; gender+family filter (${gshare}) ${byGenderFamily.p50_ms}/${byGenderFamily.p95_ms} ms`);
     console.log(`local model: ${model.texts_per_second} texts/s (${model.texts} documents)`);
+    console.log(`search function: first call ${fn.first_call_ms} ms; cold query p50/p95 ${fn.cold.p50_ms}/${fn.cold.p95_ms} ms; ` +
+      `cached, 1 client ${fn.cached_one_client.p50_ms}/${fn.cached_one_client.p95_ms} ms; ` +
+      `${fn.cached_concurrent.clients} clients ${fn.cached_concurrent.p50_ms}/${fn.cached_concurrent.p95_ms} ms, ${fn.cached_concurrent.requests_per_s} requests/s ` +
+      `(p95 ${r2(fn.cached_concurrent.p95_ms / fn.cached_one_client.p95_ms)}x one client's)`);
     console.log(JSON.stringify(summary));
   } finally {
     await sql.end();
+    stopFunctions(fnPid);
     if (!process.env.BENCH_KEEP) dispose();
     else log(`kept cluster at ${c.dbUrl}`);
   }
