@@ -99,3 +99,17 @@ export function allowMethods(req: Request, ...methods: string[]) {
     throw new HttpError(405, "method_not_allowed", `use ${methods.join(" or ")}`, null, { Allow: methods.join(", ") });
   }
 }
+
+/** Durations of the request's stages, for the Server-Timing response header. */
+export function stopwatch() {
+  let last = performance.now();
+  const laps: string[] = [];
+  return {
+    lap(name: string) {
+      const now = performance.now();
+      laps.push(`${name};dur=${(now - last).toFixed(1)}`);
+      last = now;
+    },
+    header: () => laps.join(", "),
+  };
+}

@@ -4,7 +4,7 @@
  * See docs/PRICES.md for the contract; the SQL behind it is private.ingest_price_batch.
  */
 import { db, type Sql } from "../_shared/db.ts";
-import { allowMethods, databaseUnavailable, handle, HttpError, json, unavailable } from "../_shared/http.ts";
+import { allowMethods, databaseUnavailable, handle, HttpError, json, stopwatch, unavailable } from "../_shared/http.ts";
 import { parseListingTitle } from "../_shared/listing-title.ts";
 import { brandOf, compileVocabulary, extendVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
@@ -36,20 +36,6 @@ type Webhook = {
   /** Batches received in the last minute, and the seconds until the oldest of them is a minute old (the database's clock). */
   recent: number; window_ends_in: number | null;
 };
-
-/** Durations of the request's stages, for the Server-Timing response header. */
-function stopwatch() {
-  let last = performance.now();
-  const laps: string[] = [];
-  return {
-    lap(name: string) {
-      const now = performance.now();
-      laps.push(`${name};dur=${(now - last).toFixed(1)}`);
-      last = now;
-    },
-    header: () => laps.join(", "),
-  };
-}
 
 /** Reads the body, refusing to buffer more than `limit` bytes. */
 async function readBody(req: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {

@@ -27,6 +27,14 @@ Deno.test("search: anon finds a misspelt name, with a search id to report clicks
   ok(priced && typeof priced.best_price === "number" && typeof priced.score === "number", "prices (from the seed's offers) and scores are JSON numbers");
 });
 
+Deno.test("search: the answer says how long each stage took (Server-Timing)", async () => {
+  const res = await callFunction("search", { method: "POST", body: JSON.stringify({ q: "vetiver" }), token: await tokenFor("anon") });
+  await res.body?.cancel();
+  const stages = (res.headers.get("server-timing") ?? "").split(", ").map((part) => /^(\w+);dur=([\d.]+)$/.exec(part));
+  assertEquals(stages.map((m) => m?.[1]), ["prepare", "embed", "search", "log"]);
+  ok(stages.every((m) => Number(m![2]) >= 0));
+});
+
 Deno.test("search: descriptive queries are answered by meaning and words", async () => {
   const { body } = await search({ q: "smoky campfire" });
   const slugs = body.results.slice(0, 3).map((r: { slug: string }) => r.slug);

@@ -14,7 +14,7 @@ import { callerClaims } from "../_shared/auth.ts";
 import { asCaller, sqlText } from "../_shared/caller.ts";
 import { db, type Sql } from "../_shared/db.ts";
 import { type EmbeddingProvider, provider } from "../_shared/embeddings/mod.ts";
-import { allowMethods, handle, HttpError, json } from "../_shared/http.ts";
+import { allowMethods, handle, HttpError, json, stopwatch } from "../_shared/http.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -49,10 +49,12 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
     if (new URL(req.url).pathname.endsWith("/click")) return await click(pool, body);
 
     const started = performance.now();
+    const timing = stopwatch();
     const model = embedder();
     // Every rule of a search's arguments is SQL's (private.search_terms): a bad request is a 400 before any embedding.
     const [request] = await pool<Prepared[]>`select q, filters, currency, page, page_size, embedding::text
                                              from private.prepare_search(${model.model}, ${pool.json(body)})`.catch(sqlError);
+    timing.lap("prepare");
     let embedding: { vector: string; cached: boolean } | null = null;
     let degraded: string | undefined;
     try {
@@ -61,18 +63,21 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
       degraded = `vector search unavailable: ${(err as Error).message}`;
       console.warn(JSON.stringify({ level: "warn", fn: "search", error: degraded }));
     }
+    timing.lap("embed");
     const results = await asCaller(pool, claims, sqlText`
         select * from public.search_fragrances(
           q => ${request.q}::text, query_embedding => ${embedding?.vector ?? null}::extensions.vector,
           embedding_model => ${model.model}::text, filters => ${JSON.stringify(request.filters)}::jsonb,
           currency => ${request.currency}::text, page => ${request.page}::int, page_size => ${request.page_size}::int)`)
       .catch(sqlError);
+    timing.lap("search");
     const latency = Math.round(performance.now() - started);
     const userId = claims.role === "authenticated" && typeof claims.sub === "string" && UUID.test(claims.sub) ? claims.sub : null;
     // (the ids as a uuid[] literal, not a JavaScript array: see porsager/postgres#789 in ingest-prices)
     const [{ id }] = await pool`
       select private.log_search(${request.q}, ${pool.json(request.filters as never)}, ${request.page}, ${userId},
                                 ${`{${results.map((r) => r.fragrance_id).join(",")}}`}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
+    timing.lap("log");
     return json({
       search_id: id,
       page: request.page,
@@ -80,7 +85,7 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
       results,
       embedding_cached: embedding?.cached ?? false,
       ...(degraded ? { degraded: true } : {}),
-    });
+    }, 200, { "Server-Timing": timing.header() });
   }, { deadlineMs: 10_000 });
 }
 
