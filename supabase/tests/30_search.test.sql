@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(78);
+select plan(80);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -265,6 +265,16 @@ select tests.authenticate_as_anon();
 select is((select count(*)::int from private.search_cards(array[tests.fragrance('dior-sauvage-edp')])), 0,
           'the cards reader (security definer) gives no card of a deleted fragrance');
 select tests.clear_authentication();
+
+-- The query-embedding cache: a search reads it first and counts the hit when it logs itself.
+select private.cache_query_embedding('test-model', 'Cached Query', pg_temp.vec(0.5));
+select ok((select embedding is not null from private.prepare_search('test-model', '{"q": " cached query "}'))
+          and (select hits from private.query_embeddings where model = 'test-model') = 0,
+          'prepare_search finds a cached embedding and writes nothing');
+select private.log_search('cached query', '{}', 1, null, '{}', true, 12, 'test-model');
+select private.log_search('cached query', '{}', 1, null, '{}', false, 30, 'test-model');
+select is((select hits from private.query_embeddings where model = 'test-model'), 1,
+          'log_search counts the hit of a search whose embedding came from the cache (and only of those)');
 
 select * from finish();
 rollback;

@@ -76,7 +76,8 @@ export function searchHandler(sql: () => Sql, embedder: () => EmbeddingProvider)
     // (the ids as a uuid[] literal, not a JavaScript array: see porsager/postgres#789 in ingest-prices)
     const [{ id }] = await pool`
       select private.log_search(${request.q}, ${pool.json(request.filters as never)}, ${request.page}, ${userId},
-                                ${`{${results.map((r) => r.fragrance_id).join(",")}}`}::uuid[], ${embedding?.cached ?? false}, ${latency}) as id`;
+                                ${`{${results.map((r) => r.fragrance_id).join(",")}}`}::uuid[], ${embedding?.cached ?? false}, ${latency},
+                                ${model.model}) as id`;
     timing.lap("log");
     return json({
       search_id: id,

@@ -94,7 +94,7 @@ grant select, insert, update, delete on private.query_embeddings, private.search
 /**
  * The search function's first step: checks a request body (types here, the rules of
  * private.search_arguments; 22023) and returns its typed fields with the query's cached embedding
- * (null on a miss; a hit is counted).
+ * (null on a miss). It writes nothing.
  */
 create or replace function private.prepare_search(model text, request jsonb)
 returns table (q text, filters jsonb, currency text, page integer, page_size integer, embedding extensions.vector)
@@ -124,9 +124,9 @@ begin
   page := coalesce((request ->> 'page')::integer, 1);
   page_size := coalesce((request ->> 'page_size')::integer, 20);
   perform private.search_arguments(q, null, model, filters, currency, page, page_size, 1.0, 1.0, 0.35, 20, 1.0, 1.0);  -- (the rules; the words are read by the search)
-  update private.query_embeddings e set hits = e.hits + 1
-  where e.model = prepare_search.model and e.query_hash = md5(lower(prepare_search.q)) and e.expires_at > now()
-  returning e.embedding into embedding;
+  -- (read only: the hit is counted by log_search, so a search writes once, after it is answered)
+  select e.embedding into embedding from private.query_embeddings e
+  where e.model = prepare_search.model and e.query_hash = md5(lower(prepare_search.q)) and e.expires_at > now();
   return next;
 end;
 $$;
@@ -146,23 +146,31 @@ as $$
 $$;
 comment on function private.cache_query_embedding(text, text, extensions.vector) is 'Caches the embedding of a search query for query_embedding_ttl_hours.';
 
-/** Logs a search and its results; returns the search id the caller reports clicks with. */
+/**
+ * Logs a search and its results, and counts the cache hit of its embedding (of model) when it had
+ * one; returns the search id the caller reports clicks with.
+ */
 create or replace function private.log_search(
-  query text, filters jsonb, page integer, user_id uuid, results uuid[], embedding_cached boolean, latency_ms integer
+  query text, filters jsonb, page integer, user_id uuid, results uuid[], embedding_cached boolean, latency_ms integer,
+  model text default null
 )
 returns bigint
 language sql
 set search_path = ''
 as $$
+  with hit as (
+    update private.query_embeddings e set hits = e.hits + 1
+    where log_search.embedding_cached and e.model = log_search.model and e.query_hash = md5(lower(log_search.query))
+  )
   insert into private.search_queries (query, filters, page, user_id, results, embedding_cached, latency_ms)
   -- a user that is gone (or a token naming none) is logged as anonymous
   values (query, filters, page, (select u.id from auth.users u where u.id = log_search.user_id), results, embedding_cached, latency_ms)
   returning id
 $$;
-comment on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) is 'Logs one search with its result ids (in order); returns the search id.';
+comment on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer, text) is 'Logs one search with its result ids (in order) and counts its embedding''s cache hit; returns the search id.';
 
 revoke execute on function private.prepare_search(text, jsonb) from public;
 revoke execute on function private.cache_query_embedding(text, text, extensions.vector) from public;
-revoke execute on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) from public;
+revoke execute on function private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer, text) from public;
 grant execute on function private.prepare_search(text, jsonb), private.cache_query_embedding(text, text, extensions.vector),
-  private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer) to service_role;
+  private.log_search(text, jsonb, integer, uuid, uuid[], boolean, integer, text) to service_role;
