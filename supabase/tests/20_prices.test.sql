@@ -19,7 +19,7 @@ select ok(to_regclass('private.price_observations_' || to_char(now() + interval 
 select is(private.ensure_price_partitions(), 0, 'ensure_price_partitions is idempotent');
 select ok(exists (select from pg_publication_tables where pubname = 'supabase_realtime' and tablename = 'current_offers'), 'current_offers is published for realtime');
 select is((select array_agg(jobname::text order by jobname) from cron.job where jobname like 'price-%'),
-  array['price-alerts', 'price-freshness', 'price-partitions', 'price-rollup'], 'alert sweep, partition, rollup and freshness jobs are scheduled');
+  array['price-alerts', 'price-facts', 'price-freshness', 'price-partitions', 'price-rollup'], 'alert sweep, price facts, partition, rollup and freshness jobs are scheduled');
 
 -- A session whose staging tables were made before a migration changed their template gets them made again.
 create temporary table _offers ("row" integer, sku text);

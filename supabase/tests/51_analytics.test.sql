@@ -2,7 +2,7 @@
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
 \ir helpers.sql
-select plan(38);
+select plan(48);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
@@ -102,6 +102,11 @@ select results_eq($$select family_a, family_b, users, lift from analytics.family
   $$values ('aromatic-fougere', 'aromatic-fougere', 2::bigint, 1.5000), ('aromatic-fougere', 'floral', 1::bigint, 0.7500),
            ('aromatic-fougere', 'woody', 2::bigint, 1.0000), ('floral', 'floral', 2::bigint, 1.5000), ('floral', 'woody', 2::bigint, 1.0000),
            ('woody', 'woody', 3::bigint, 1.0000)$$, 'family_affinity: co-ownership and lift');
+-- price_index_daily and fact_price_daily are tables the price-facts pipeline keeps; the fixture's day is long past, so its insert marked it.
+select is((select count(*)::int from private.price_facts_stale where day = '2026-01-15'), 1,
+  'price_facts: observations for a day before yesterday mark the day for the next run');
+select is((private.run_pipeline('price-facts', 'private.rollup_price_facts') ->> 'status'), 'succeeded', 'price_facts: the pipeline runs');
+select is((select count(*)::int from private.price_facts_stale), 0, 'price_facts: a run takes the marks');
 select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
   $$values (20.00, 3::bigint, 3::bigint)$$, 'price_index_daily: the median of unflagged prices');
 select results_eq($$select sum(clicks), sum(signed_in_clicks) from analytics.fact_click_daily where date_key = 20260203$$,
@@ -119,8 +124,8 @@ select is((select count(*)::int from pg_matviews m where schemaname = 'analytics
            and not exists (select from cron.job j where j.command = format($$select private.refresh_materialized_view('analytics.%s')$$, m.matviewname))), 0,
   'every analytics view has a refresh job');
 select is((select count(*)::int from public.dashboard_refreshes() where last_status = 'succeeded' and last_refreshed_at is not null),
-          (select count(*)::int + 1 from pg_matviews where schemaname = 'analytics'),
-  'dashboard_refreshes reports each view''s last refresh, and the affiliate-ctr run');
+          (select count(*)::int + 3 from pg_matviews where schemaname = 'analytics'),
+  'dashboard_refreshes reports each view''s last refresh, and the runs of the pipelines that keep the three tables');
 select ok((select bool_and(details ->> 'concurrently' = 'true') from private.pipeline_runs where pipeline = 'mv-refresh' and subject like 'analytics.%'),
   'analytics views refresh concurrently');
 
@@ -138,6 +143,45 @@ select is((select count(*)::int from public.dashboard_collection_pairs(10)), 2, 
 select is((select lift from public.dashboard_family_affinity() limit 1), 1.5000, 'dashboard_family_affinity, highest lift first');
 select is((select median_per_100ml from public.dashboard_price_index(tests.fragrance('dior-sauvage-edt'), '2026-01-01', '2026-01-31')), 20.00, 'dashboard_price_index');
 select tests.clear_authentication();
+
+-- price-facts recomputes only what can have changed: a past day nobody marked keeps what it holds
+-- (planted below to show it); a late observation marks its day, recomputed whole; a listing matched
+-- to another fragrance moves, on every day, with both fragrances' index; a deleted one leaves;
+-- today's prices are in after a run; `since` recomputes every day from it.
+create temporary table moved as select pg_temp.listing('fragrancenet', 'dior-sauvage-edt') as id;
+update analytics.price_index_daily set median_per_100ml = 999 where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt');
+select private.rollup_price_facts();
+select is((select median_per_100ml from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')), 999::numeric,
+  'price_facts: a run leaves the past days that nothing marked');
+insert into private.price_observations (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock)
+values (pg_temp.listing('douglas-de', 'dior-sauvage-edt'), (select max(id) from private.ingest_batches), 5, '2026-01-15 18:00+00', 30, 'EUR', 30, 30, true);
+select private.rollup_price_facts();
+select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
+  $$values (25.00, 4::bigint, 3::bigint)$$, 'price_facts: a late observation marks its day, which is recomputed whole (the planted value is gone)');
+update public.retailer_listings set variant_id = (select v.id from public.variants v where v.fragrance_id = tests.fragrance('chanel-n-5-edp') order by v.id limit 1)
+where id = (select id from moved);
+select private.rollup_price_facts();
+select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
+  $$values (20.00, 3::bigint, 2::bigint)$$, 'price_facts: a listing matched elsewhere leaves its old fragrance''s index');
+select results_eq($$select p.median_per_100ml, p.observations, f.fragrance_id from analytics.price_index_daily p
+                    join analytics.fact_price_daily f on f.date_key = 20260115 and f.listing_id = (select id from moved)
+                    where p.day = '2026-01-15' and p.fragrance_id = tests.fragrance('chanel-n-5-edp')$$,
+  $$values (40.00, 1::bigint, tests.fragrance('chanel-n-5-edp'))$$, 'price_facts: and joins its new fragrance''s index and facts');
+delete from public.retailer_listings where id = (select id from moved);
+select private.rollup_price_facts();
+select is((select count(*)::int from analytics.price_index_daily where fragrance_id = tests.fragrance('chanel-n-5-edp') and day = '2026-01-15')
+          + (select count(*)::int from analytics.fact_price_daily where listing_id = (select id from moved)), 0,
+  'price_facts: a deleted listing leaves the facts and the index');
+insert into private.price_observations (listing_id, batch_id, row_number, observed_at, price, currency, price_base, price_per_100ml_base, in_stock)
+values (pg_temp.listing('notino-de', 'dior-sauvage-edt'), (select max(id) from private.ingest_batches), 6, now(), 0.50, 'EUR', 0.50, 0.50, true);
+select private.rollup_price_facts();
+select is((select min_price_base from analytics.fact_price_daily where date_key = to_char(now(), 'YYYYMMDD')::int
+           and listing_id = pg_temp.listing('notino-de', 'dior-sauvage-edt')), 0.50,
+  'price_facts: today''s prices are in after a run');
+update analytics.fact_price_daily set observations = 99 where date_key = 20260115;
+select private.rollup_price_facts('2026-01-01');
+select is((select sum(observations)::int from analytics.fact_price_daily where date_key = 20260115), 3,
+  'price_facts: since recomputes every day from it');
 
 -- Event retention: a partition past the horizon becomes daily counts, then goes.
 select private.ensure_monthly_partitions('public.events', 2, 0);

@@ -805,13 +805,10 @@ isOneToOne: false
         isSetofReturn: true
       } },
 "dashboard_price_index":
-{ Args: { "fragrance_id": string,"from": string,"to"?: string }; Returns: unknown[]
-                          SetofOptions: {
-        from: "*"
-        to: "price_index_daily"
-        isOneToOne: false
-        isSetofReturn: true
-      } },
+{ Args: { "fragrance_id": string,"from": string,"to"?: string }; Returns: {
+              "day": string,"fragrance_id": string,"median_per_100ml": number,"observations": number,"retailers": number
+            }[]
+                           },
 "dashboard_recommendations":
 { Args: { "from": string,"to"?: string }; Returns: unknown[]
                           SetofOptions: {

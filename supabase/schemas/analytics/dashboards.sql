@@ -42,10 +42,10 @@ as $$ select * from analytics.family_affinity order by lift desc, family_a, fami
 comment on function public.dashboard_family_affinity() is 'Olfactive families owned together, with lift. service_role only.';
 
 create or replace function public.dashboard_price_index(fragrance_id uuid, "from" date, "to" date default current_date)
-returns setof analytics.price_index_daily
+returns table (day date, fragrance_id uuid, median_per_100ml numeric, observations bigint, retailers bigint)
 language sql stable set search_path = ''
 as $$
-  select * from analytics.price_index_daily p
+  select p.day, p.fragrance_id, p.median_per_100ml, p.observations, p.retailers from analytics.price_index_daily p
   where p.fragrance_id = dashboard_price_index.fragrance_id and p.day between "from" and "to" order by p.day
 $$;
 comment on function public.dashboard_price_index(uuid, date, date) is 'Daily median price per 100 ml of a fragrance. service_role only.';
@@ -61,6 +61,8 @@ as $$
     from pg_catalog.pg_matviews m where m.schemaname = 'analytics'
     -- tables kept incrementally by a pipeline of their own
     union all select 'analytics.affiliate_ctr_daily', true, 'affiliate-ctr', null
+    union all select 'analytics.fact_price_daily', true, 'price-facts', null
+    union all select 'analytics.price_index_daily', true, 'price-facts', null
   ) v
   left join lateral (select * from private.pipeline_runs r where r.pipeline = v.pipeline and r.subject is not distinct from v.subject
                      order by r.started_at desc limit 1) r on true

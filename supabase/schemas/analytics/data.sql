@@ -14,13 +14,14 @@ on conflict do nothing;
 insert into private.pipelines (name, description, schedule) values
   ('mv-refresh', 'Refreshes one materialized view (subject: the view).', 'pg_cron, one job per view'),
   ('event-rollup', 'Rolls event partitions older than event_retention_days into analytics.event_daily and drops them.', 'pg_cron event-rollup, daily 01:25'),
-  ('affiliate-ctr', 'Recomputes the days of analytics.affiliate_ctr_daily that can have changed (since the day before its last, and days backdated inserts marked).', 'pg_cron affiliate-ctr, hourly at :09')
+  ('affiliate-ctr', 'Recomputes the days of analytics.affiliate_ctr_daily that can have changed (since the day before its last, and days backdated inserts marked).', 'pg_cron affiliate-ctr, hourly at :09'),
+  ('price-facts', 'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed (since the day before the last, days backdated observations marked, rematched listings).', 'pg_cron price-facts, hourly at :19')
 on conflict do nothing;
 
 select cron.schedule('event-rollup', '25 1 * * *', $$select private.run_pipeline('event-rollup', 'private.rollup_events')$$);
 select cron.schedule('affiliate-ctr', '9 * * * *', $$select private.run_pipeline('affiliate-ctr', 'private.rollup_affiliate_ctr')$$);
+select cron.schedule('price-facts', '19 * * * *', $$select private.run_pipeline('price-facts', 'private.rollup_price_facts')$$);
 select cron.schedule(format('refresh-%s', v.name), v.schedule, format($$select private.refresh_materialized_view('analytics.%s')$$, v.name))
 from (values ('recommendation_daily', '7 * * * *'), ('onboarding_funnel', '11 * * * *'),
              ('fact_click_daily', '13 * * * *'), ('collection_pairs', '30 2 * * *'), ('family_affinity', '35 2 * * *'),
-             ('price_index_daily', '40 2 * * *'), ('dim_fragrance', '45 2 * * *'), ('dim_retailer', '46 2 * * *'),
-             ('fact_price_daily', '50 2 * * *')) as v(name, schedule);
+             ('dim_fragrance', '45 2 * * *'), ('dim_retailer', '46 2 * * *')) as v(name, schedule);

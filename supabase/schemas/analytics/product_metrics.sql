@@ -67,15 +67,4 @@ comment on materialized view analytics.family_affinity is 'Grain: one row per pa
 create unique index family_affinity_key_idx on analytics.family_affinity (family_a, family_b);
 grant select on analytics.family_affinity to service_role;
 
-create materialized view analytics.price_index_daily as
-select o.observed_at::date as day, v.fragrance_id,
-       round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2) as median_per_100ml,
-       count(*) as observations, count(distinct l.retailer_id) as retailers
-from private.price_observations o
-join public.retailer_listings l on l.id = o.listing_id
-join public.variants v on v.id = l.variant_id
-where o.anomaly is null and o.price_per_100ml_base is not null
-group by 1, 2;
-comment on materialized view analytics.price_index_daily is 'Grain: one row per day and fragrance. Median price per 100 ml in the base currency over unflagged observations (until they are rolled up), with observation and retailer counts. Refreshed daily.';
-create unique index price_index_daily_key_idx on analytics.price_index_daily (fragrance_id, day);
-grant select on analytics.price_index_daily to service_role;
+-- analytics.price_index_daily is a table the price-facts pipeline keeps (price_facts.sql).

@@ -38,18 +38,7 @@ comment on materialized view analytics.dim_retailer is 'Retailer dimension: one 
 create unique index dim_retailer_key_idx on analytics.dim_retailer (retailer_id);
 grant select on analytics.dim_retailer to service_role;
 
-create materialized view analytics.fact_price_daily as
-select to_char(o.observed_at, 'YYYYMMDD')::int as date_key, o.listing_id, l.retailer_id, v.fragrance_id, v.id as variant_id,
-       min(o.price_base) as min_price_base, min(o.price_per_100ml_base) as min_per_100ml_base, count(*) as observations
-from private.price_observations o
-join public.retailer_listings l on l.id = o.listing_id
-join public.variants v on v.id = l.variant_id
-where o.anomaly is null
-group by 1, 2, 3, 4, 5;
-comment on materialized view analytics.fact_price_daily is 'Price fact. Grain: one row per listing and day (matched listings, unflagged observations): lowest price and per-100 ml price in the base currency. Keys: dim_date, dim_retailer, dim_fragrance. Refreshed daily.';
-create unique index fact_price_daily_key_idx on analytics.fact_price_daily (listing_id, date_key);
-grant select on analytics.fact_price_daily to service_role;
-create index fact_price_daily_fragrance_idx on analytics.fact_price_daily (fragrance_id, date_key);
+-- analytics.fact_price_daily, the price fact, is a table the price-facts pipeline keeps (price_facts.sql).
 
 create materialized view analytics.fact_click_daily as
 select to_char(c.clicked_at, 'YYYYMMDD')::int as date_key, c.retailer_id, v.fragrance_id,

@@ -41,6 +41,9 @@ comment on column private.price_observations.created_at is 'When the row was cre
 comment on column private.price_observations.updated_at is 'Never changes: observations are append-only.';
 create index price_observations_listing_idx on private.price_observations (listing_id, observed_at desc);
 create index price_observations_batch_idx on private.price_observations (batch_id);
+-- Feeds arrive roughly in time order, so a block range index finds a day's observations (the
+-- price-facts pipeline reads whole days) at the cost of a few pages, and costs the ingest nothing.
+create index price_observations_observed_brin on private.price_observations using brin (observed_at);
 grant select on private.price_observations to service_role;
 create table private.price_observations_default partition of private.price_observations default;
 comment on table private.price_observations_default is 'Catches observations outside every monthly partition, so none is lost; private.ensure_price_partitions keeps it empty.';
