@@ -38,6 +38,10 @@ language plpgsql
 stable
 set search_path = ''
 as $$
+declare
+  step interval;
+  first_start timestamptz;
+  last_start timestamptz;
 begin
   if bucket not in ('day', 'week', 'month') then
     raise exception 'bucket must be day, week or month, not "%"', bucket using errcode = '22023';
@@ -48,13 +52,21 @@ begin
   if "to" - "from" > interval '5 years' then
     raise exception 'at most 5 years per call' using errcode = '22023';
   end if;
+  step := ('1 ' || bucket)::interval;
+  first_start := date_trunc(bucket, "from");
+  -- buckets up to now: the history knows no price of the future
+  last_start := least("to", now());
+  -- Each range of the variant's listings counts in every bucket it overlaps: from its start's bucket
+  -- to the last that starts before it ends (a year of daily buckets reads each range once, instead
+  -- of probing every listing's ranges once per bucket).
   return query
   select b.start, min(h.price_base), round(avg(h.price_base), 2), max(h.price_base), public.base_currency(),
          count(distinct h.listing_id)::integer
-  -- buckets up to now: the history knows no price of the future
-  from generate_series(date_trunc(bucket, "from"), least("to", now()), ('1 ' || bucket)::interval) as b (start)
-  join public.price_history h on h.valid && tstzrange(b.start, b.start + ('1 ' || bucket)::interval)
-  join public.retailer_listings l on l.id = h.listing_id and l.variant_id = price_history.variant_id and l.status = 'matched'
+  from public.retailer_listings l
+  join public.price_history h on h.listing_id = l.id and h.valid && tstzrange(first_start, date_trunc(bucket, last_start) + step)
+  cross join lateral generate_series(greatest(date_trunc(bucket, lower(h.valid)), first_start),
+                                     least(last_start, upper(h.valid) - interval '1 microsecond'), step) as b (start)
+  where l.variant_id = price_history.variant_id and l.status = 'matched'
   group by b.start
   order by b.start;
 end;
