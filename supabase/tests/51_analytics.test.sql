@@ -2,7 +2,7 @@
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
 \ir helpers.sql
-select plan(48);
+select plan(49);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
@@ -102,9 +102,9 @@ select results_eq($$select family_a, family_b, users, lift from analytics.family
   $$values ('aromatic-fougere', 'aromatic-fougere', 2::bigint, 1.5000), ('aromatic-fougere', 'floral', 1::bigint, 0.7500),
            ('aromatic-fougere', 'woody', 2::bigint, 1.0000), ('floral', 'floral', 2::bigint, 1.5000), ('floral', 'woody', 2::bigint, 1.0000),
            ('woody', 'woody', 3::bigint, 1.0000)$$, 'family_affinity: co-ownership and lift');
--- price_index_daily and fact_price_daily are tables the price-facts pipeline keeps; the fixture's day is long past, so its insert marked it.
+-- price_index_daily and fact_price_daily are tables the price-facts pipeline keeps; the fixture's insert marked its day.
 select is((select count(*)::int from private.price_facts_stale where day = '2026-01-15'), 1,
-  'price_facts: observations for a day before yesterday mark the day for the next run');
+  'price_facts: an insert of observations marks the days they fall on for the next run');
 select is((private.run_pipeline('price-facts', 'private.rollup_price_facts') ->> 'status'), 'succeeded', 'price_facts: the pipeline runs');
 select is((select count(*)::int from private.price_facts_stale), 0, 'price_facts: a run takes the marks');
 select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
@@ -144,7 +144,7 @@ select is((select lift from public.dashboard_family_affinity() limit 1), 1.5000,
 select is((select median_per_100ml from public.dashboard_price_index(tests.fragrance('dior-sauvage-edt'), '2026-01-01', '2026-01-31')), 20.00, 'dashboard_price_index');
 select tests.clear_authentication();
 
--- price-facts recomputes only what can have changed: a past day nobody marked keeps what it holds
+-- price-facts recomputes only what can have changed: a day nobody marked keeps what it holds
 -- (planted below to show it); a late observation marks its day, recomputed whole; a listing matched
 -- to another fragrance moves, on every day, with both fragrances' index; a deleted one leaves;
 -- today's prices are in after a run; `since` recomputes every day from it.
@@ -158,6 +158,11 @@ values (pg_temp.listing('douglas-de', 'dior-sauvage-edt'), (select max(id) from 
 select private.rollup_price_facts();
 select results_eq($$select median_per_100ml, observations, retailers from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')$$,
   $$values (25.00, 4::bigint, 3::bigint)$$, 'price_facts: a late observation marks its day, which is recomputed whole (the planted value is gone)');
+create temporary table kept as select ctid::text as c from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt');
+insert into private.price_facts_stale (day) values ('2026-01-15');
+select private.rollup_price_facts();
+select is((select ctid::text from analytics.price_index_daily where day = '2026-01-15' and fragrance_id = tests.fragrance('dior-sauvage-edt')), (select c from kept),
+  'price_facts: a marked day whose figures did not change is not rewritten');
 update public.retailer_listings set variant_id = (select v.id from public.variants v where v.fragrance_id = tests.fragrance('chanel-n-5-edp') order by v.id limit 1)
 where id = (select id from moved);
 select private.rollup_price_facts();

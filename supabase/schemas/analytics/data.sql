@@ -15,7 +15,7 @@ insert into private.pipelines (name, description, schedule) values
   ('mv-refresh', 'Refreshes one materialized view (subject: the view).', 'pg_cron, one job per view'),
   ('event-rollup', 'Rolls event partitions older than event_retention_days into analytics.event_daily and drops them.', 'pg_cron event-rollup, daily 01:25'),
   ('affiliate-ctr', 'Recomputes the days of analytics.affiliate_ctr_daily that can have changed (since the day before its last, and days backdated inserts marked).', 'pg_cron affiliate-ctr, hourly at :09'),
-  ('price-facts', 'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed (since the day before the last, days backdated observations marked, rematched listings).', 'pg_cron price-facts, hourly at :19')
+  ('price-facts', 'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed (days observations were inserted for, listings whose variant changed).', 'pg_cron price-facts, hourly at :19')
 on conflict do nothing;
 
 select cron.schedule('event-rollup', '25 1 * * *', $$select private.run_pipeline('event-rollup', 'private.rollup_events')$$);

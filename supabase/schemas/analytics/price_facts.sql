@@ -1,9 +1,9 @@
 -- Price analytics kept up to date by what changed: the price-facts pipeline (hourly) recomputes
 -- analytics.fact_price_daily (listing × day) and analytics.price_index_daily (day × fragrance)
--- only where they can have changed — the days from the day before the last one they hold, the
--- older days a backdated observation landed on, and every day of a listing whose match changed
--- (with the fragrances it left and joined). As materialized views they re-read every observation
--- at each refresh, and a year of daily feeds from 50 shops is ~100M observations.
+-- only where they can have changed — the days observations were inserted for since the last run,
+-- and every day of a listing whose match changed (with the fragrances it left and joined). As
+-- materialized views they re-read every observation at each refresh, and a year of daily feeds
+-- from 50 shops is ~100M observations.
 
 create table analytics.fact_price_daily (
   date_key integer not null,
@@ -47,12 +47,10 @@ comment on column analytics.price_index_daily.fragrance_id is 'The fragrance.';
 comment on column analytics.price_index_daily.median_per_100ml is 'Median base-currency price per 100 ml that day, 2 decimals.';
 comment on column analytics.price_index_daily.observations is 'Unflagged observations with a per-100 ml price that day.';
 comment on column analytics.price_index_daily.retailers is 'Distinct retailers among them.';
--- The pipeline's window (the last day held, and the days it recomputes) is a range of days.
-create index price_index_daily_day_idx on analytics.price_index_daily (day);
 call private.track_updates('analytics.price_index_daily');
 grant select on analytics.price_index_daily to service_role;
 
--- What changed since the last run, besides the window: marked by triggers, taken by the run.
+-- What changed since the last run: marked by triggers, taken by the run.
 create table private.price_facts_stale (
   id bigint generated always as identity primary key,
   day date,
@@ -62,14 +60,14 @@ create table private.price_facts_stale (
   updated_at timestamptz not null default now(),
   constraint price_facts_stale_day_or_listing check ((day is null) <> (listing_id is null))
 );
-comment on table private.price_facts_stale is 'Marks for the next price-facts run: a day before yesterday that observations were inserted for, or a listing whose variant changed (or that was deleted) with the fragrance it had.';
+comment on table private.price_facts_stale is 'Marks for the next price-facts run: a day observations were inserted for, or a listing whose variant changed (or that was deleted) with the fragrance it had.';
 comment on column private.price_facts_stale.id is 'Mark id.';
 comment on column private.price_facts_stale.day is 'A day to recompute whole (null for a listing mark).';
 comment on column private.price_facts_stale.listing_id is 'A listing to recompute on every day (null for a day mark).';
 comment on column private.price_facts_stale.fragrance_id is 'The fragrance the listing belonged to before the change (null when it had none).';
 call private.track_updates('private.price_facts_stale');
 
-/** AFTER INSERT (statement) on price_observations: marks days before yesterday that the new rows fall on. */
+/** AFTER INSERT (statement) on price_observations: marks the days the new rows fall on. */
 create or replace function private.mark_price_fact_days()
 returns trigger
 language plpgsql
@@ -78,12 +76,11 @@ set search_path = ''
 as $$
 begin
   insert into private.price_facts_stale (day)
-  select distinct n.observed_at::date from new_rows n
-  where n.observed_at < current_date - 1;
+  select distinct n.observed_at::date from new_rows n;
   return null;
 end;
 $$;
-comment on function private.mark_price_fact_days() is 'AFTER INSERT statement trigger on private.price_observations: records days before yesterday that new observations fall on, for the next price-facts run.';
+comment on function private.mark_price_fact_days() is 'AFTER INSERT statement trigger on private.price_observations: records the days new observations fall on, for the next price-facts run.';
 revoke execute on function private.mark_price_fact_days() from public;
 
 create trigger price_fact_days after insert on private.price_observations
@@ -111,55 +108,64 @@ create trigger price_fact_listing_deleted after delete on public.retailer_listin
   for each row when (old.variant_id is not null) execute function private.mark_price_fact_listing();
 
 /**
- * Recomputes both tables on whole days: every day from first_day, and the days in `stale`.
- * Observations are read by time range (the BRIN index on observed_at), once for both tables.
+ * Recomputes both tables on whole days: the given days, and every day from from_day (null: none).
+ * Observations are read by time range (the BRIN index on observed_at), once for both tables. Rows
+ * are upserted and left alone where nothing changed: observations are append-only, so a day's rows
+ * only grow or change (a listing that changes fragrance is the listing step's), and an hourly run
+ * mostly confirms what the last one wrote for today.
  */
-create or replace function private.recompute_price_fact_days(first_day date, stale date[])
+create or replace function private.recompute_price_fact_days(days date[], from_day date default null)
 returns integer
 language plpgsql
 set search_path = ''
 as $$
 declare
-  first_key integer := case when isfinite(first_day) then to_char(first_day, 'YYYYMMDD')::int else 0 end;
-  stale_keys integer[] := array(select to_char(d, 'YYYYMMDD')::int from unnest(stale) d);
-  stale_from date := (select min(d) from unnest(stale) d);
-  stale_to date := (select max(d) + 1 from unnest(stale) d);
+  days_from date := (select min(d) from unnest(days) d);
+  days_to date := (select max(d) + 1 from unnest(days) d);
   written integer;
 begin
-  delete from analytics.fact_price_daily f where f.date_key >= first_key or f.date_key = any (stale_keys);
-  delete from analytics.price_index_daily p where p.day >= first_day or p.day = any (stale);
   with observations as materialized (
     select o.observed_at::date as day, o.listing_id, l.retailer_id, v.fragrance_id, v.id as variant_id, o.price_base, o.price_per_100ml_base
     from private.price_observations o
     join public.retailer_listings l on l.id = o.listing_id
     join public.variants v on v.id = l.variant_id
-    where o.anomaly is null and o.observed_at >= first_day
+    where o.anomaly is null and o.observed_at >= from_day
     union all
-    -- the marked days: a range condition of its own (an OR of the two read every partition)
+    -- the given days: a range condition of its own (an OR of the two read every partition)
     select o.observed_at::date, o.listing_id, l.retailer_id, v.fragrance_id, v.id, o.price_base, o.price_per_100ml_base
     from private.price_observations o
     join public.retailer_listings l on l.id = o.listing_id
     join public.variants v on v.id = l.variant_id
-    where o.anomaly is null and o.observed_at >= stale_from and o.observed_at < least(stale_to, first_day)
-      and o.observed_at::date = any (stale)
+    where o.anomaly is null and o.observed_at >= days_from and o.observed_at < least(days_to, from_day)
+      and o.observed_at::date = any (days)
   ),
   facts as (
-    insert into analytics.fact_price_daily (date_key, listing_id, retailer_id, fragrance_id, variant_id, min_price_base, min_per_100ml_base, observations)
+    insert into analytics.fact_price_daily as f
+      (date_key, listing_id, retailer_id, fragrance_id, variant_id, min_price_base, min_per_100ml_base, observations)
     select to_char(o.day, 'YYYYMMDD')::int, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id, min(o.price_base), min(o.price_per_100ml_base), count(*)
     from observations o
     group by o.day, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id
+    on conflict (date_key, listing_id) do update
+      set retailer_id = excluded.retailer_id, fragrance_id = excluded.fragrance_id, variant_id = excluded.variant_id,
+          min_price_base = excluded.min_price_base, min_per_100ml_base = excluded.min_per_100ml_base, observations = excluded.observations
+      where (f.retailer_id, f.fragrance_id, f.variant_id, f.min_price_base, f.min_per_100ml_base, f.observations)
+            is distinct from (excluded.retailer_id, excluded.fragrance_id, excluded.variant_id, excluded.min_price_base,
+                              excluded.min_per_100ml_base, excluded.observations)
   )
-  insert into analytics.price_index_daily (day, fragrance_id, median_per_100ml, observations, retailers)
+  insert into analytics.price_index_daily as p (day, fragrance_id, median_per_100ml, observations, retailers)
   select o.day, o.fragrance_id, round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2), count(*), count(distinct o.retailer_id)
   from observations o
   where o.price_per_100ml_base is not null
-  group by o.day, o.fragrance_id;
+  group by o.day, o.fragrance_id
+  on conflict (fragrance_id, day) do update
+    set median_per_100ml = excluded.median_per_100ml, observations = excluded.observations, retailers = excluded.retailers
+    where (p.median_per_100ml, p.observations, p.retailers) is distinct from (excluded.median_per_100ml, excluded.observations, excluded.retailers);
   get diagnostics written = row_count;
   return written;
 end;
 $$;
-comment on function private.recompute_price_fact_days(date, date[]) is 'Price-facts step: recomputes fact_price_daily and price_index_daily on every day from first_day and on the given days; returns price-index rows written.';
-revoke execute on function private.recompute_price_fact_days(date, date[]) from public;
+comment on function private.recompute_price_fact_days(date[], date) is 'Price-facts step: recomputes fact_price_daily and price_index_daily on the given days and on every day from from_day, writing only rows that changed; returns price-index rows written.';
+revoke execute on function private.recompute_price_fact_days(date[], date) from public;
 
 /**
  * Recomputes, on every day, the facts of the given listings and the price index of the given
@@ -198,9 +204,9 @@ comment on function private.recompute_price_fact_listings(uuid[], uuid[]) is 'Pr
 revoke execute on function private.recompute_price_fact_listings(uuid[], uuid[]) from public;
 
 /**
- * The price-facts pipeline: recomputes the days from `since` (default: the day before the last day
- * held, never after yesterday; every day when empty), the days and listings marked since the last
- * run, and returns what it did.
+ * The price-facts pipeline: recomputes the days and listings marked since the last run, and every
+ * day from `since` when given (the migration that made these tables passed -infinity), and says
+ * what it did.
  */
 create or replace function private.rollup_price_facts(since date default null)
 returns jsonb
@@ -208,21 +214,20 @@ language plpgsql
 set search_path = ''
 as $$
 declare
-  first_day date := coalesce(since, (select least(max(p.day), current_date) - 1 from analytics.price_index_daily p having count(*) > 0),
-                             '-infinity'::date);
-  stale_days date[];
+  days date[];
   listings uuid[];
   fragrances uuid[];
   day_rows integer;
   listing_rows integer := 0;
 begin
+  -- Marks are taken first: observations committed after this still have their mark for the next run.
   with taken as (delete from private.price_facts_stale s returning s.day, s.listing_id, s.fragrance_id)
-  select coalesce(array_agg(distinct t.day) filter (where t.day < first_day), '{}'),
+  select coalesce(array_agg(distinct t.day) filter (where t.day is not null), '{}'),
          coalesce(array_agg(distinct t.listing_id) filter (where t.listing_id is not null), '{}'),
          coalesce(array_agg(distinct t.fragrance_id) filter (where t.fragrance_id is not null), '{}')
-  into stale_days, listings, fragrances
+  into days, listings, fragrances
   from taken t;
-  day_rows := private.recompute_price_fact_days(first_day, stale_days);
+  day_rows := private.recompute_price_fact_days(days, since);
   if cardinality(listings) > 0 then
     -- the fragrances the listings joined, besides those they left
     select array(select unnest(fragrances) union select v.fragrance_id from public.retailer_listings l join public.variants v on v.id = l.variant_id
@@ -230,11 +235,11 @@ begin
     into fragrances;
     listing_rows := private.recompute_price_fact_listings(listings, fragrances);
   end if;
-  return jsonb_build_object('rows_out', day_rows + listing_rows, 'from', first_day, 'stale_days', cardinality(stale_days),
+  return jsonb_build_object('rows_out', day_rows + listing_rows, 'days', cardinality(days), 'since', since,
                             'listings', cardinality(listings), 'fragrances', cardinality(fragrances));
 end;
 $$;
 comment on function private.rollup_price_facts(date) is
-  'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: days since `since` (default: the day before the last day held; all when empty), days and listings marked by triggers. The price-facts pipeline, hourly.';
+  'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: the days observations were inserted for and the listings whose variant changed since the last run (marked by triggers), and every day from `since` when given. The price-facts pipeline, hourly.';
 revoke execute on function private.rollup_price_facts(date) from public;
 grant execute on function private.rollup_price_facts(date) to service_role;

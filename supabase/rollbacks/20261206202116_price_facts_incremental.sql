@@ -1,4 +1,4 @@
--- Rollback of 20261206194815_price_facts_incremental.sql: the two materialized views again
+-- Rollback of 20261206202116_price_facts_incremental.sql: the two materialized views again
 -- (populated as they are created), refreshed daily; reviewed.
 
 set local check_function_bodies = off;
@@ -17,7 +17,7 @@ DROP FUNCTION "private"."mark_price_fact_days"();
 
 DROP FUNCTION "private"."mark_price_fact_listing"();
 
-DROP FUNCTION "private"."recompute_price_fact_days"(date, date[]);
+DROP FUNCTION "private"."recompute_price_fact_days"(date[], date);
 
 DROP FUNCTION "private"."recompute_price_fact_listings"(uuid[], uuid[]);
 
