@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(47);
+select plan(48);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -152,6 +152,9 @@ from generate_series(1, 3) n;
 select ok(private.rollup_price_observations() >= 2, 'old partitions are rolled up and dropped');
 select is((select observations from private.price_daily where listing_id = (select notino from fixture) and day = date_trunc('month', now() - interval '2 months')::date),
   3, 'the daily rollup keeps the count of observations');
+delete from public.retailer_listings where id = (select notino from fixture);
+select is((select count(*)::int from private.price_daily where listing_id = (select notino from fixture)), 0,
+  'a deleted listing''s daily aggregates go with it');
 
 select * from finish();
 rollback;

@@ -1,8 +1,11 @@
 -- Daily aggregates of observation partitions past the horizon, which the
 -- daily price-rollup job rolls up and drops.
 
+-- listing_id names a listing without a foreign key: a rollup writes a month of a year of feeds at
+-- once (~8M rows at 100M observations), and the per-row key check was 40 % of its time. Every row
+-- comes from an observation of an existing listing; a listing's rows go with it (trigger below).
 create table private.price_daily (
-  listing_id uuid not null references public.retailer_listings (id) on delete cascade,
+  listing_id uuid not null,
   day date not null,
   currency text not null constraint price_daily_currency_iso4217 check (currency ~ '^[A-Z]{3}$'),
   min_price numeric(12, 2) not null,
@@ -15,7 +18,7 @@ create table private.price_daily (
   primary key (listing_id, day, currency)
 );
 comment on table private.price_daily is 'Daily aggregates of observations older than the horizon (their partitions are dropped after rollup).';
-comment on column private.price_daily.listing_id is 'The listing.';
+comment on column private.price_daily.listing_id is 'The listing (deleted with it by a trigger on public.retailer_listings).';
 comment on column private.price_daily.day is 'UTC day.';
 comment on column private.price_daily.currency is 'Currency as sent.';
 comment on column private.price_daily.min_price is 'Lowest price that day.';
@@ -26,11 +29,33 @@ comment on column private.price_daily.observations is 'Observations aggregated.'
 call private.track_updates('private.price_daily');
 grant select on private.price_daily to service_role;
 
-/** Rolls every monthly partition wholly older than the horizon into private.price_daily, then drops it. */
+/** AFTER DELETE (statement) on retailer_listings: the daily aggregates of deleted listings go too. */
+create or replace function private.delete_listing_price_daily()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  delete from private.price_daily d using gone g where d.listing_id = g.id;
+  return null;
+end;
+$$;
+comment on function private.delete_listing_price_daily() is 'AFTER DELETE statement trigger on public.retailer_listings: deletes the daily price aggregates of the deleted listings (what a cascading foreign key would do, without a key check per rolled-up row).';
+revoke execute on function private.delete_listing_price_daily() from public;
+
+create trigger price_daily_cascade after delete on public.retailer_listings
+  referencing old table as gone for each statement execute function private.delete_listing_price_daily();
+
+/**
+ * Rolls every monthly partition wholly older than the horizon into private.price_daily, then drops
+ * it. Rows go in key order with room to aggregate in memory: a month is millions of rows.
+ */
 create or replace function private.rollup_price_observations()
 returns integer
 language plpgsql
 set search_path = ''
+set work_mem = '256MB'
 as $$
 declare
   horizon timestamptz := now() - make_interval(days => (private.setting('observation_horizon_days'))::int);
@@ -51,6 +76,7 @@ begin
       from private.%I
       where anomaly is null
       group by listing_id, observed_at::date, currency
+      order by listing_id, observed_at::date, currency
       on conflict (listing_id, day, currency) do update
         set min_price = least(price_daily.min_price, excluded.min_price),
             max_price = greatest(price_daily.max_price, excluded.max_price),
