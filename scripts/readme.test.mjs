@@ -34,7 +34,8 @@ const SMOKE = [
   ["npm run bench:search", ["--fragrances", "200", "--queries", "10"], /"search_unfiltered":/],
   ["npm run bench:catalog", ["--rows", "300"], /"import_vs_copy":/],
   ["npm run bench:analytics", ["--events", "1000", "--clicks", "100", "--users", "50"], /"max_rpc_ms":/],
-  ["npm run bench", ["--fragrances", "200", "--events", "1000", "--clicks", "100", "--users", "50"], /"max_rpc_ms":/],
+  ["npm run bench:prices", ["--fragrances", "200", "--observations", "20000"], /"price_facts_s":/],
+  ["npm run bench", ["--fragrances", "200", "--events", "1000", "--clicks", "100", "--users", "50", "--observations", "20000"], /"price_facts_s":/],
   ["npm stop", [], /stopped/],
 ];
 
