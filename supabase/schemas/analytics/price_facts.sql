@@ -107,6 +107,18 @@ create trigger price_fact_listing_rematched after update of variant_id on public
 create trigger price_fact_listing_deleted after delete on public.retailer_listings
   for each row when (old.variant_id is not null) execute function private.mark_price_fact_listing();
 
+-- What both tables aggregate, defined once for both steps below: unflagged observations of matched
+-- listings, with the retailer and the fragrance of each listing's variant.
+create view private.price_fact_observations with (security_invoker = true) as
+select o.observed_at, o.observed_at::date as day, o.listing_id, l.retailer_id, v.fragrance_id, v.id as variant_id,
+       o.price_base, o.price_per_100ml_base
+from private.price_observations o
+join public.retailer_listings l on l.id = o.listing_id
+join public.variants v on v.id = l.variant_id
+where o.anomaly is null;
+comment on view private.price_fact_observations is 'Unflagged observations of matched listings with their retailer, variant and fragrance: the rows fact_price_daily and price_index_daily aggregate.';
+grant select on private.price_fact_observations to service_role;
+
 /**
  * Recomputes both tables on whole days: the given days, and every day from from_day (null: none).
  * Observations are read by time range (the BRIN index on observed_at), once for both tables. Rows
@@ -125,19 +137,11 @@ declare
   written integer;
 begin
   with observations as materialized (
-    select o.observed_at::date as day, o.listing_id, l.retailer_id, v.fragrance_id, v.id as variant_id, o.price_base, o.price_per_100ml_base
-    from private.price_observations o
-    join public.retailer_listings l on l.id = o.listing_id
-    join public.variants v on v.id = l.variant_id
-    where o.anomaly is null and o.observed_at >= from_day
+    select * from private.price_fact_observations o where o.observed_at >= from_day
     union all
     -- the given days: a range condition of its own (an OR of the two read every partition)
-    select o.observed_at::date, o.listing_id, l.retailer_id, v.fragrance_id, v.id, o.price_base, o.price_per_100ml_base
-    from private.price_observations o
-    join public.retailer_listings l on l.id = o.listing_id
-    join public.variants v on v.id = l.variant_id
-    where o.anomaly is null and o.observed_at >= days_from and o.observed_at < least(days_to, from_day)
-      and o.observed_at::date = any (days)
+    select * from private.price_fact_observations o
+    where o.observed_at >= days_from and o.observed_at < least(days_to, from_day) and o.day = any (days)
   ),
   facts as (
     insert into analytics.fact_price_daily as f
@@ -182,20 +186,15 @@ begin
   delete from analytics.fact_price_daily f where f.fragrance_id = any (fragrances) and f.listing_id = any (listings);
   delete from analytics.price_index_daily p where p.fragrance_id = any (fragrances);
   insert into analytics.fact_price_daily (date_key, listing_id, retailer_id, fragrance_id, variant_id, min_price_base, min_per_100ml_base, observations)
-  select to_char(o.observed_at, 'YYYYMMDD')::int, o.listing_id, l.retailer_id, v.fragrance_id, v.id, min(o.price_base), min(o.price_per_100ml_base), count(*)
-  from public.retailer_listings l
-  join public.variants v on v.id = l.variant_id
-  join private.price_observations o on o.listing_id = l.id and o.anomaly is null
-  where l.id = any (listings)
-  group by 1, 2, 3, 4, 5;
+  select to_char(o.day, 'YYYYMMDD')::int, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id, min(o.price_base), min(o.price_per_100ml_base), count(*)
+  from private.price_fact_observations o
+  where o.listing_id = any (listings)
+  group by o.day, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id;
   insert into analytics.price_index_daily (day, fragrance_id, median_per_100ml, observations, retailers)
-  select o.observed_at::date, v.fragrance_id, round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2),
-         count(*), count(distinct l.retailer_id)
-  from public.variants v
-  join public.retailer_listings l on l.variant_id = v.id
-  join private.price_observations o on o.listing_id = l.id and o.anomaly is null and o.price_per_100ml_base is not null
-  where v.fragrance_id = any (fragrances)
-  group by 1, 2;
+  select o.day, o.fragrance_id, round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2), count(*), count(distinct o.retailer_id)
+  from private.price_fact_observations o
+  where o.fragrance_id = any (fragrances) and o.price_per_100ml_base is not null
+  group by o.day, o.fragrance_id;
   get diagnostics written = row_count;
   return written;
 end;

@@ -1,4 +1,4 @@
--- Rollback of 20261206202116_price_facts_incremental.sql: the two materialized views again
+-- Rollback of 20261206215852_price_facts_incremental.sql: the two materialized views again
 -- (populated as they are created), refreshed daily; reviewed.
 
 set local check_function_bodies = off;
@@ -12,6 +12,8 @@ DROP TRIGGER "price_fact_listing_deleted" ON "public"."retailer_listings";
 DROP TRIGGER "price_fact_listing_rematched" ON "public"."retailer_listings";
 
 DROP INDEX "private"."price_observations_observed_brin";
+
+DROP VIEW "private"."price_fact_observations";
 
 DROP FUNCTION "private"."mark_price_fact_days"();
 
