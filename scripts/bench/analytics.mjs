@@ -13,6 +13,7 @@
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
+import { pct, r2, timed } from "./measure.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -23,14 +24,6 @@ const { values } = parseArgs({
 });
 const [EVENTS, CLICKS, USERS] = [values.events, values.clicks, values.users].map(Number);
 const log = (msg) => console.error(`bench:analytics: ${msg}`);
-const r2 = (x) => Math.round(x * 100) / 100;
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-
-async function timed(fn) {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 async function generate(sql) {
   log(`generating ${USERS} users with collections and onboarding`);

@@ -18,6 +18,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
+import { pct, r2, timed } from "./measure.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -29,14 +30,6 @@ const { values } = parseArgs({
 const OBSERVATIONS = Number(values.observations);
 const DAYS = Number(values.days);
 const log = (msg) => console.error(`bench:prices: ${msg}`);
-const r2 = (x) => Math.round(x * 100) / 100;
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-
-async function timed(fn) {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 /**
  * The price of listing n on day d is a function of both: each listing changes price every p days
