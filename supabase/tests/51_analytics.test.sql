@@ -2,7 +2,7 @@
 -- refresh jobs and their records, dashboard RPC access, event retention.
 begin;
 \ir helpers.sql
-select plan(49);
+select plan(51);
 
 -- Fixture: four users, three fragrances (woody, aromatic fougère, floral), two retailers.
 insert into auth.users (id, email)
@@ -187,6 +187,15 @@ update analytics.fact_price_daily set observations = 99 where date_key = 2026011
 select private.rollup_price_facts('2026-01-01');
 select is((select sum(observations)::int from analytics.fact_price_daily where date_key = 20260115), 3,
   'price_facts: since recomputes every day from it');
+select ok((select array['2026-01-15'::date, date_trunc('month', now())::date, (date_trunc('month', now()) + interval '1 month - 1 day')::date]
+                  <@ array_agg(d) from private.price_observation_days('-infinity') d),
+  'price_facts: the days from -infinity are those of the default partition''s rows and every day of each monthly partition');
+create temporary table facts_right as select * from analytics.fact_price_daily where date_key in (20260115, to_char(now(), 'YYYYMMDD')::int);
+update analytics.fact_price_daily set observations = 99 where date_key in (20260115, to_char(now(), 'YYYYMMDD')::int);
+select private.rollup_price_facts('-infinity');
+select set_eq($$select date_key, listing_id, observations from analytics.fact_price_daily where date_key in (20260115, to_char(now(), 'YYYYMMDD')::int)$$,
+  $$select date_key, listing_id, observations from facts_right$$,
+  'price_facts: a run from -infinity recomputes every month, one after the other');
 
 -- Event retention: a partition past the horizon becomes daily counts, then goes.
 select private.ensure_monthly_partitions('public.events', 2, 0);

@@ -39,7 +39,8 @@ create table analytics.price_index_daily (
   retailers bigint not null,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  primary key (fragrance_id, day)
+  -- covering: a dashboard reads a fragrance's year of figures from the index alone, not from 365 heap pages
+  primary key (fragrance_id, day) include (median_per_100ml, observations, retailers)
 );
 comment on table analytics.price_index_daily is 'Grain: one row per day and fragrance. Median price per 100 ml in the base currency over unflagged observations, with observation and retailer counts. Kept by the price-facts pipeline (hourly); days past the observation horizon keep their figures.';
 comment on column analytics.price_index_daily.day is 'The day (UTC).';
@@ -120,13 +121,14 @@ comment on view private.price_fact_observations is 'Unflagged observations of ma
 grant select on private.price_fact_observations to service_role;
 
 /**
- * Recomputes both tables on whole days: the given days, and every day from from_day (null: none).
- * Observations are read by time range (the BRIN index on observed_at), once for both tables. Rows
- * are upserted and left alone where nothing changed: observations are append-only, so a day's rows
- * only grow or change (a listing that changes fragrance is the listing step's), and an hourly run
- * mostly confirms what the last one wrote for today.
+ * Recomputes both tables on the given whole days (the caller passes a month at most, so what the
+ * statement holds in memory and spills is bounded). Observations are read by time range (the BRIN
+ * index on observed_at), once for both tables. Rows are upserted and left alone where nothing
+ * changed: observations are append-only, so a day's rows only grow or change (a listing that
+ * changes fragrance is the listing step's), and an hourly run mostly confirms what the last one
+ * wrote for today.
  */
-create or replace function private.recompute_price_fact_days(days date[], from_day date default null)
+create or replace function private.recompute_price_fact_days(days date[])
 returns integer
 language plpgsql
 set search_path = ''
@@ -137,11 +139,8 @@ declare
   written integer;
 begin
   with observations as materialized (
-    select * from private.price_fact_observations o where o.observed_at >= from_day
-    union all
-    -- the given days: a range condition of its own (an OR of the two read every partition)
     select * from private.price_fact_observations o
-    where o.observed_at >= days_from and o.observed_at < least(days_to, from_day) and o.day = any (days)
+    where o.observed_at >= days_from and o.observed_at < days_to and o.day = any (days)
   ),
   facts as (
     insert into analytics.fact_price_daily as f
@@ -168,8 +167,27 @@ begin
   return written;
 end;
 $$;
-comment on function private.recompute_price_fact_days(date[], date) is 'Price-facts step: recomputes fact_price_daily and price_index_daily on the given days and on every day from from_day, writing only rows that changed; returns price-index rows written.';
-revoke execute on function private.recompute_price_fact_days(date[], date) from public;
+comment on function private.recompute_price_fact_days(date[]) is 'Price-facts step: recomputes fact_price_daily and price_index_daily on the given days (a month at most), writing only rows that changed; returns price-index rows written.';
+revoke execute on function private.recompute_price_fact_days(date[]) from public;
+
+/** Every day that can hold observations from `since` on: the days of each monthly partition, and those in the default partition. */
+create or replace function private.price_observation_days(since date)
+returns setof date
+language sql
+stable
+set search_path = ''
+as $$
+  select d::date
+  from pg_catalog.pg_inherits i
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  cross join lateral (select to_date(right(c.relname, 7), 'YYYY_MM') as month) m
+  cross join lateral generate_series(greatest(m.month, since)::timestamp, (m.month + interval '1 month' - interval '1 day')::timestamp, interval '1 day') d
+  where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
+  union
+  select o.observed_at::date from private.price_observations_default o where o.observed_at >= since
+$$;
+comment on function private.price_observation_days(date) is 'The days from `since` that can hold price observations: each day of every monthly partition, and the days of the rows in the default one.';
+revoke execute on function private.price_observation_days(date) from public;
 
 /**
  * Recomputes, on every day, the facts of the given listings and the price index of the given
@@ -204,8 +222,8 @@ revoke execute on function private.recompute_price_fact_listings(uuid[], uuid[])
 
 /**
  * The price-facts pipeline: recomputes the days and listings marked since the last run, and every
- * day from `since` when given (the migration that made these tables passed -infinity), and says
- * what it did.
+ * day from `since` when given (the migration that made these tables passed -infinity), month by
+ * month, and says what it did.
  */
 create or replace function private.rollup_price_facts(since date default null)
 returns jsonb
@@ -216,7 +234,8 @@ declare
   days date[];
   listings uuid[];
   fragrances uuid[];
-  day_rows integer;
+  month date;
+  day_rows integer := 0;
   listing_rows integer := 0;
 begin
   -- Marks are taken first: observations committed after this still have their mark for the next run.
@@ -226,7 +245,14 @@ begin
          coalesce(array_agg(distinct t.fragrance_id) filter (where t.fragrance_id is not null), '{}')
   into days, listings, fragrances
   from taken t;
-  day_rows := private.recompute_price_fact_days(days, since);
+  if since is not null then
+    select array(select unnest(days) union select private.price_observation_days(since)) into days;
+  end if;
+  -- a month at a time: a run from -infinity holds one month in memory and temporary files, not all history
+  for month in select distinct date_trunc('month', d)::date from unnest(days) d order by 1 loop
+    day_rows := day_rows + private.recompute_price_fact_days(
+      array(select d from unnest(days) d where d >= month and d < (month + interval '1 month')::date));
+  end loop;
   if cardinality(listings) > 0 then
     -- the fragrances the listings joined, besides those they left
     select array(select unnest(fragrances) union select v.fragrance_id from public.retailer_listings l join public.variants v on v.id = l.variant_id
@@ -239,6 +265,6 @@ begin
 end;
 $$;
 comment on function private.rollup_price_facts(date) is
-  'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: the days observations were inserted for and the listings whose variant changed since the last run (marked by triggers), and every day from `since` when given. The price-facts pipeline, hourly.';
+  'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: the days observations were inserted for and the listings whose variant changed since the last run (marked by triggers), and every day from `since` when given, a month at a time. The price-facts pipeline, hourly.';
 revoke execute on function private.rollup_price_facts(date) from public;
 grant execute on function private.rollup_price_facts(date) to service_role;

@@ -1,0 +1,128 @@
+-- Price facts a month at a time, and a covering price-index key. Recomputing every day from
+-- `since` (the backfill, or a repair) ran as one statement over all history: at 100M observations
+-- it spilled its 100M-row intermediate result and sorts to disk until the disk was full. It now
+-- runs month by month, so memory and temporary files hold one month. The price index's primary
+-- key carries the figures, so dashboard_price_index reads a fragrance's year from the index
+-- alone instead of one heap page per day.
+
+set local check_function_bodies = off;
+
+ALTER TABLE "analytics"."price_index_daily"
+  DROP CONSTRAINT "price_index_daily_pkey";
+
+DROP FUNCTION "private"."recompute_price_fact_days"(date[], date);
+
+CREATE OR REPLACE FUNCTION private.price_observation_days (
+  since date
+)
+  RETURNS SETOF date
+  LANGUAGE sql
+  STABLE
+  SET search_path TO ''
+  AS $function$
+  select d::date
+  from pg_catalog.pg_inherits i
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  cross join lateral (select to_date(right(c.relname, 7), 'YYYY_MM') as month) m
+  cross join lateral generate_series(greatest(m.month, since)::timestamp, (m.month + interval '1 month' - interval '1 day')::timestamp, interval '1 day') d
+  where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
+  union
+  select o.observed_at::date from private.price_observations_default o where o.observed_at >= since
+$function$;
+
+CREATE OR REPLACE FUNCTION private.recompute_price_fact_days (
+  days date[]
+)
+  RETURNS integer
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+declare
+  days_from date := (select min(d) from unnest(days) d);
+  days_to date := (select max(d) + 1 from unnest(days) d);
+  written integer;
+begin
+  with observations as materialized (
+    select * from private.price_fact_observations o
+    where o.observed_at >= days_from and o.observed_at < days_to and o.day = any (days)
+  ),
+  facts as (
+    insert into analytics.fact_price_daily as f
+      (date_key, listing_id, retailer_id, fragrance_id, variant_id, min_price_base, min_per_100ml_base, observations)
+    select to_char(o.day, 'YYYYMMDD')::int, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id, min(o.price_base), min(o.price_per_100ml_base), count(*)
+    from observations o
+    group by o.day, o.listing_id, o.retailer_id, o.fragrance_id, o.variant_id
+    on conflict (date_key, listing_id) do update
+      set retailer_id = excluded.retailer_id, fragrance_id = excluded.fragrance_id, variant_id = excluded.variant_id,
+          min_price_base = excluded.min_price_base, min_per_100ml_base = excluded.min_per_100ml_base, observations = excluded.observations
+      where (f.retailer_id, f.fragrance_id, f.variant_id, f.min_price_base, f.min_per_100ml_base, f.observations)
+            is distinct from (excluded.retailer_id, excluded.fragrance_id, excluded.variant_id, excluded.min_price_base,
+                              excluded.min_per_100ml_base, excluded.observations)
+  )
+  insert into analytics.price_index_daily as p (day, fragrance_id, median_per_100ml, observations, retailers)
+  select o.day, o.fragrance_id, round(percentile_cont(0.5) within group (order by o.price_per_100ml_base)::numeric, 2), count(*), count(distinct o.retailer_id)
+  from observations o
+  where o.price_per_100ml_base is not null
+  group by o.day, o.fragrance_id
+  on conflict (fragrance_id, day) do update
+    set median_per_100ml = excluded.median_per_100ml, observations = excluded.observations, retailers = excluded.retailers
+    where (p.median_per_100ml, p.observations, p.retailers) is distinct from (excluded.median_per_100ml, excluded.observations, excluded.retailers);
+  get diagnostics written = row_count;
+  return written;
+end;
+$function$;
+
+CREATE OR REPLACE FUNCTION private.rollup_price_facts (
+  since date DEFAULT NULL::date
+)
+  RETURNS jsonb
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+declare
+  days date[];
+  listings uuid[];
+  fragrances uuid[];
+  month date;
+  day_rows integer := 0;
+  listing_rows integer := 0;
+begin
+  -- Marks are taken first: observations committed after this still have their mark for the next run.
+  with taken as (delete from private.price_facts_stale s returning s.day, s.listing_id, s.fragrance_id)
+  select coalesce(array_agg(distinct t.day) filter (where t.day is not null), '{}'),
+         coalesce(array_agg(distinct t.listing_id) filter (where t.listing_id is not null), '{}'),
+         coalesce(array_agg(distinct t.fragrance_id) filter (where t.fragrance_id is not null), '{}')
+  into days, listings, fragrances
+  from taken t;
+  if since is not null then
+    select array(select unnest(days) union select private.price_observation_days(since)) into days;
+  end if;
+  -- a month at a time: a run from -infinity holds one month in memory and temporary files, not all history
+  for month in select distinct date_trunc('month', d)::date from unnest(days) d order by 1 loop
+    day_rows := day_rows + private.recompute_price_fact_days(
+      array(select d from unnest(days) d where d >= month and d < (month + interval '1 month')::date));
+  end loop;
+  if cardinality(listings) > 0 then
+    -- the fragrances the listings joined, besides those they left
+    select array(select unnest(fragrances) union select v.fragrance_id from public.retailer_listings l join public.variants v on v.id = l.variant_id
+                 where l.id = any (listings))
+    into fragrances;
+    listing_rows := private.recompute_price_fact_listings(listings, fragrances);
+  end if;
+  return jsonb_build_object('rows_out', day_rows + listing_rows, 'days', cardinality(days), 'since', since,
+                            'listings', cardinality(listings), 'fragrances', cardinality(fragrances));
+end;
+$function$;
+
+ALTER TABLE "analytics"."price_index_daily"
+  ADD CONSTRAINT "price_index_daily_pkey" PRIMARY KEY (fragrance_id, day) INCLUDE (median_per_100ml, observations, retailers);
+
+COMMENT ON FUNCTION "private"."price_observation_days"(date) IS 'The days from `since` that can hold price observations: each day of every monthly partition, and the days of the rows in the default one.';
+
+COMMENT ON FUNCTION "private"."recompute_price_fact_days"(date[]) IS 'Price-facts step: recomputes fact_price_daily and price_index_daily on the given days (a month at most), writing only rows that changed; returns price-index rows written.';
+
+COMMENT ON FUNCTION "private"."rollup_price_facts"(date) IS 'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: the days observations were inserted for and the listings whose variant changed since the last run (marked by triggers), and every day from `since` when given, a month at a time. The price-facts pipeline, hourly.';
+
+REVOKE ALL ON FUNCTION "private"."price_observation_days"(date) FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION "private"."recompute_price_fact_days"(date[]) FROM PUBLIC;
