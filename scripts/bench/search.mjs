@@ -181,6 +181,7 @@ async function main() {
               using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64)`;
     const buildSeconds = ms(t0) / 1000;
     build.graph_fit_in_memory = !notices.some((m) => /no longer fits/.test(m));
+    log(`built in ${r2(buildSeconds)} s (graph ${build.graph_fit_in_memory ? "fit" : "did not fit"} in ${build.maintenance_work_mem_mb} MB)`);
     const [{ size, rows }] = await sql`
       select pg_relation_size('public.fragrance_embeddings_hnsw_idx') as size, (select count(*) from public.fragrance_embeddings)::int as rows`;
 
