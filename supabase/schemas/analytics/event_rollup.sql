@@ -32,10 +32,7 @@ declare
   dropped integer := 0;
 begin
   for part in
-    select c.relname, to_date(right(c.relname, 7), 'YYYY_MM') as month
-    from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'public.events'::regclass and c.relname ~ '^events_[0-9]{4}_[0-9]{2}$'
-    order by 2
+    select p.partition_name, p.month from private.monthly_partitions('public.events') p order by p.month
   loop
     exit when part.month + interval '1 month' > horizon;
     execute format($sql$
@@ -44,8 +41,8 @@ begin
       from private.%I group by 1, 2
       on conflict (day, name) do update set events = event_daily.events + excluded.events,
         users = event_daily.users + excluded.users, sessions = event_daily.sessions + excluded.sessions
-      $sql$, part.relname);
-    execute format('drop table private.%I', part.relname);
+      $sql$, part.partition_name);
+    execute format('drop table private.%I', part.partition_name);
     dropped := dropped + 1;
   end loop;
   return dropped;

@@ -178,11 +178,8 @@ stable
 set search_path = ''
 as $$
   select d::date
-  from pg_catalog.pg_inherits i
-  join pg_catalog.pg_class c on c.oid = i.inhrelid
-  cross join lateral (select to_date(right(c.relname, 7), 'YYYY_MM') as month) m
+  from private.monthly_partitions('private.price_observations') m
   cross join lateral generate_series(greatest(m.month, since)::timestamp, (m.month + interval '1 month' - interval '1 day')::timestamp, interval '1 day') d
-  where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
   union
   select o.observed_at::date from private.price_observations_default o where o.observed_at >= since
 $$;

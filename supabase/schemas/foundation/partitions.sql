@@ -47,3 +47,19 @@ end;
 $$;
 comment on function private.ensure_monthly_partitions(regclass, integer, integer) is 'Creates missing monthly partitions private.<table>_YYYY_MM of a range-partitioned table around now; idempotent.';
 revoke execute on function private.ensure_monthly_partitions(regclass, integer, integer) from public;
+
+/** The monthly partitions ensure_monthly_partitions made for a table, with the month each holds. */
+create or replace function private.monthly_partitions(parent regclass)
+returns table (partition_name text, month date)
+language sql
+stable
+set search_path = ''
+as $$
+  select c.relname::text, to_date(right(c.relname, 7), 'YYYY_MM')
+  from pg_catalog.pg_inherits i
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  where i.inhparent = parent
+    and c.relname ~ ('^' || (select p.relname from pg_catalog.pg_class p where p.oid = parent) || '_[0-9]{4}_[0-9]{2}$')
+$$;
+comment on function private.monthly_partitions(regclass) is 'The monthly partitions private.<table>_YYYY_MM of a range-partitioned table, with their month (the default partition is not one).';
+revoke execute on function private.monthly_partitions(regclass) from public;

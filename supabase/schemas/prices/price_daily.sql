@@ -63,11 +63,7 @@ declare
   dropped integer := 0;
 begin
   for part in
-    select c.relname, to_date(right(c.relname, 7), 'YYYY_MM') as month
-    from pg_catalog.pg_inherits i
-    join pg_catalog.pg_class c on c.oid = i.inhrelid
-    where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
-    order by 2
+    select p.partition_name, p.month from private.monthly_partitions('private.price_observations') p order by p.month
   loop
     exit when part.month + interval '1 month' > horizon;
     execute format($sql$
@@ -84,8 +80,8 @@ begin
                               / (price_daily.observations + excluded.observations), 2),
             min_price_base = least(price_daily.min_price_base, excluded.min_price_base),
             observations = price_daily.observations + excluded.observations
-      $sql$, part.relname);
-    execute format('drop table private.%I', part.relname);
+      $sql$, part.partition_name);
+    execute format('drop table private.%I', part.partition_name);
     dropped := dropped + 1;
   end loop;
   return dropped;

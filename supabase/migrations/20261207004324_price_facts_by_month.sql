@@ -4,6 +4,8 @@
 -- runs month by month, so memory and temporary files hold one month. The price index's primary
 -- key carries the figures, so dashboard_price_index reads a fragrance's year from the index
 -- alone instead of one heap page per day.
+-- The monthly partitions of a table are listed by one helper, private.monthly_partitions, beside
+-- the function that names them: the facts' days, the price rollup and the event rollup read it.
 
 set local check_function_bodies = off;
 
@@ -11,6 +13,24 @@ ALTER TABLE "analytics"."price_index_daily"
   DROP CONSTRAINT "price_index_daily_pkey";
 
 DROP FUNCTION "private"."recompute_price_fact_days"(date[], date);
+
+CREATE OR REPLACE FUNCTION private.monthly_partitions (
+  parent regclass
+)
+  RETURNS TABLE (
+    partition_name text,
+    month          date
+  )
+  LANGUAGE sql
+  STABLE
+  SET search_path TO ''
+  AS $function$
+  select c.relname::text, to_date(right(c.relname, 7), 'YYYY_MM')
+  from pg_catalog.pg_inherits i
+  join pg_catalog.pg_class c on c.oid = i.inhrelid
+  where i.inhparent = parent
+    and c.relname ~ ('^' || (select p.relname from pg_catalog.pg_class p where p.oid = parent) || '_[0-9]{4}_[0-9]{2}$')
+$function$;
 
 CREATE OR REPLACE FUNCTION private.price_observation_days (
   since date
@@ -21,11 +41,8 @@ CREATE OR REPLACE FUNCTION private.price_observation_days (
   SET search_path TO ''
   AS $function$
   select d::date
-  from pg_catalog.pg_inherits i
-  join pg_catalog.pg_class c on c.oid = i.inhrelid
-  cross join lateral (select to_date(right(c.relname, 7), 'YYYY_MM') as month) m
+  from private.monthly_partitions('private.price_observations') m
   cross join lateral generate_series(greatest(m.month, since)::timestamp, (m.month + interval '1 month' - interval '1 day')::timestamp, interval '1 day') d
-  where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
   union
   select o.observed_at::date from private.price_observations_default o where o.observed_at >= since
 $function$;
@@ -72,6 +89,34 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION private.rollup_events()
+  RETURNS integer
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+declare
+  horizon timestamptz := now() - make_interval(days => (private.setting('event_retention_days'))::int);
+  part record;
+  dropped integer := 0;
+begin
+  for part in
+    select p.partition_name, p.month from private.monthly_partitions('public.events') p order by p.month
+  loop
+    exit when part.month + interval '1 month' > horizon;
+    execute format($sql$
+      insert into analytics.event_daily (day, name, events, users, sessions)
+      select occurred_at::date, name, count(*), count(distinct user_id), count(distinct session_id)
+      from private.%I group by 1, 2
+      on conflict (day, name) do update set events = event_daily.events + excluded.events,
+        users = event_daily.users + excluded.users, sessions = event_daily.sessions + excluded.sessions
+      $sql$, part.partition_name);
+    execute format('drop table private.%I', part.partition_name);
+    dropped := dropped + 1;
+  end loop;
+  return dropped;
+end;
+$function$;
+
 CREATE OR REPLACE FUNCTION private.rollup_price_facts (
   since date DEFAULT NULL::date
 )
@@ -114,14 +159,55 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION private.rollup_price_observations()
+  RETURNS integer
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  SET work_mem TO '256MB'
+  AS $function$
+declare
+  horizon timestamptz := now() - make_interval(days => (private.setting('observation_horizon_days'))::int);
+  part record;
+  dropped integer := 0;
+begin
+  for part in
+    select p.partition_name, p.month from private.monthly_partitions('private.price_observations') p order by p.month
+  loop
+    exit when part.month + interval '1 month' > horizon;
+    execute format($sql$
+      insert into private.price_daily (listing_id, day, currency, min_price, max_price, avg_price, min_price_base, observations)
+      select listing_id, observed_at::date, currency, min(price), max(price), round(avg(price), 2), min(price_base), count(*)
+      from private.%I
+      where anomaly is null
+      group by listing_id, observed_at::date, currency
+      order by listing_id, observed_at::date, currency
+      on conflict (listing_id, day, currency) do update
+        set min_price = least(price_daily.min_price, excluded.min_price),
+            max_price = greatest(price_daily.max_price, excluded.max_price),
+            avg_price = round((price_daily.avg_price * price_daily.observations + excluded.avg_price * excluded.observations)
+                              / (price_daily.observations + excluded.observations), 2),
+            min_price_base = least(price_daily.min_price_base, excluded.min_price_base),
+            observations = price_daily.observations + excluded.observations
+      $sql$, part.partition_name);
+    execute format('drop table private.%I', part.partition_name);
+    dropped := dropped + 1;
+  end loop;
+  return dropped;
+end;
+$function$;
+
 ALTER TABLE "analytics"."price_index_daily"
   ADD CONSTRAINT "price_index_daily_pkey" PRIMARY KEY (fragrance_id, day) INCLUDE (median_per_100ml, observations, retailers);
+
+COMMENT ON FUNCTION "private"."monthly_partitions"(regclass) IS 'The monthly partitions private.<table>_YYYY_MM of a range-partitioned table, with their month (the default partition is not one).';
 
 COMMENT ON FUNCTION "private"."price_observation_days"(date) IS 'The days from `since` that can hold price observations: each day of every monthly partition, and the days of the rows in the default one.';
 
 COMMENT ON FUNCTION "private"."recompute_price_fact_days"(date[]) IS 'Price-facts step: recomputes fact_price_daily and price_index_daily on the given days (a month at most), writing only rows that changed; returns price-index rows written.';
 
 COMMENT ON FUNCTION "private"."rollup_price_facts"(date) IS 'Recomputes analytics.fact_price_daily and price_index_daily where they can have changed: the days observations were inserted for and the listings whose variant changed since the last run (marked by triggers), and every day from `since` when given, a month at a time. The price-facts pipeline, hourly.';
+
+REVOKE ALL ON FUNCTION "private"."monthly_partitions"(regclass) FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION "private"."price_observation_days"(date) FROM PUBLIC;
 

@@ -1,10 +1,13 @@
--- Rollback of 20261206222944_price_facts_by_month.sql.
--- Restores the one-statement recompute from `since` and the price index's plain primary key; reviewed.
+-- Rollback of 20261207004324_price_facts_by_month.sql.
+-- Restores the one-statement recompute from `since`, the price index's plain primary key, and the
+-- two rollups' own partition lists; reviewed.
 
 set local check_function_bodies = off;
 
 ALTER TABLE "analytics"."price_index_daily"
   DROP CONSTRAINT "price_index_daily_pkey";
+
+DROP FUNCTION "private"."monthly_partitions"(regclass);
 
 DROP FUNCTION "private"."price_observation_days"(date);
 
@@ -56,6 +59,37 @@ begin
 end;
 $function$;
 
+CREATE OR REPLACE FUNCTION private.rollup_events()
+  RETURNS integer
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+declare
+  horizon timestamptz := now() - make_interval(days => (private.setting('event_retention_days'))::int);
+  part record;
+  dropped integer := 0;
+begin
+  for part in
+    select c.relname, to_date(right(c.relname, 7), 'YYYY_MM') as month
+    from pg_catalog.pg_inherits i join pg_catalog.pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'public.events'::regclass and c.relname ~ '^events_[0-9]{4}_[0-9]{2}$'
+    order by 2
+  loop
+    exit when part.month + interval '1 month' > horizon;
+    execute format($sql$
+      insert into analytics.event_daily (day, name, events, users, sessions)
+      select occurred_at::date, name, count(*), count(distinct user_id), count(distinct session_id)
+      from private.%I group by 1, 2
+      on conflict (day, name) do update set events = event_daily.events + excluded.events,
+        users = event_daily.users + excluded.users, sessions = event_daily.sessions + excluded.sessions
+      $sql$, part.relname);
+    execute format('drop table private.%I', part.relname);
+    dropped := dropped + 1;
+  end loop;
+  return dropped;
+end;
+$function$;
+
 CREATE OR REPLACE FUNCTION private.rollup_price_facts (
   since date DEFAULT NULL::date
 )
@@ -87,6 +121,47 @@ begin
   end if;
   return jsonb_build_object('rows_out', day_rows + listing_rows, 'days', cardinality(days), 'since', since,
                             'listings', cardinality(listings), 'fragrances', cardinality(fragrances));
+end;
+$function$;
+
+CREATE OR REPLACE FUNCTION private.rollup_price_observations()
+  RETURNS integer
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  SET work_mem TO '256MB'
+  AS $function$
+declare
+  horizon timestamptz := now() - make_interval(days => (private.setting('observation_horizon_days'))::int);
+  part record;
+  dropped integer := 0;
+begin
+  for part in
+    select c.relname, to_date(right(c.relname, 7), 'YYYY_MM') as month
+    from pg_catalog.pg_inherits i
+    join pg_catalog.pg_class c on c.oid = i.inhrelid
+    where i.inhparent = 'private.price_observations'::regclass and c.relname ~ '_[0-9]{4}_[0-9]{2}$'
+    order by 2
+  loop
+    exit when part.month + interval '1 month' > horizon;
+    execute format($sql$
+      insert into private.price_daily (listing_id, day, currency, min_price, max_price, avg_price, min_price_base, observations)
+      select listing_id, observed_at::date, currency, min(price), max(price), round(avg(price), 2), min(price_base), count(*)
+      from private.%I
+      where anomaly is null
+      group by listing_id, observed_at::date, currency
+      order by listing_id, observed_at::date, currency
+      on conflict (listing_id, day, currency) do update
+        set min_price = least(price_daily.min_price, excluded.min_price),
+            max_price = greatest(price_daily.max_price, excluded.max_price),
+            avg_price = round((price_daily.avg_price * price_daily.observations + excluded.avg_price * excluded.observations)
+                              / (price_daily.observations + excluded.observations), 2),
+            min_price_base = least(price_daily.min_price_base, excluded.min_price_base),
+            observations = price_daily.observations + excluded.observations
+      $sql$, part.relname);
+    execute format('drop table private.%I', part.relname);
+    dropped := dropped + 1;
+  end loop;
+  return dropped;
 end;
 $function$;
 
