@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(80);
+select plan(81);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -265,6 +265,13 @@ select tests.authenticate_as_anon();
 select is((select count(*)::int from private.search_cards(array[tests.fragrance('dior-sauvage-edp')])), 0,
           'the cards reader (security definer) gives no card of a deleted fragrance');
 select tests.clear_authentication();
+
+-- Settings whose effect shows only at scale (a 1M catalog), so pinned here: without them a call
+-- compiled its query (JIT) for longer than it ran, and two identical calls ranked different pages
+-- (a synchronized sequential scan starts where the last one stopped; the lists take first matches).
+select ok((select proconfig from pg_catalog.pg_proc where oid = 'public.search_fragrances'::regproc)
+          @> array['jit=off', 'synchronize_seqscans=off'],
+          'search_fragrances runs without JIT, and its sequential scans start at the first block, so equal calls rank alike');
 
 -- The query-embedding cache: a search reads it first and counts the hit when it logs itself.
 select private.cache_query_embedding('test-model', 'Cached Query', pg_temp.vec(0.5));

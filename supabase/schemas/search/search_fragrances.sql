@@ -744,6 +744,10 @@ stable
 set search_path = ''
 set hnsw.ef_search = 100
 set hnsw.iterative_scan = relaxed_order
+set jit = off  -- the exact-kNN fallback's cost estimate grows with the catalog: from ~1M fragrances it passed
+               -- jit_above_cost, and compiling the query took longer than running it
+set synchronize_seqscans = off  -- a list that takes the first matches of a sequential scan takes the same ones every
+                                -- call: a synchronized scan of a large table starts where the last one stopped
 as $$
 declare
   t private.search_terms := private.search_terms(q, query_embedding, embedding_model, filters, currency, page, page_size,
