@@ -17,6 +17,7 @@ import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
 import { DENO, DENO_CONFIG, startFunctions, stopFunctions } from "../stack/functions.mjs";
 import { ANON_KEY } from "../stack/keys.mjs";
+import { pct, r2, timed } from "./measure.mjs";
 
 const { values } = parseArgs({
   options: {
@@ -27,8 +28,6 @@ const { values } = parseArgs({
 const QUERIES = Number(values.queries);
 const log = (msg) => console.error(`bench:search: ${msg}`);
 const ms = (t0) => performance.now() - t0;
-const pct = (xs, p) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor((p / 100) * xs.length))];
-const r2 = (x) => Math.round(x * 100) / 100;
 
 // Words people type, for the keyword half of each query.
 const WORDS = ["fresh citrus", "vanilla", "oud", "rose", "leather", "sauvage", "aquatic", "woody amber", "iris", "tobacco",
@@ -236,7 +235,17 @@ async function main() {
       select count(*)::int as n from public.search_fragrances(q => 'zzqx', query_embedding => ${queryVectors[0]}::extensions.vector,
         embedding_model => 'use-lite-512', filters => ${sql.json({ gender: "feminine", family: "floral" })}, keyword_weight => 0, trigram_weight => 0)`;
 
+    log("similar_fragrances_live (uncached \"smells like\") and the cache fill the embed pipeline runs");
+    const someFragrances = (await sql`select fragrance_id from public.fragrance_embeddings order by md5(fragrance_id::text) limit 30`)
+      .map((r) => r.fragrance_id);
+    const similarLive = await timeQueries(sql, someFragrances, (id) => sql`select * from public.similar_fragrances_live(${id}::uuid)`);
     await sql`reset role`;
+    let filled = 0;
+    const cacheFillS = (await timed(async () => {
+      [{ filled }] = await sql`select private.refresh_similar_cache(50) as filled`;
+    })) / 1000;
+    const similar = { live: similarLive, cache_fill_per_s: r2(filled / cacheFillS) };
+
     log(`the search function over HTTP: cold queries, then cached ones by 1 and by ${values.clients} concurrent clients`);
     const fnPort = await db.freePort(54391);
     fnPid = await startFunctions(c, fnPort, path.join(c.dir, "functions.log"));
@@ -255,6 +264,7 @@ async function main() {
       search_unfiltered: unfiltered,
       search_filtered_brand: { ...byBrand, filter_share: share },
       search_filtered_gender_family: { ...byGenderFamily, filter_share: gshare, vector_only_page_rows: pageFull[0].n },
+      similar_fragrances: { ...similar, live_p50_vs_knn_p50: r2(similar.live.p50_ms / pct(annTimes, 50)) },
       model: model,
       search_function: fn,
       goal: searchGoal(vectors),
@@ -266,6 +276,8 @@ async function main() {
       `(maintenance_work_mem ${build.maintenance_work_mem_mb} MB, ${build.parallel_workers} parallel workers, graph ${build.graph_fit_in_memory ? "fit in memory" : "did not fit in memory"})`);
     console.log(`vector recall@10 vs exact: ${summary.vector_recall_at_10}; kNN p50 ${summary.knn_hnsw_p50_ms} ms vs exact ${summary.knn_exact_p50_ms} ms (${summary.knn_speedup_vs_exact}x)`);
     console.log(`search_fragrances p50/p95: unfiltered ${unfiltered.p50_ms}/${unfiltered.p95_ms} ms; brand filter (${share}) ${byBrand.p50_ms}/${byBrand.p95_ms} ms; gender+family filter (${gshare}) ${byGenderFamily.p50_ms}/${byGenderFamily.p95_ms} ms`);
+    console.log(`similar_fragrances_live p50/p95: ${similar.live.p50_ms}/${similar.live.p95_ms} ms ` +
+      `(${summary.similar_fragrances.live_p50_vs_knn_p50}x the kNN alone); cache fill ${similar.cache_fill_per_s} fragrances/s`);
     console.log(`local model: ${model.texts_per_second} texts/s (${model.texts} documents)`);
     console.log(`search function: first call ${fn.first_call_ms} ms; cold query p50/p95 ${fn.cold.p50_ms}/${fn.cold.p95_ms} ms; ` +
       `cached, 1 client ${fn.cached_one_client.p50_ms}/${fn.cached_one_client.p95_ms} ms (stages, mean ms: ${JSON.stringify(fn.cached_one_client.stages_mean_ms)}); ` +

@@ -1,11 +1,25 @@
--- Rollback of 20261207015040_search_without_jit_and_synchronized_scans.sql.
--- Restores search_fragrances without its jit and synchronize_seqscans settings; reviewed.
+-- Search and "smells like" at 1M fragrances, where three things showed that 100k hides.
+-- 1. search_fragrances' query carries an exact-kNN fallback (a sequential scan of every embedding,
+--    run only when HNSW comes back short) whose cost estimate grows with the catalog: it passed
+--    jit_above_cost, and PostgreSQL compiled every call, which took longer than running it
+--    (unfiltered p50 88 ms, 19 ms without). It now sets jit = off, as ingest and matching do.
+-- 2. The typo and full-text lists take a common word's first 2 x depth matches; at 1M the planner
+--    reads them by a sequential scan, and with synchronize_seqscans on, a scan of a table larger
+--    than a quarter of shared_buffers starts where the last one stopped: two identical calls
+--    ranked different pages, and a page could repeat rows of the one before. It now sets
+--    synchronize_seqscans = off.
+-- 3. similar_fragrances_live was a SQL function, planned with k unknown: the planner took its pool
+--    of neighbours for a tenth of the table, hashed every fragrance to keep the live ones, and
+--    compiled the query (JIT): 1 s a call, and the embed pipeline's cache fill calls it for every
+--    new embedding. It is now PL/pgSQL (planned with k: 100 lookups), ~55 ms at 1M.
 
 set local check_function_bodies = off;
 
--- Load pgvector first, so search_fragrances' SET clauses name a known setting
+-- Load pgvector first, so the functions' SET clauses name a known setting
 -- (a placeholder setting can only be set by a superuser).
 select '[1]'::extensions.vector;
+
+DROP FUNCTION "public"."similar_fragrances_live"(uuid, integer);
 
 CREATE OR REPLACE FUNCTION public.search_fragrances (
   q               text,
@@ -48,6 +62,8 @@ CREATE OR REPLACE FUNCTION public.search_fragrances (
   SET search_path TO ''
   SET "hnsw.ef_search" TO '100'
   SET "hnsw.iterative_scan" TO 'relaxed_order'
+  SET jit TO 'off'
+  SET synchronize_seqscans TO 'off'
   AS $function$
 declare
   t private.search_terms := private.search_terms(q, query_embedding, embedding_model, filters, currency, page, page_size,
@@ -111,3 +127,76 @@ begin
   using t;
 end;
 $function$;
+
+CREATE OR REPLACE FUNCTION public.similar_fragrances_live (
+  fragrance_id uuid,
+  k            integer DEFAULT 10
+)
+  RETURNS TABLE (
+    similar_fragrance_id uuid,
+    similarity           real,
+    score                real,
+    shared_notes         text[],
+    shared_accords       text[]
+  )
+  LANGUAGE plpgsql
+  STABLE
+  SET search_path TO ''
+  SET "hnsw.ef_search" TO '100'
+  AS $function$
+#variable_conflict use_column
+begin
+  return query
+  with target as (
+    select e.embedding, e.model from public.fragrance_embeddings e where e.fragrance_id = similar_fragrances_live.fragrance_id
+  ), neighbours as materialized (
+    select e.fragrance_id as id, 1 - (e.embedding operator(extensions.<=>) t.embedding) as similarity
+    from target t
+    cross join lateral (
+      select e.fragrance_id, e.embedding from public.fragrance_embeddings e
+      where e.model = t.model and e.fragrance_id <> similar_fragrances_live.fragrance_id
+      order by e.embedding operator(extensions.<=>) t.embedding
+      limit greatest(100, 2 * k)  -- the same pool for every k up to 50, so cached and live answers agree
+    ) e
+  ), scored as (
+    select nb.id, nb.similarity,
+           array(select n.name from public.fragrance_notes a join public.fragrance_notes b on b.note_id = a.note_id
+                   join public.notes n on n.id = a.note_id
+                 where a.fragrance_id = similar_fragrances_live.fragrance_id and b.fragrance_id = nb.id
+                 order by n.name) as shared_notes,
+           (select count(distinct note_id) from public.fragrance_notes
+             where fragrance_notes.fragrance_id in (similar_fragrances_live.fragrance_id, nb.id)) as union_notes,
+           array(select ac.name from public.fragrance_accords a join public.fragrance_accords b on b.accord_id = a.accord_id
+                   join public.accords ac on ac.id = a.accord_id
+                 where a.fragrance_id = similar_fragrances_live.fragrance_id and b.fragrance_id = nb.id
+                 order by least(a.strength, b.strength) desc, ac.name) as shared_accords,
+           (select coalesce(sum(least(x.a, x.b))::real / nullif(sum(greatest(x.a, x.b)), 0), 0)
+              from (select coalesce(max(fa.strength) filter (where fa.fragrance_id = similar_fragrances_live.fragrance_id), 0) as a,
+                           coalesce(max(fa.strength) filter (where fa.fragrance_id = nb.id), 0) as b
+                    from public.fragrance_accords fa
+                    where fa.fragrance_id in (similar_fragrances_live.fragrance_id, nb.id)
+                    group by fa.accord_id) x) as accord_overlap
+    from neighbours nb
+    join public.fragrances f on f.id = nb.id and f.deleted_at is null
+  )
+  select s.id, s.similarity::real,
+         (0.6 * s.similarity + 0.25 * coalesce(cardinality(s.shared_notes)::real / nullif(s.union_notes, 0), 0)
+          + 0.15 * s.accord_overlap)::real as score,
+         s.shared_notes, s.shared_accords
+  from scored s
+  order by 3 desc, s.id
+  limit k;
+end;
+$function$;
+
+COMMENT ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) IS 'Uncached "smells like": the vector neighbours of a fragrance re-ranked by 0.6 cosine similarity + 0.25 note Jaccard + 0.15 accord overlap.';
+
+REVOKE ALL ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) TO "anon", "authenticated";
+
+REVOKE ALL ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) FROM "postgres";
+
+GRANT EXECUTE ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) TO "postgres";
+
+GRANT EXECUTE ON FUNCTION "public"."similar_fragrances_live"(uuid, integer) TO "service_role";
