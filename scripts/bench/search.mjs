@@ -132,6 +132,36 @@ async function searchFunction(url, clients) {
 }
 
 /**
+ * recommend_for_me at catalog scale, for four kinds of signed-in user: likes, a dislike and quiz
+ * answers; likes only; quiz answers only (a family and notes); nothing yet (the cold start).
+ * 10 calls each, as `authenticated` with the user's claims, as PostgREST calls it.
+ */
+async function recommendations(sql) {
+  const kinds = { "likes, a dislike, answers": "b0000000-0000-0000-0000-000000000001", "likes only": "b0000000-0000-0000-0000-000000000002",
+    "answers only": "b0000000-0000-0000-0000-000000000003", "cold start": "b0000000-0000-0000-0000-000000000004" };
+  const ids = Object.values(kinds);
+  await sql`insert into auth.users (id, email, aud, role)
+            select id::uuid, 'bench-' || id || '@example.com', 'authenticated', 'authenticated' from unnest(${ids}::text[]) id`;
+  await sql`insert into public.profiles (id) select id::uuid from unnest(${ids}::text[]) id on conflict do nothing`;
+  await sql`insert into public.collection_entries (user_id, fragrance_id, status, rating)
+            select u::uuid, e.fragrance_id, case when u = ${ids[0]} and e.n = 4 then 'disliked' else 'owned' end::public.collection_status, null
+            from unnest(${ids.slice(0, 2)}::text[]) u
+            cross join lateral (select fragrance_id, row_number() over (order by md5(fragrance_id::text || u)) as n
+                                from public.fragrance_embeddings order by md5(fragrance_id::text || u) limit 4) e`;
+  await sql`insert into public.onboarding_answers (user_id, step, answer)
+            select u::uuid, s.step::public.onboarding_step, s.answer::jsonb from unnest(${[ids[0], ids[2]]}::text[]) u,
+            (values ('families', '{"families": ["woody"]}'), ('notes', '{"notes": ["vanilla", "bergamot"]}')) s (step, answer)`;
+  const out = {};
+  for (const [kind, id] of Object.entries(kinds)) {
+    out[kind] = await timeQueries(sql, Array(10).fill(id), (user) => sql.begin(async (tx) => {
+      await tx`select set_config('role', 'authenticated', true), set_config('request.jwt.claims', ${JSON.stringify({ sub: user, role: "authenticated" })}, true)`;
+      return tx`select * from public.recommend_for_me(10)`;
+    }));
+  }
+  return out;
+}
+
+/**
  * Memory and workers for the HNSW build. The graph must fit in maintenance_work_mem, or pgvector
  * writes the rest of it to disk as it goes, many times slower (1M vectors with 1 GB: 2,521 s). A
  * 512-d vector with m 16 takes ~2.7 kB of graph; a quarter more for room, at most half the machine.
@@ -245,6 +275,8 @@ async function main() {
       [{ filled }] = await sql`select private.refresh_similar_cache(50) as filled`;
     })) / 1000;
     const similar = { live: similarLive, cache_fill_per_s: r2(filled / cacheFillS) };
+    log("recommend_for_me for four kinds of user");
+    const recommend = await recommendations(sql);
 
     log(`the search function over HTTP: cold queries, then cached ones by 1 and by ${values.clients} concurrent clients`);
     const fnPort = await db.freePort(54391);
@@ -265,6 +297,7 @@ async function main() {
       search_filtered_brand: { ...byBrand, filter_share: share },
       search_filtered_gender_family: { ...byGenderFamily, filter_share: gshare, vector_only_page_rows: pageFull[0].n },
       similar_fragrances: { ...similar, live_p50_vs_knn_p50: r2(similar.live.p50_ms / pct(annTimes, 50)) },
+      recommend_for_me: recommend,
       model: model,
       search_function: fn,
       goal: searchGoal(vectors),
@@ -278,6 +311,7 @@ async function main() {
     console.log(`search_fragrances p50/p95: unfiltered ${unfiltered.p50_ms}/${unfiltered.p95_ms} ms; brand filter (${share}) ${byBrand.p50_ms}/${byBrand.p95_ms} ms; gender+family filter (${gshare}) ${byGenderFamily.p50_ms}/${byGenderFamily.p95_ms} ms`);
     console.log(`similar_fragrances_live p50/p95: ${similar.live.p50_ms}/${similar.live.p95_ms} ms ` +
       `(${summary.similar_fragrances.live_p50_vs_knn_p50}x the kNN alone); cache fill ${similar.cache_fill_per_s} fragrances/s`);
+    console.log(`recommend_for_me(10) p50/p95: ${Object.entries(recommend).map(([k, v]) => `${k} ${v.p50_ms}/${v.p95_ms} ms`).join("; ")}`);
     console.log(`local model: ${model.texts_per_second} texts/s (${model.texts} documents)`);
     console.log(`search function: first call ${fn.first_call_ms} ms; cold query p50/p95 ${fn.cold.p50_ms}/${fn.cold.p95_ms} ms; ` +
       `cached, 1 client ${fn.cached_one_client.p50_ms}/${fn.cached_one_client.p95_ms} ms (stages, mean ms: ${JSON.stringify(fn.cached_one_client.stages_mean_ms)}); ` +
