@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(166);
+select plan(167);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -151,6 +151,23 @@ select is((select reason from public.recommend_for_me(1)), 'owned by 1 ScentMatc
 select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
 select ok((select bool_and(reason = 'a floral fragrance, as you asked' or reason ~ '^(shares|has|close)') from public.recommend_for_me(5)),
   'onboarding families give reasons');
+-- Equal scores and names go by id: eight "Twin"s, each owned by two users, lead a new user's cold start.
+select tests.clear_authentication();
+insert into public.brands (slug, name) select 'twin-house-' || i, 'Twin House ' || i from generate_series(1, 8) i;
+insert into public.fragrances (brand_id, slug, name, concentration)
+select b.id, 'twin-' || b.slug, 'Twin', 'edp' from public.brands b where b.slug like 'twin-house-%';
+insert into public.collection_entries (user_id, fragrance_id, status)
+select u, f.id, 'owned' from public.fragrances f,
+  unnest(array['aaaaaaaa-0000-0000-0000-000000000000', 'bbbbbbbb-0000-0000-0000-000000000000']::uuid[]) u
+where f.slug like 'twin-%';
+select tests.authenticate_as('dddddddd-0000-0000-0000-000000000000'::uuid);
+select is(array(select fragrance_id from public.recommend_for_me(8)),
+          array(select id from public.fragrances where slug like 'twin-%' order by id),
+          'equal scores and names go by id, so a page is the same on every call');
+select tests.clear_authentication();
+delete from public.fragrances where slug like 'twin-%';
+delete from public.brands where slug like 'twin-house-%';
+select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
 
 -- Feedback.
 select ok(public.record_recommendation_feedback(tests.fragrance('dior-sauvage-edp'), 'accept', '{"surface": "home"}') > 0, 'feedback is recorded');
