@@ -51,7 +51,6 @@ declare
   families text[];
   picked_notes text[];
   picked_ids uuid[];
-  dislikes boolean;
 begin
   if k is null or k not between 1 and 100 then
     raise exception 'k must be between 1 and 100' using errcode = '22023';
@@ -64,8 +63,6 @@ begin
   select array(select jsonb_array_elements_text(a.answer -> 'notes')) into picked_notes
   from public.onboarding_answers a where a.user_id = me and a.step = 'notes';
   picked_ids := array(select nt.id from public.notes nt where nt.slug = any (picked_notes));
-  dislikes := exists (select from public.collection_entries c
-                      where c.user_id = me and not (c.status <> 'disliked' and coalesce(c.rating, 3) >= 3));
 
   return query
   with mine as (
@@ -92,7 +89,7 @@ begin
   ),
   scored as (
     select fr.fragrance_id, fr.sim,
-           case when dislikes then  -- (not read at all for a user without dislikes)
+           case when exists (select from mine m where not m.likes) then  -- (read once; nothing per candidate without dislikes)
              coalesce((select max(1 - (e.embedding operator(extensions.<=>) d.embedding))
                        from public.fragrance_embeddings e, mine m
                        join public.fragrance_embeddings d on d.fragrance_id = m.fragrance_id and d.model = current_model
@@ -100,20 +97,18 @@ begin
            else 0 end as disliked_sim,
            (select array_agg((select nt.name from public.notes nt where nt.id = fn.note_id) order by fn.tier, fn.position)
             from public.fragrance_notes fn where fn.fragrance_id = fr.fragrance_id and fn.note_id = any (picked_ids)) as picked,
-           f.family_slug = any(families) as family_match
+           f.family_slug = any(families) as family_match, f.name, f.family_slug, f.brand_id
     from fresh fr join public.fragrances f on f.id = fr.fragrance_id and f.deleted_at is null
   ),
   ranked as (
-    select s.fragrance_id, f.name, b.name as brand, s.picked, s.family_match, f.family_slug,
+    select s.fragrance_id, s.name, s.brand_id, s.picked, s.family_match, s.family_slug,
            round((coalesce(s.sim, 0) - 0.5 * greatest(s.disliked_sim - 0.5, 0)
                   + 0.1 * least(coalesce(cardinality(s.picked), 0), 3) + case when s.family_match then 0.15 else 0 end)::numeric, 4)::double precision as score
     from scored s
-    join public.fragrances f on f.id = s.fragrance_id
-    join public.brands b on b.id = f.brand_id
-    order by 7 desc, f.name, s.fragrance_id
+    order by 7 desc, s.name, s.fragrance_id
     limit k
   )
-  select r.fragrance_id, r.name, r.brand, r.score,
+  select r.fragrance_id, r.name, b.name, r.score,
          case
            when sh.liked_name is not null then format('shares %s with %s', array_to_string(sh.notes, ' and '), sh.liked_name)
            when r.picked is not null then format('has %s, which you picked', array_to_string(r.picked[1:2], ' and '))
@@ -121,6 +116,7 @@ begin
            else 'close to what you like'
          end
   from ranked r
+  join public.brands b on b.id = r.brand_id
   -- The reason, for the page only: the liked fragrance sharing most notes with the pick, and up to
   -- two of those notes (most prominent first).
   left join lateral (
