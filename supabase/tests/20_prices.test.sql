@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(48);
+select plan(50);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -142,6 +142,33 @@ update public.retailer_listings set variant_id = null, match_method = null, matc
 where id = (select notino from fixture);
 select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), null,
   'an unmatched listing has no volume');
+
+-- Matching: a title that names its brand's catalog name exactly is matched to it. Trigram similarity
+-- is blind to word order ("royal nuit" and "nuit royal" are alike at 1.0): before, such a pair was a
+-- tie and went to review. A gendered title whose exact name is the other gender's still finds its
+-- own gender's name without gender words ("Light Blue" for men is Light Blue Pour Homme).
+insert into public.brands (slug, name) values ('matching-test-house', 'Matching Test House');
+insert into public.fragrances (brand_id, slug, name, concentration, gender)
+select b.id, f.slug, f.name, 'edp', f.gender::public.gender
+from public.brands b, (values ('mth-royal-nuit', 'Royal Nuit', 'unisex'), ('mth-nuit-royal', 'Nuit Royal', 'unisex'),
+                              ('mth-light-blue', 'Light Blue', 'feminine'), ('mth-light-blue-pour-homme', 'Light Blue Pour Homme', 'masculine')) f (slug, name, gender)
+where b.slug = 'matching-test-house';
+insert into public.variants (fragrance_id, size_ml, packaging) select id, 50, 'retail' from public.fragrances where slug like 'mth-%';
+insert into public.retailer_listings (retailer_id, retailer_sku, title, url)
+select tests.retailer('notino-de'), sku, title, 'https://shop.example/' || sku
+from (values ('MTH-1', 'Matching Test House Royal Nuit Eau de Parfum 50 ml'),
+             ('MTH-2', 'Matching Test House Light Blue Eau de Parfum 50 ml for Men')) l (sku, title);
+select private.match_listings(jsonb_build_array(
+  jsonb_build_object('listing_id', (select id from public.retailer_listings where retailer_sku = 'MTH-1'), 'parsed',
+    jsonb_build_object('brand', 'Matching Test House', 'name', 'Royal Nuit', 'concentration', 'edp', 'size_ml', 50)),
+  jsonb_build_object('listing_id', (select id from public.retailer_listings where retailer_sku = 'MTH-2'), 'parsed',
+    jsonb_build_object('brand', 'Matching Test House', 'name', 'Light Blue', 'concentration', 'edp', 'size_ml', 50, 'gender', 'masculine'))));
+select is((select f.slug || ' ' || l.status from public.retailer_listings l join public.variants v on v.id = l.variant_id
+           join public.fragrances f on f.id = v.fragrance_id where l.retailer_sku = 'MTH-1'),
+  'mth-royal-nuit matched', 'a title naming its brand''s catalog name exactly is matched to it, not to the same words in another order');
+select is((select f.slug from public.retailer_listings l join public.variants v on v.id = l.variant_id
+           join public.fragrances f on f.id = v.fragrance_id where l.retailer_sku = 'MTH-2'),
+  'mth-light-blue-pour-homme', 'a title for men whose exact name is a women''s fragrance is matched to the men''s name without gender words');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';
