@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(50);
+select plan(52);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -169,6 +169,21 @@ select is((select f.slug || ' ' || l.status from public.retailer_listings l join
 select is((select f.slug from public.retailer_listings l join public.variants v on v.id = l.variant_id
            join public.fragrances f on f.id = v.fragrance_id where l.retailer_sku = 'MTH-2'),
   'mth-light-blue-pour-homme', 'a title for men whose exact name is a women''s fragrance is matched to the men''s name without gender words');
+
+-- A batch's new listing is written once, with its match (it was inserted unmatched, then updated).
+create temporary table listing_writes as
+select n_tup_ins, n_tup_upd from pg_stat_xact_user_tables where relid = 'public.retailer_listings'::regclass;
+select private.ingest_price_batch(tests.retailer('notino-de'), null, repeat('c', 64), 'json', jsonb_build_array(jsonb_build_object(
+  'row', 1, 'sku', 'MTH-ONE-WRITE', 'title', 'Matching Test House Royal Nuit Eau de Parfum 50 ml', 'url', 'https://shop.example/one',
+  'price', 80, 'currency', 'EUR', 'in_stock', true, 'observed_at', now(),
+  'parsed', jsonb_build_object('brand', 'Matching Test House', 'name', 'Royal Nuit', 'concentration', 'edp', 'size_ml', 50))));
+select is((select array[s.n_tup_ins - w.n_tup_ins, s.n_tup_upd - w.n_tup_upd] from pg_stat_xact_user_tables s, listing_writes w
+           where s.relid = 'public.retailer_listings'::regclass), array[1, 0]::bigint[],
+  'a new listing of a batch is inserted once, and not updated');
+select is((select f.slug || ' ' || l.status || ' ' || o.price_per_100ml_base from public.retailer_listings l
+           join public.variants v on v.id = l.variant_id join public.fragrances f on f.id = v.fragrance_id
+           join public.current_offers o on o.listing_id = l.id where l.retailer_sku = 'MTH-ONE-WRITE'),
+  'mth-royal-nuit matched 160.00', '... matched, and its offer current and priced per 100 ml');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';

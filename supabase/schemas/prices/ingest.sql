@@ -3,7 +3,8 @@
 -- orchestrator over named steps, each one set-based statement or two over the session's staging
 -- tables (ingest_staging.sql); every row a step cannot store becomes a reject (ingest_rules.sql):
 --   open the batch (or answer a replay) → stage the offers (FX, listing lookups, rejects) →
---   write listings → match new and retitled listings → flag anomalies → observe → make current →
+--   match new and retitled listings → write listings (a new one with its match: one write) →
+--   flag anomalies → observe → make current →
 --   (a complete feed: withdraw the offers it omits) → answer.
 
 /**
@@ -46,8 +47,8 @@ begin
   end if;
   perform private.ingest_staging_tables();
   perform private.ingest_stage_offers(retailer, offers);
-  perform private.ingest_write_listings(retailer);
   perform private.ingest_match_listings();
+  perform private.ingest_write_listings(retailer);
   perform private.ingest_flag_anomalies();
   perform private.ingest_observe(opened.batch);
   perform private.ingest_make_current(opened.batch, retailer);
@@ -212,7 +213,40 @@ $$;
 comment on function private.ingest_reject_repeats() is
   'Ingest: rejects every row but the last of a SKU at one observed_at (a SKU at several times is a price series and is kept).';
 
-/** Step 3. Writes the batch's listings: the retailer's SKU is the key; title, URL and GTIN follow the feed's latest row. */
+/**
+ * Step 3. Decides the match of every listing seen for the first time or retitled (not every price
+ * update), from its latest row's parse, before any listing is written: a new listing is then
+ * written once, with its match. A new listing's id is chosen here.
+ */
+create or replace function private.ingest_match_listings()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform private.match_staging();
+  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
+  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.listing_id is null, o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
+  from _offers o
+  where o.known_title is distinct from o.title
+    and (o.listing_id is null
+         or exists (select from public.retailer_listings l where l.id = o.listing_id and l.status in ('unmatched', 'review')))
+  order by o.sku, o.observed_at desc, o."row" desc;
+  if found then
+    perform private.match_decide();
+  end if;
+end;
+$$;
+comment on function private.ingest_match_listings() is
+  'Ingest step 3: decides the matches of new and retitled listings (private.match_decide) before any is written.';
+
+/**
+ * Step 4. Writes the batch's listings: the retailer's SKU is the key; title, URL and GTIN follow the
+ * feed's latest row. A new listing is inserted with its match; the other decisions are recorded
+ * (private.match_record), and the offers of newly matched listings are priced per 100 ml.
+ */
 create or replace function private.ingest_write_listings(retailer uuid)
 returns void
 language plpgsql
@@ -220,6 +254,7 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
   -- Only listings that changed are written, and none are looked for when no row differs from its listing.
   if exists (select from _offers o
              where o.listing_id is not null
@@ -241,49 +276,41 @@ begin
     ) o
     where l.id = o.listing_id;
   end if;
-  -- Listings seen for the first time (the unique key settles a race with a concurrent batch).
+  -- Listings seen for the first time, with their match. When a concurrent batch wrote the SKU first
+  -- (the unique key settles the race), its row is kept and this batch's decision is recorded like
+  -- that of any listing already written.
   with created as (
-    insert into public.retailer_listings as l (retailer_id, retailer_sku, title, url, gtin, first_seen_at)
-    select distinct on (o.sku) retailer, o.sku, o.title, o.url, o.gtin, min(o.observed_at) over (partition by o.sku)
-    from _offers o where o.listing_id is null
+    insert into public.retailer_listings as l
+      (id, retailer_id, retailer_sku, title, url, gtin, first_seen_at, variant_id, match_method, match_confidence, status)
+    select distinct on (o.sku) m.listing_id, retailer, o.sku, o.title, o.url, o.gtin, min(o.observed_at) over (partition by o.sku),
+           case when m.status = 'matched' then m.variant_id end, case when m.status = 'matched' then m.method end,
+           case when m.status = 'matched' then m.confidence end, coalesce(m.status, 'unmatched')
+    from _offers o join _to_match m on m.sku = o.sku
+    where o.listing_id is null
     order by o.sku, o.observed_at desc, o."row" desc
     on conflict (retailer_id, retailer_sku) do update
       set title = excluded.title, url = excluded.url, gtin = coalesce(excluded.gtin, l.gtin),
           first_seen_at = least(l.first_seen_at, excluded.first_seen_at)
     returning l.id, l.retailer_sku
+  ),
+  raced as (
+    update _to_match m set listing_id = c.id, is_new = false
+    from created c where m.sku = c.retailer_sku and m.listing_id <> c.id
   )
   update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;
-end;
-$$;
-comment on function private.ingest_write_listings(uuid) is
-  'Ingest step 3: updates the listings whose title, URL, GTIN or first sighting the batch changes, and creates the listings seen for the first time.';
-
-/** Step 4. Matches the listings seen for the first time or retitled (not every price update) to variants. */
-create or replace function private.ingest_match_listings()
-returns void
-language plpgsql
-set search_path = ''
-as $$
-declare
-  to_match jsonb;
-begin
-  perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  select jsonb_agg(jsonb_build_object('listing_id', x.listing_id, 'parsed', x.parsed)) into to_match
-  from (select distinct on (o.listing_id) o.listing_id, o.parsed from _offers o
-        where o.known_title is distinct from o.title
-        order by o.listing_id, o.observed_at desc, o."row" desc) x;
-  if to_match is not null then
-    perform private.match_listings(to_match);
-    update _offers o
-    set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
-    from public.retailer_listings l
-    where o.known_title is distinct from o.title and l.id = o.listing_id;
-    perform private.ingest_reject_unstorable();  -- a price per 100 ml of a newly matched listing may not fit
+  perform private.match_record();
+  -- The offers of listings matched now: their variant, and their price per 100 ml (which must fit).
+  update _offers o
+  set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
+  from _to_match m join public.retailer_listings l on l.id = m.listing_id
+  where m.sku = o.sku and l.variant_id is not null;
+  if found then
+    perform private.ingest_reject_unstorable(array['per_100ml']::name[]);
   end if;
 end;
 $$;
-comment on function private.ingest_match_listings() is
-  'Ingest step 4: matches new and retitled listings (private.match_listings) and prices their offers per 100 ml.';
+comment on function private.ingest_write_listings(uuid) is
+  'Ingest step 4: updates the listings whose title, URL, GTIN or first sighting the batch changes, creates the new ones with their match, records the other matches, and prices newly matched offers per 100 ml.';
 
 /** Step 5. Flags the prices that look wrong against the listing's last 30 days (held for review). */
 create or replace function private.ingest_flag_anomalies()

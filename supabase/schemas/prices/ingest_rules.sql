@@ -40,9 +40,10 @@ comment on function private.ingest_written_columns() is
 /**
  * One statement that inserts into _rejects a reject for every rule each row of _offers breaks: per
  * table, the staged values stand in for the columns (cast to the column's type once within its
- * bounds), and each rule is evaluated on them.
+ * bounds), and each rule is evaluated on them. With `staged`, only the rules on those _offers
+ * columns (a value computed after the first check, such as the price per 100 ml of a new match).
  */
-create or replace function private.ingest_rules_sql()
+create or replace function private.ingest_rules_sql(staged name[] default null)
 returns text
 language sql
 stable
@@ -57,6 +58,7 @@ as $$
            case when a.atttypid = 'numeric'::regtype and a.atttypmod > 0 then (a.atttypmod - 4) & 65535 end as scale
     from private.ingest_written_columns() with ordinality as w (table_name, column_name, staged, field, ord)
     join pg_catalog.pg_attribute a on a.attrelid = w.table_name and a.attname = w.column_name
+    where ingest_rules_sql.staged is null or w.staged = any (ingest_rules_sql.staged)
   ),
   rules as (
     -- the table's CHECK constraints over written columns only
@@ -100,12 +102,16 @@ as $$
     (select string_agg(format('(%L, %L, %s, %s)', r.field, r.reason, r.ord, r.ok), ', ') from rules r where r.table_name = p.table_name)),
     ' union all ') || ') broken order by 1, 2, ord, reason'
   from per_table p
+  where exists (select from rules r where r.table_name = p.table_name)
 $$;
-comment on function private.ingest_rules_sql() is
+comment on function private.ingest_rules_sql(name[]) is
   'The SQL that finds, in _offers, every row breaking a constraint, NOT NULL or numeric bound of the tables a batch writes, with the feed field and the rule''s reason.';
 
-/** Moves every staged offer that breaks a rule of the tables the batch writes from _offers to _rejects; returns how many rows. */
-create or replace function private.ingest_reject_unstorable()
+/**
+ * Moves every staged offer that breaks a rule of the tables the batch writes from _offers to
+ * _rejects (with `staged`, a rule on those _offers columns); returns how many rows.
+ */
+create or replace function private.ingest_reject_unstorable(staged name[] default null)
 returns integer
 language plpgsql
 set search_path = ''
@@ -115,16 +121,16 @@ declare
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
   perform 'PRAGMA:TABLE: _rejects (like private.staged_reject)';
-  execute 'insert into _rejects ("row", field, reason) ' || private.ingest_rules_sql();
+  execute 'insert into _rejects ("row", field, reason) ' || private.ingest_rules_sql(staged);
   delete from _offers o where exists (select from _rejects r where r."row" = o."row");
   get diagnostics moved = row_count;
   return moved;
 end;
 $$;
-comment on function private.ingest_reject_unstorable() is
+comment on function private.ingest_reject_unstorable(name[]) is
   'Rejects (moves from _offers to _rejects) every staged offer that would break a constraint or column type of the tables a batch writes.';
 
 revoke execute on function private.ingest_written_columns() from public;
-revoke execute on function private.ingest_rules_sql() from public;
-revoke execute on function private.ingest_reject_unstorable() from public;
-grant execute on function private.ingest_written_columns(), private.ingest_rules_sql(), private.ingest_reject_unstorable() to service_role;
+revoke execute on function private.ingest_rules_sql(name[]) from public;
+revoke execute on function private.ingest_reject_unstorable(name[]) from public;
+grant execute on function private.ingest_written_columns(), private.ingest_rules_sql(name[]), private.ingest_reject_unstorable(name[]) to service_role;

@@ -20,14 +20,34 @@ create index listing_match_candidates_variant_idx on private.listing_match_candi
 call private.track_updates('private.listing_match_candidates');
 grant select on private.listing_match_candidates to service_role;
 
+/** Creates (once per transaction) and empties _to_match, the listings one matching decides on: filled by the caller, decided by private.match_decide. */
+create or replace function private.match_staging()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  create temporary table if not exists _to_match (
+    -- as the caller gives them: the listing (a new one's id is chosen before it is written), its SKU and GTIN, its title's parse
+    listing_id uuid primary key, is_new boolean not null, sku text, gtin text, parsed jsonb,
+    -- the parse normalized once (not once per candidate row)
+    name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text,
+    -- the decision: matched (variant, method, confidence), review (the best candidate and the runner-up) or unmatched
+    status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric
+  ) on commit drop;
+  truncate _to_match;
+end;
+$$;
+comment on function private.match_staging() is
+  'Matching: creates (once per transaction) and empties the temporary table _to_match of the listings to decide on.';
+
 /**
- * Matches listings (given with their title parse) to variants: GTIN first,
- * then brand + name + concentration + size + packaging by trigram similarity.
- * Opposite genders never match. Auto-matches only above match_auto_threshold with a lead of match_min_margin;
- * a weaker best candidate goes to review, none leaves the listing unmatched.
- * Manual and existing matches are never touched.
+ * Decides, for every listing in _to_match, its match: GTIN first, then brand + name + concentration
+ * + size + packaging by trigram similarity. Opposite genders never match. Auto-matches only above
+ * match_auto_threshold with a lead of match_min_margin; a weaker best candidate goes to review, none
+ * leaves the listing unmatched. Writes nothing but _to_match (private.match_record does).
  */
-create or replace function private.match_listings(listings jsonb)
+create or replace function private.match_decide()
 returns void
 language plpgsql
 set search_path = ''
@@ -41,24 +61,16 @@ declare
   gender_words text := private.gender_words_pattern();
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text)';
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
   perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
   perform 'PRAGMA:TABLE: _named (brand_ids uuid[], name text, gender text, fragrance_id uuid, concentration public.concentration, fragrance_gender public.gender, sim numeric)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
 
-  -- Each listing's parse, normalized once (not once per candidate row).
-  create temporary table if not exists _to_match (
-    listing_id uuid primary key, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[],
-    concentration text, size_ml numeric, packaging text, quantity integer, gender text
-  ) on commit drop;
-  truncate _to_match;
-  insert into _to_match
-  select l.id, l.gtin, x.parsed, public.normalize_name(x.parsed ->> 'name'), x.parsed ->> 'brand' is not null, null,
-         x.parsed ->> 'concentration', (x.parsed ->> 'size_ml')::numeric, coalesce(x.parsed ->> 'packaging', 'retail'),
-         coalesce((x.parsed ->> 'quantity')::int, 1), x.parsed ->> 'gender'
-  from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
-  join public.retailer_listings l on l.id = x.listing_id
-  where l.status in ('unmatched', 'review');
+  update _to_match t
+  set name = public.normalize_name(t.parsed ->> 'name'), brand_given = t.parsed ->> 'brand' is not null,
+      concentration = t.parsed ->> 'concentration', size_ml = (t.parsed ->> 'size_ml')::numeric,
+      packaging = coalesce(t.parsed ->> 'packaging', 'retail'), quantity = coalesce((t.parsed ->> 'quantity')::int, 1),
+      gender = t.parsed ->> 'gender', status = 'unmatched';
   update _to_match t
   set brand_ids = ids.brand_ids
   from (
@@ -73,14 +85,10 @@ begin
   analyze _to_match (gtin, name, brand_ids, gender);  -- (a temp table has no statistics: the steps below are planned for this batch)
 
   -- 1. GTIN: exact, confidence 1.
-  with by_gtin as (
-    update public.retailer_listings l
-    set variant_id = v.id, match_method = 'gtin', match_confidence = 1, status = 'matched'
-    from _to_match t join public.variants v on v.gtin = t.gtin
-    where l.id = t.listing_id and t.gtin is not null
-    returning l.id
-  )
-  delete from _to_match t using by_gtin g where t.listing_id = g.id;
+  update _to_match t
+  set status = 'matched', variant_id = v.id, method = 'gtin', confidence = 1
+  from public.variants v
+  where t.gtin is not null and v.gtin = t.gtin;
 
   -- 2. Attributes: score every plausible variant, keep the best two per listing. Candidates come from
   --    the brand's fragrances when the title names a known brand, else from the trigram index; they
@@ -103,7 +111,7 @@ begin
   from (
     select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender as fragrance_gender,
            bool_or(k.gender is null or f.gender::text = k.gender) over (partition by k.brand_ids, k.name, k.gender) as named_exactly
-    from (select distinct t.brand_ids, t.name, t.gender from _to_match t where t.name <> '' and t.brand_ids is not null) k
+    from (select distinct t.brand_ids, t.name, t.gender from _to_match t where t.status = 'unmatched' and t.name <> '' and t.brand_ids is not null) k
     cross join lateral unnest(k.brand_ids) as b (id)
     join public.fragrances f on f.brand_id = b.id and f.name_normalized = k.name and f.deleted_at is null
     where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender)
@@ -117,7 +125,7 @@ begin
     select distinct t.brand_ids, t.name, t.gender,
            btrim(regexp_replace(regexp_replace(t.name, gender_words, ' ', 'g'), '\s+', ' ', 'g')) as core
     from _to_match t
-    where t.name <> '' and (not t.brand_given or t.brand_ids is not null)
+    where t.status = 'unmatched' and t.name <> '' and (not t.brand_given or t.brand_ids is not null)
       and not exists (select from _named n where n.brand_ids = t.brand_ids and n.name = t.name and n.gender is not distinct from t.gender)
   ) k
   cross join lateral (
@@ -173,46 +181,78 @@ begin
   ) ranked
   where rank <= 2;
 
-  with decision as (
-    select b.listing_id, b.variant_id, b.score, r.score as runner_up,
-           b.score >= auto_threshold and (r.score is null or b.score - r.score >= min_margin) as auto,
-           b.score >= review_threshold as reviewable
-    from _candidates b left join _candidates r on r.listing_id = b.listing_id and r.rank = 2
-    where b.rank = 1
-  ),
-  matched_rows as (
-    update public.retailer_listings l
-    set variant_id = d.variant_id, match_method = 'attributes', match_confidence = d.score, status = 'matched'
-    from decision d where l.id = d.listing_id and d.auto
-    returning l.id
-  ),
-  queued as (
+  update _to_match t
+  set status = case when b.score >= auto_threshold and (r.score is null or b.score - r.score >= min_margin) then 'matched'
+                    when b.score >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
+      variant_id = b.variant_id, method = 'attributes', confidence = b.score, runner_up = r.score
+  from _candidates b left join _candidates r on r.listing_id = b.listing_id and r.rank = 2
+  where b.rank = 1 and t.listing_id = b.listing_id and t.status = 'unmatched';
+end;
+$$;
+comment on function private.match_decide() is
+  'Matching: decides each listing of _to_match (matched by GTIN or attributes, review with its best candidate, or unmatched); see private.settings match_*.';
+
+/**
+ * Writes the decisions of _to_match: the matches of listings already written (a new listing is
+ * inserted with its match by its caller), the review queue, and listings left without a candidate.
+ * Only listings unmatched or in review change: manual and existing matches are never touched.
+ */
+create or replace function private.match_record()
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  update public.retailer_listings l
+  set variant_id = t.variant_id, match_method = t.method, match_confidence = t.confidence, status = 'matched'
+  from _to_match t
+  where not t.is_new and t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
+  with queued as (
     insert into private.listing_match_candidates (listing_id, variant_id, confidence, runner_up_confidence, parsed)
-    select d.listing_id, d.variant_id, d.score, d.runner_up, t.parsed
-    from decision d join _to_match t on t.listing_id = d.listing_id
-    where not d.auto and d.reviewable
+    select t.listing_id, t.variant_id, t.confidence, t.runner_up, t.parsed
+    from _to_match t join public.retailer_listings l on l.id = t.listing_id
+    where t.status = 'review' and l.status in ('unmatched', 'review')
     on conflict (listing_id) do update
       set variant_id = excluded.variant_id, confidence = excluded.confidence,
           runner_up_confidence = excluded.runner_up_confidence, parsed = excluded.parsed
     returning listing_id
-  ),
-  in_review as (
-    update public.retailer_listings l set status = 'review'
-    from queued q where l.id = q.listing_id and l.status <> 'review'
-    returning l.id
   )
-  -- (data-modifying CTEs always run to completion, read or not)
+  update public.retailer_listings l set status = 'review'
+  from queued q where l.id = q.listing_id and l.status <> 'review';
   delete from private.listing_match_candidates c
-  where c.listing_id in (select listing_id from _to_match)
-    and c.listing_id not in (select listing_id from queued);
-
+  using _to_match t where c.listing_id = t.listing_id and t.status <> 'review';
   -- Listings with no candidate at all stay (or become again) unmatched.
   update public.retailer_listings l set status = 'unmatched'
   from _to_match t
-  where l.id = t.listing_id and l.status = 'review'
-    and not exists (select from private.listing_match_candidates c where c.listing_id = l.id);
+  where l.id = t.listing_id and t.status = 'unmatched' and l.status = 'review';
+end;
+$$;
+comment on function private.match_record() is
+  'Matching: writes the decisions of _to_match to listings already written (matched, review with the queue row, unmatched); never touches manual or existing matches.';
+
+/** Matches listings already written, given as [{listing_id, parsed}] (those unmatched or in review; the others are left as they are). */
+create or replace function private.match_listings(listings jsonb)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform private.match_staging();
+  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
+  select l.id, false, l.retailer_sku, l.gtin, x.parsed
+  from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
+  join public.retailer_listings l on l.id = x.listing_id
+  where l.status in ('unmatched', 'review');
+  perform private.match_decide();
+  perform private.match_record();
 end;
 $$;
 comment on function private.match_listings(jsonb) is
-  'Matches listings [{listing_id, parsed}] to variants: GTIN, then attribute similarity (see private.settings match_*).';
+  'Matches listings [{listing_id, parsed}] that are unmatched or in review: GTIN, then attribute similarity (see private.settings match_*).';
+revoke execute on function private.match_staging() from public;
+revoke execute on function private.match_decide() from public;
+revoke execute on function private.match_record() from public;
 revoke execute on function private.match_listings(jsonb) from public;
+grant execute on function private.match_staging(), private.match_decide(), private.match_record() to service_role;
