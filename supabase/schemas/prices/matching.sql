@@ -82,13 +82,15 @@ begin
     group by m.listing_id
   ) ids
   where ids.listing_id = t.listing_id;
-  analyze _to_match (gtin, name, brand_ids, gender);  -- (a temp table has no statistics: the steps below are planned for this batch)
+  -- (a temp table has no statistics: each step below is planned for this batch)
+  analyze _to_match (gtin);
 
   -- 1. GTIN: exact, confidence 1.
   update _to_match t
   set status = 'matched', variant_id = v.id, method = 'gtin', confidence = 1
   from public.variants v
   where t.gtin is not null and v.gtin = t.gtin;
+  analyze _to_match (status, name, brand_ids, gender);
 
   -- 2. Attributes: score every plausible variant, keep the best two per listing. Candidates come from
   --    the brand's fragrances when the title names a known brand, else from the trigram index; they
@@ -112,8 +114,7 @@ begin
     select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender as fragrance_gender,
            bool_or(k.gender is null or f.gender::text = k.gender) over (partition by k.brand_ids, k.name, k.gender) as named_exactly
     from (select distinct t.brand_ids, t.name, t.gender from _to_match t where t.status = 'unmatched' and t.name <> '' and t.brand_ids is not null) k
-    cross join lateral unnest(k.brand_ids) as b (id)
-    join public.fragrances f on f.brand_id = b.id and f.name_normalized = k.name and f.deleted_at is null
+    join public.fragrances f on f.brand_id = any (k.brand_ids) and f.name_normalized = k.name and f.deleted_at is null
     where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender)
   ) e
   where e.named_exactly;
@@ -180,6 +181,7 @@ begin
     ) c
   ) ranked
   where rank <= 2;
+  analyze _candidates;
 
   update _to_match t
   set status = case when b.score >= auto_threshold and (r.score is null or b.score - r.score >= min_margin) then 'matched'
@@ -187,6 +189,7 @@ begin
       variant_id = b.variant_id, method = 'attributes', confidence = b.score, runner_up = r.score
   from _candidates b left join _candidates r on r.listing_id = b.listing_id and r.rank = 2
   where b.rank = 1 and t.listing_id = b.listing_id and t.status = 'unmatched';
+  analyze _to_match;  -- (for the writes of the decisions)
 end;
 $$;
 comment on function private.match_decide() is
