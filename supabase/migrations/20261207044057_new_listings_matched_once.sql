@@ -1,11 +1,18 @@
--- New listings written once. A batch inserted each new listing unmatched, then matched it and
--- wrote it again (a second row version, five index entries and three triggers per listing), then
--- checked every rule of every row a second time for the new prices per 100 ml. Matching now
--- decides first (private.match_decide, into _to_match; a new listing's id is chosen before it is
--- written), the listing is inserted with its match, private.match_record writes the other
--- decisions and the review queue, and the second check covers the prices per 100 ml only
--- (ingest_rules_sql and ingest_reject_unstorable take the _offers columns to check).
--- private.match_listings(jsonb) stays, for listings already written.
+-- New listings matched faster, and written once.
+-- 1. A title that names one of its brand's catalog names exactly (of the title's gender, when it
+--    states one) takes that name's fragrances as its candidates, found by the identity index,
+--    instead of the brand's 20 nearest names by trigram KNN (~40 index pages a name, two thirds
+--    of matching's time: 10,000 new listings 6.2 -> 1.5-2.1 s). It also ends a tie trigram
+--    similarity cannot break: names of the same words in another order ("Royal Nuit", "Nuit
+--    Royal") are alike at 1.0, so such a title went to review; it is now matched to the name it says.
+-- 2. A batch inserted each new listing unmatched, then matched it and wrote it again (a second row
+--    version, five index entries and three triggers per listing), then checked every rule of every
+--    row a second time for the new prices per 100 ml. Matching now decides first
+--    (private.match_decide, into _to_match; a new listing's id is chosen before it is written), the
+--    listing is inserted with its match, private.match_record writes the other decisions and the
+--    review queue, and the second check covers the prices per 100 ml only (ingest_rules_sql and
+--    ingest_reject_unstorable take the _offers columns to check). private.match_listings(jsonb)
+--    stays, for listings already written.
 
 set local check_function_bodies = off;
 

@@ -1,6 +1,7 @@
--- Rollback of 20261207042022_ingest_single_write.sql.
--- Restores insert-then-match (match_listings doing the whole match and its writes) and the full
--- second rules check; drops match_staging, match_decide and match_record; reviewed.
+-- Rollback of 20261207044057_new_listings_matched_once.sql.
+-- Restores insert-then-match (match_listings doing the whole match, every name searched among its
+-- brand's nearest names, and its writes) and the full second rules check; drops match_staging,
+-- match_decide and match_record; reviewed.
 
 set local check_function_bodies = off;
 
@@ -266,23 +267,6 @@ begin
     fragrance_gender public.gender, sim numeric
   ) on commit drop;
   truncate _named;
-  -- 2a. A title that names one of its brand's catalog names exactly (one of the title's gender, when it
-  --     states one) has that name's fragrances as its candidates, similarity 1, found by the identity
-  --     index; near names are not looked for ("Spicebomb" is not sent to review for Spicebomb Extreme).
-  --     The search below reads ~40 index pages a name, most of this step's time.
-  insert into _named
-  select e.brand_ids, e.name, e.gender, e.id, e.concentration, e.fragrance_gender, 1
-  from (
-    select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender as fragrance_gender,
-           bool_or(k.gender is null or f.gender::text = k.gender) over (partition by k.brand_ids, k.name, k.gender) as named_exactly
-    from (select distinct t.brand_ids, t.name, t.gender from _to_match t where t.name <> '' and t.brand_ids is not null) k
-    cross join lateral unnest(k.brand_ids) as b (id)
-    join public.fragrances f on f.brand_id = b.id and f.name_normalized = k.name and f.deleted_at is null
-    where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender)
-  ) e
-  where e.named_exactly;
-  analyze _named;
-  -- 2b. Every other name: the nearest names of the brand (or the trigram-similar names, with no brand).
   insert into _named
   select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender, f.sim
   from (
@@ -290,7 +274,6 @@ begin
            btrim(regexp_replace(regexp_replace(t.name, gender_words, ' ', 'g'), '\s+', ' ', 'g')) as core
     from _to_match t
     where t.name <> '' and (not t.brand_given or t.brand_ids is not null)
-      and not exists (select from _named n where n.brand_ids = t.brand_ids and n.name = t.name and n.gender is not distinct from t.gender)
   ) k
   cross join lateral (
     select g.id, g.concentration, g.gender, g.sim from (
