@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(167);
+select plan(169);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -151,6 +151,28 @@ select is((select reason from public.recommend_for_me(1)), 'owned by 1 ScentMatc
 select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
 select ok((select bool_and(reason = 'a floral fragrance, as you asked' or reason ~ '^(shares|has|close)') from public.recommend_for_me(5)),
   'onboarding families give reasons');
+-- Picked notes alone: each pick has some, the more (up to three) the higher, and its reason names
+-- two of them, most prominent first.
+select tests.clear_authentication();
+select tests.create_user('nora@example.com', 'eeeeeeee-0000-0000-0000-000000000000');
+insert into public.onboarding_answers (user_id, step, answer) values
+  ('eeeeeeee-0000-0000-0000-000000000000', 'notes', '{"notes": ["bergamot", "jasmine", "vetiver", "vanilla"]}');
+select tests.authenticate_as('eeeeeeee-0000-0000-0000-000000000000'::uuid);
+create temporary table note_recs as select * from public.recommend_for_me(10);
+select tests.clear_authentication();
+select is((select array_agg(r.score || ' ' || r.reason order by r.fragrance_id) from note_recs r),
+          (select array_agg(round(0.1 * least(cardinality(p.names), 3), 4)::double precision || ' '
+                            || format('has %s, which you picked', array_to_string(p.names[1:2], ' and ')) order by r.fragrance_id)
+           from note_recs r cross join lateral (
+             select array_agg(n.name order by fn.tier, fn.position) as names from public.fragrance_notes fn
+             join public.notes n on n.id = fn.note_id
+             where fn.fragrance_id = r.fragrance_id and n.slug in ('bergamot', 'jasmine', 'vetiver', 'vanilla')) p),
+  'picked notes: a pick scores 0.1 a picked note it has (up to three), and its reason names two of them, most prominent first');
+select ok((select min(score) from note_recs) >= (select max(round(0.1 * least(c.n, 3), 4)::double precision) from (
+             select count(*) as n from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+             where n.slug in ('bergamot', 'jasmine', 'vetiver', 'vanilla') and fn.fragrance_id not in (select fragrance_id from note_recs)
+             group by fn.fragrance_id) c),
+  '... and no fragrance left out has more of them');
 -- Equal scores and names go by id: eight "Twin"s, each owned by two users, lead a new user's cold start.
 select tests.clear_authentication();
 insert into public.brands (slug, name) select 'twin-house-' || i, 'Twin House ' || i from generate_series(1, 8) i;

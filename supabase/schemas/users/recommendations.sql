@@ -33,7 +33,8 @@ call private.make_user_table('public.recommendation_events', 'user_id', array['s
  * already in the collection. Cold start (nothing liked, no answers): the
  * most-owned fragrances. Equal scores go by name, then id, so a page is the
  * same on every call. Every candidate is scored (at 100k, ~15k for a user who
- * picked a family and notes: ~0.2-0.4 s); the reason is built for the page only.
+ * picked a family and notes), from counts read once per picked note; the reason
+ * and the picked notes' names are built for the page only.
  */
 create or replace function private.recommend_for_me(k integer)
 returns table (fragrance_id uuid, name text, brand text, score double precision, reason text)
@@ -69,6 +70,12 @@ begin
     select c.fragrance_id, (c.status <> 'disliked' and coalesce(c.rating, 3) >= 3) as likes
     from public.collection_entries c where c.user_id = me
   ),
+  picked as (
+    -- how many of the picked notes each fragrance has: read from the notes' side, by index
+    select fn.fragrance_id, count(*)::int as n from public.fragrance_notes fn
+    where fn.note_id = any (picked_ids)
+    group by fn.fragrance_id
+  ),
   candidates as (
     select n.fragrance_id, n.sim from (
       select e.fragrance_id, 1 - (e.embedding operator(extensions.<=>) liked) as sim
@@ -78,9 +85,9 @@ begin
       limit 200) n
     union
     select f.id, null::double precision from public.fragrances f
-    where f.deleted_at is null
-      and (f.family_slug = any(families)
-           or exists (select from public.fragrance_notes fn where fn.fragrance_id = f.id and fn.note_id = any (picked_ids)))
+    where f.deleted_at is null and f.family_slug = any(families)
+    union
+    select p.fragrance_id, null::double precision from picked p
   ),
   fresh as (
     select c.fragrance_id, max(c.sim) as sim from candidates c
@@ -95,15 +102,14 @@ begin
                        join public.fragrance_embeddings d on d.fragrance_id = m.fragrance_id and d.model = current_model
                        where not m.likes and e.fragrance_id = fr.fragrance_id), 0)
            else 0 end as disliked_sim,
-           (select array_agg((select nt.name from public.notes nt where nt.id = fn.note_id) order by fn.tier, fn.position)
-            from public.fragrance_notes fn where fn.fragrance_id = fr.fragrance_id and fn.note_id = any (picked_ids)) as picked,
-           f.family_slug = any(families) as family_match, f.name, f.family_slug, f.brand_id
+           coalesce(p.n, 0) as picked, f.family_slug = any(families) as family_match, f.name, f.family_slug, f.brand_id
     from fresh fr join public.fragrances f on f.id = fr.fragrance_id and f.deleted_at is null
+    left join picked p on p.fragrance_id = fr.fragrance_id
   ),
   ranked as (
     select s.fragrance_id, s.name, s.brand_id, s.picked, s.family_match, s.family_slug,
            round((coalesce(s.sim, 0) - 0.5 * greatest(s.disliked_sim - 0.5, 0)
-                  + 0.1 * least(coalesce(cardinality(s.picked), 0), 3) + case when s.family_match then 0.15 else 0 end)::numeric, 4)::double precision as score
+                  + 0.1 * least(s.picked, 3) + case when s.family_match then 0.15 else 0 end)::numeric, 4)::double precision as score
     from scored s
     order by 7 desc, s.name, s.fragrance_id
     limit k
@@ -111,12 +117,18 @@ begin
   select r.fragrance_id, r.name, b.name, r.score,
          case
            when sh.liked_name is not null then format('shares %s with %s', array_to_string(sh.notes, ' and '), sh.liked_name)
-           when r.picked is not null then format('has %s, which you picked', array_to_string(r.picked[1:2], ' and '))
+           when r.picked > 0 then format('has %s, which you picked', array_to_string(pn.names[1:2], ' and '))
            when r.family_match then format('a %s fragrance, as you asked', replace(r.family_slug, '-', ' '))
            else 'close to what you like'
          end
   from ranked r
   join public.brands b on b.id = r.brand_id
+  -- the picked notes a pick has, most prominent first (for the page only)
+  left join lateral (
+    select array_agg(nt.name order by fn.tier, fn.position) as names
+    from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
+    where r.picked > 0 and fn.fragrance_id = r.fragrance_id and fn.note_id = any (picked_ids)
+  ) pn on true
   -- The reason, for the page only: the liked fragrance sharing most notes with the pick, and up to
   -- two of those notes (most prominent first).
   left join lateral (
