@@ -8,17 +8,37 @@
 -- 2. A batch inserted each new listing unmatched, then matched it and wrote it again (a second row
 --    version, five index entries and three triggers per listing), then checked every rule of every
 --    row a second time for the new prices per 100 ml. Matching now decides first
---    (private.match_decide, into _to_match; a new listing's id is chosen before it is written), the
---    listing is inserted with its match, private.match_record writes the other decisions and the
---    review queue, and the second check covers the prices per 100 ml only (ingest_rules_sql and
---    ingest_reject_unstorable take the _offers columns to check). private.match_listings(jsonb)
---    stays, for listings already written.
+--    (private.match_decide, into _to_match, a temporary table of type private.listing_to_match; a
+--    new listing's id is chosen before it is written), the listing is inserted with its match,
+--    private.match_record writes the other decisions and the review queue, and the second check
+--    covers the prices per 100 ml only (ingest_rules_sql and ingest_reject_unstorable take the
+--    _offers columns to check). private.match_listings(jsonb) stays, for listings already written.
 
 set local check_function_bodies = off;
 
 DROP FUNCTION "private"."ingest_reject_unstorable"();
 
 DROP FUNCTION "private"."ingest_rules_sql"();
+
+CREATE TYPE "private"."listing_to_match" AS (
+  "listing_id"    uuid,
+  "sku"           text,
+  "gtin"          text,
+  "parsed"        jsonb,
+  "name"          text,
+  "brand_given"   boolean,
+  "brand_ids"     uuid[],
+  "concentration" text,
+  "size_ml"       numeric,
+  "packaging"     text,
+  "quantity"      integer,
+  "gender"        text,
+  "status"        public.listing_status,
+  "variant_id"    uuid,
+  "method"        public.match_method,
+  "confidence"    numeric,
+  "runner_up"     numeric
+);
 
 CREATE OR REPLACE FUNCTION private.ingest_match_listings()
   RETURNS void
@@ -27,10 +47,10 @@ CREATE OR REPLACE FUNCTION private.ingest_match_listings()
   AS $function$
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform private.match_staging();
-  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
-  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.listing_id is null, o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
+  insert into _to_match (listing_id, sku, gtin, parsed)
+  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
   from _offers o
   where o.known_title is distinct from o.title
     and (o.listing_id is null
@@ -171,7 +191,7 @@ CREATE OR REPLACE FUNCTION private.ingest_write_listings (
   AS $function$
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   -- Only listings that changed are written, and none are looked for when no row differs from its listing.
   if exists (select from _offers o
              where o.listing_id is not null
@@ -211,7 +231,7 @@ begin
     returning l.id, l.retailer_sku
   ),
   raced as (
-    update _to_match m set listing_id = c.id, is_new = false
+    update _to_match m set listing_id = c.id
     from created c where m.sku = c.retailer_sku and m.listing_id <> c.id
   )
   update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;
@@ -241,7 +261,7 @@ declare
   gender_words text := private.gender_words_pattern();
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
   perform 'PRAGMA:TABLE: _named (brand_ids uuid[], name text, gender text, fragrance_id uuid, concentration public.concentration, fragrance_gender public.gender, sim numeric)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
@@ -381,10 +401,10 @@ CREATE OR REPLACE FUNCTION private.match_listings (
   SET search_path TO ''
   AS $function$
 begin
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform private.match_staging();
-  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
-  select l.id, false, l.retailer_sku, l.gtin, x.parsed
+  insert into _to_match (listing_id, sku, gtin, parsed)
+  select l.id, l.retailer_sku, l.gtin, x.parsed
   from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
   join public.retailer_listings l on l.id = x.listing_id
   where l.status in ('unmatched', 'review');
@@ -399,11 +419,11 @@ CREATE OR REPLACE FUNCTION private.match_record()
   SET search_path TO ''
   AS $function$
 begin
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   update public.retailer_listings l
   set variant_id = t.variant_id, match_method = t.method, match_confidence = t.confidence, status = 'matched'
   from _to_match t
-  where not t.is_new and t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
+  where t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
   with queued as (
     insert into private.listing_match_candidates (listing_id, variant_id, confidence, runner_up_confidence, parsed)
     select t.listing_id, t.variant_id, t.confidence, t.runner_up, t.parsed
@@ -431,14 +451,7 @@ CREATE OR REPLACE FUNCTION private.match_staging()
   SET search_path TO ''
   AS $function$
 begin
-  create temporary table if not exists _to_match (
-    -- as the caller gives them: the listing (a new one's id is chosen before it is written), its SKU and GTIN, its title's parse
-    listing_id uuid primary key, is_new boolean not null, sku text, gtin text, parsed jsonb,
-    -- the parse normalized once (not once per candidate row)
-    name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text,
-    -- the decision: matched (variant, method, confidence), review (the best candidate and the runner-up) or unmatched
-    status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric
-  ) on commit drop;
+  create temporary table if not exists _to_match (like private.listing_to_match, primary key (listing_id)) on commit drop;
   truncate _to_match;
 end;
 $function$;
@@ -458,6 +471,8 @@ COMMENT ON FUNCTION "private"."match_listings"(jsonb) IS 'Matches listings [{lis
 COMMENT ON FUNCTION "private"."match_record"() IS 'Matching: writes the decisions of _to_match to listings already written (matched, review with the queue row, unmatched); never touches manual or existing matches.';
 
 COMMENT ON FUNCTION "private"."match_staging"() IS 'Matching: creates (once per transaction) and empties the temporary table _to_match of the listings to decide on.';
+
+COMMENT ON TYPE "private"."listing_to_match" IS 'Shape of the temporary _to_match table: one listing one matching decides on, its parse and the decision.';
 
 REVOKE ALL ON FUNCTION "private"."ingest_reject_unstorable"(name[]) FROM PUBLIC;
 

@@ -1,7 +1,7 @@
 -- Rollback of 20261207044057_new_listings_matched_once.sql.
 -- Restores insert-then-match (match_listings doing the whole match, every name searched among its
 -- brand's nearest names, and its writes) and the full second rules check; drops match_staging,
--- match_decide and match_record; reviewed.
+-- match_decide, match_record and the type private.listing_to_match; reviewed.
 
 set local check_function_bodies = off;
 
@@ -14,6 +14,8 @@ DROP FUNCTION "private"."match_decide"();
 DROP FUNCTION "private"."match_record"();
 
 DROP FUNCTION "private"."match_staging"();
+
+DROP TYPE "private"."listing_to_match";
 
 CREATE OR REPLACE FUNCTION private.ingest_match_listings()
   RETURNS void

@@ -225,10 +225,10 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform private.match_staging();
-  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
-  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.listing_id is null, o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
+  insert into _to_match (listing_id, sku, gtin, parsed)
+  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
   from _offers o
   where o.known_title is distinct from o.title
     and (o.listing_id is null
@@ -254,7 +254,7 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   -- Only listings that changed are written, and none are looked for when no row differs from its listing.
   if exists (select from _offers o
              where o.listing_id is not null
@@ -294,7 +294,7 @@ begin
     returning l.id, l.retailer_sku
   ),
   raced as (
-    update _to_match m set listing_id = c.id, is_new = false
+    update _to_match m set listing_id = c.id
     from created c where m.sku = c.retailer_sku and m.listing_id <> c.id
   )
   update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;

@@ -20,6 +20,17 @@ create index listing_match_candidates_variant_idx on private.listing_match_candi
 call private.track_updates('private.listing_match_candidates');
 grant select on private.listing_match_candidates to service_role;
 
+create type private.listing_to_match as (
+  -- as the caller gives them: the listing (a new one's id is chosen before it is written), its SKU and GTIN, its title's parse
+  listing_id uuid, sku text, gtin text, parsed jsonb,
+  -- the parse normalized once (not once per candidate row)
+  name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text,
+  -- the decision: matched (variant, method, confidence), review (the best candidate and the runner-up) or unmatched
+  status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric
+);
+comment on type private.listing_to_match is
+  'Shape of the temporary _to_match table: one listing one matching decides on, its parse and the decision.';
+
 /** Creates (once per transaction) and empties _to_match, the listings one matching decides on: filled by the caller, decided by private.match_decide. */
 create or replace function private.match_staging()
 returns void
@@ -27,14 +38,7 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  create temporary table if not exists _to_match (
-    -- as the caller gives them: the listing (a new one's id is chosen before it is written), its SKU and GTIN, its title's parse
-    listing_id uuid primary key, is_new boolean not null, sku text, gtin text, parsed jsonb,
-    -- the parse normalized once (not once per candidate row)
-    name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text,
-    -- the decision: matched (variant, method, confidence), review (the best candidate and the runner-up) or unmatched
-    status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric
-  ) on commit drop;
+  create temporary table if not exists _to_match (like private.listing_to_match, primary key (listing_id)) on commit drop;
   truncate _to_match;
 end;
 $$;
@@ -61,7 +65,7 @@ declare
   gender_words text := private.gender_words_pattern();
 begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform 'PRAGMA:TABLE: _candidates (listing_id uuid, variant_id uuid, score numeric, rank bigint)';
   perform 'PRAGMA:TABLE: _named (brand_ids uuid[], name text, gender text, fragrance_id uuid, concentration public.concentration, fragrance_gender public.gender, sim numeric)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
@@ -197,8 +201,9 @@ comment on function private.match_decide() is
 
 /**
  * Writes the decisions of _to_match: the matches of listings already written (a new listing is
- * inserted with its match by its caller), the review queue, and listings left without a candidate.
- * Only listings unmatched or in review change: manual and existing matches are never touched.
+ * inserted with its match by its caller, so it is matched already), the review queue, and listings
+ * left without a candidate. Only listings unmatched or in review change: manual and existing
+ * matches are never touched.
  */
 create or replace function private.match_record()
 returns void
@@ -206,11 +211,11 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   update public.retailer_listings l
   set variant_id = t.variant_id, match_method = t.method, match_confidence = t.confidence, status = 'matched'
   from _to_match t
-  where not t.is_new and t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
+  where t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
   with queued as (
     insert into private.listing_match_candidates (listing_id, variant_id, confidence, runner_up_confidence, parsed)
     select t.listing_id, t.variant_id, t.confidence, t.runner_up, t.parsed
@@ -241,10 +246,10 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  perform 'PRAGMA:TABLE: _to_match (listing_id uuid, is_new boolean, sku text, gtin text, parsed jsonb, name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text, status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric)';
+  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform private.match_staging();
-  insert into _to_match (listing_id, is_new, sku, gtin, parsed)
-  select l.id, false, l.retailer_sku, l.gtin, x.parsed
+  insert into _to_match (listing_id, sku, gtin, parsed)
+  select l.id, l.retailer_sku, l.gtin, x.parsed
   from jsonb_to_recordset(listings) as x (listing_id uuid, parsed jsonb)
   join public.retailer_listings l on l.id = x.listing_id
   where l.status in ('unmatched', 'review');
