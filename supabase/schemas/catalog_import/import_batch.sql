@@ -593,8 +593,9 @@ begin
 
   if exists (select from _catalog_note_names where note_id is null) then
     -- The family new notes wait in until they are placed, made on first need (a row with a random
-    -- id has no place in a migration).
-    insert into public.note_families (slug, name) values ('unclassified', 'Unclassified') on conflict (slug) do nothing;
+    -- id has no place in a migration). Every unique key is an arbiter: with only the slug, a worker
+    -- racing another to make it hit the name's unique index and failed the import.
+    insert into public.note_families (slug, name) values ('unclassified', 'Unclassified') on conflict do nothing;
     with wanted as (
       select distinct on (n.key) n.name, n.key from _catalog_note_names n where n.note_id is null order by n.key, n.name
     ),
