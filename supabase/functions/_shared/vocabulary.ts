@@ -151,18 +151,39 @@ export function nameWords(text: string, v: Vocabulary): string[] {
 
 type Phrase = { i: number; len: number; phrase: string; compact: string };
 
-/** Every phrase of up to 8 words of the first 40, as private.name_matches reads them (positions from 1). */
-function phrases(words: string[]): Phrase[] {
+/** Every phrase of up to 8 (or `longest`) words of the first 40, as private.name_matches reads them (positions from 1). */
+function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
   const n = Math.min(words.length, MAX_READ_WORDS);
   const out: Phrase[] = [];
   for (let i = 1; i <= n; i++) {
-    for (let len = 1; len <= MAX_PHRASE_WORDS && i + len - 1 <= n; len++) {
-      const ws = words.slice(i - 1, i - 1 + len);
-      out.push({ i, len, phrase: ws.join(" "), compact: ws.join("") });
+    // (each phrase grows the one before it: a price feed reads ~50 phrases a title)
+    let phrase = words[i - 1], compact = phrase;
+    for (let len = 1; len <= longest && i + len - 1 <= n; len++) {
+      if (len > 1) phrase += " " + words[i + len - 2], compact += words[i + len - 2];
+      out.push({ i, len, phrase, compact });
     }
   }
   return out;
 }
+
+/** The longest key of a map (by `measure`), worked out once per map: a longer phrase is not looked up. */
+const LONGEST_KEY = new WeakMap<Map<string, unknown>, number>();
+function longestKey(m: Map<string, unknown>, measure: (key: string) => number): number {
+  let n = LONGEST_KEY.get(m);
+  if (n === undefined) {
+    n = 0;
+    for (const key of m.keys()) n = Math.max(n, measure(key));
+    LONGEST_KEY.set(m, n);
+  }
+  return n;
+}
+const wordCount = (key: string) => key.split(" ").length;
+// (A title has ~50 phrases; most are longer than any brand or vocabulary phrase, and hashing them was
+// most of a price feed's parse.)
+const inBrands = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.brands, wordCount) && v.brands.has(p.phrase);
+const inWords = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.words, wordCount) && v.words.has(p.phrase);
+/** The known names a phrase spells (letters without spaces) among one brand's. */
+const inNames = (p: Phrase, names: Map<string, Known[]>) => p.compact.length <= longestKey(names, (k) => k.length) ? names.get(p.compact) : undefined;
 
 const longestFirst = (a: { i: number; len: number }, b: { i: number; len: number }) => b.len - a.len || a.i - b.i;
 
@@ -201,12 +222,17 @@ export function readName(text: string, v: Vocabulary): NameReading {
   const free = (i: number, len: number) => roles.slice(i - 1, i - 1 + len).every((r) => r === null);
   const take = (i: number, len: number, role: string) => { for (let k = i; k < i + len; k++) roles[k - 1] = role; };
 
-  const mentions = all.filter((p) => v.brands.has(p.phrase)).map((p) => ({ ...p, brand: v.brands.get(p.phrase)! })).sort(longestFirst);
+  const mentions = all.filter((p) => inBrands(p, v)).map((p) => ({ ...p, brand: v.brands.get(p.phrase)! })).sort(longestFirst);
   let brand: string | null = mentions[0]?.brand ?? null;
 
-  const knownIn = (of: string | null) =>
-    all.flatMap((p) => [...(of ? [of] : v.names.keys())].flatMap((b) => (v.names.get(b)?.get(p.compact) ?? []).map((k) => ({ ...p, ...k }))))
-      .sort((a, b) => longestFirst(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.brand < b.brand ? -1 : a.brand > b.brand ? 1 : 0));
+  const knownIn = (of: string | null) => {
+    const found: (Phrase & Known)[] = [];
+    const byBrand = of ? [v.names.get(of)] : [...v.names.values()];  // (looked up once, not once a phrase)
+    for (const p of all) {
+      for (const names of byBrand) for (const k of (names && inNames(p, names)) || []) found.push({ ...p, ...k });
+    }
+    return found.sort((a, b) => longestFirst(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.brand < b.brand ? -1 : a.brand > b.brand ? 1 : 0));
+  };
   // a known name overlapping the brand's first mention only when no other is as long ("Narciso Rodriguez Narciso")
   const first = mentions[0];
   const overlapsFirst = (p: { i: number; len: number }) => first !== undefined && p.i < first.i + first.len && first.i < p.i + p.len;
@@ -224,7 +250,7 @@ export function readName(text: string, v: Vocabulary): NameReading {
   }
 
   const claims: { i: number; word: Word }[] = [];
-  for (const p of all.filter((p) => v.words.has(p.phrase)).sort(longestFirst)) {
+  for (const p of all.filter((p) => inWords(p, v)).sort(longestFirst)) {
     const word = v.words.get(p.phrase)!;
     if (free(p.i, p.len)) {
       take(p.i, p.len, word.kind);
@@ -280,7 +306,8 @@ export async function withNamesOf(sql: Sql, rows: VocabularyRows, brands: string
 
 /** The brand a text names (its longest brand name or alias, the first of equals), or null. */
 export function brandOf(text: string, v: Vocabulary): string | null {
-  const found = phrases(nameWords(text, v)).filter((p) => v.brands.has(p.phrase)).sort(longestFirst)[0];
+  const found = phrases(nameWords(text, v), Math.min(MAX_PHRASE_WORDS, longestKey(v.brands, wordCount))).filter((p) => inBrands(p, v))
+    .sort(longestFirst)[0];
   return found ? v.brands.get(found.phrase)! : null;
 }
 
