@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(52);
+select plan(54);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -28,6 +28,18 @@ select private.ingest_staging_tables();
 select ok(not private.staging_table_outdated('_offers', 'private.staged_offer')
           and (select count(*) from pg_attribute where attrelid = 'pg_temp._offers'::regclass and attname = 'shipping_base') = 1,
   'ingest_staging_tables makes an outdated staging table again, in the template''s shape');
+-- So does matching, whose working tables live as long as the session (not made in every transaction).
+create temporary table _named (name text);
+select private.match_staging();
+select ok(not private.staging_table_outdated('_named', 'private.match_named')
+          and not private.staging_table_outdated('_to_match', 'private.listing_to_match')
+          and not private.staging_table_outdated('_candidates', 'private.match_candidate'),
+  'match_staging makes an outdated working table again, in the template''s shape');
+insert into _named (name) values ('left over');
+insert into _candidates (listing_id, rank) values (gen_random_uuid(), 1);
+select private.match_staging();
+select is((select count(*) from _named) + (select count(*) from _candidates), 0::bigint,
+  'match_staging empties working tables a matching earlier in the transaction filled');
 
 -- A small history to query: a listing of Sauvage EDP in a size of its own (the seed prices the others) at two shops.
 insert into public.variants (fragrance_id, size_ml, packaging) select id, 123, 'retail' from public.fragrances where slug = 'dior-sauvage-edp';

@@ -53,6 +53,8 @@ returns void
 language plpgsql
 set search_path = ''
 as $$
+declare
+  moved uuid[];  -- listings whose open range closed and the next opened
 begin
   perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
   analyze _offers_to_apply (listing_id);  -- a plan for this batch's size (see ingest_staging.sql)
@@ -72,31 +74,38 @@ begin
     where excluded.observed_at >= c.observed_at;
 
   -- History, for the listings whose price or stock differs from their open range (or that have none;
-  -- the open range holds the current offer's price and stock):
-  -- a newer, different price closes the open range and opens the next; a listing with no range gets
-  -- its first. Older (late) prices leave it alone.
+  -- the open range holds the current offer's price and stock), from each listing's latest range (one
+  -- probe of an index: the open range when there is one, as ranges do not overlap):
+  -- a newer, different price closes the open range and opens the next; a listing with no open range
+  -- gets one, unless a range ends after the price (then it is late). Older (late) prices leave it alone.
   -- (Lookups by index, one listing at a time: a batch is a sliver of a long history.)
   with o as (
-    select o.*, h.id as open_id, lower(h.valid) as open_from
+    select o.*, case when upper_inf(h.valid) then h.id end as open_id, lower(h.valid) as open_from
     from _offers_to_apply o
     left join lateral (
       select h.id, h.valid, h.price, h.currency, h.in_stock from public.price_history h
-      where h.listing_id = o.listing_id and upper_inf(h.valid) limit 1
+      where h.listing_id = o.listing_id order by lower(h.valid) desc limit 1
     ) h on true
-    where h.id is null or (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock)
+    where h.id is null
+       or (upper_inf(h.valid) and (h.price, h.currency, h.in_stock) is distinct from (o.price, o.currency, o.in_stock))
+       or upper(h.valid) <= o.observed_at
   ),
   closed as (
     update public.price_history h set valid = tstzrange(lower(h.valid), o.observed_at)
-    from o where h.id = any (array(select o.open_id from o where o.observed_at > o.open_from)) and h.id = o.open_id
+    from o where h.id = any (array(select o.open_id from o where o.open_id is not null and o.observed_at > o.open_from)) and h.id = o.open_id
     returning h.listing_id
+  ),
+  opened as (
+    insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
+    select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
+    from o
+    where o.open_id is null or o.listing_id in (select listing_id from closed)
   )
-  insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
-  select o.listing_id, o.price, o.currency, o.price_base, o.in_stock, tstzrange(o.observed_at, null)
-  from o
-  where o.listing_id in (select listing_id from closed)
-     or (o.open_id is null and not exists (select from public.price_history h where h.listing_id = o.listing_id and upper(h.valid) > o.observed_at));
+  select coalesce(array_agg(c.listing_id), '{}') into moved from closed c;
 
-  perform private.set_price_references(array(select o.listing_id from _offers_to_apply o));
+  -- The 30-day reference moves only with the open range: a listing's first range has no history
+  -- before it, and an offer whose range stayed has the reference it had.
+  perform private.set_price_references(moved);
   -- The price alerts watching these variants, found by index (alerts/evaluate_alerts.sql).
   perform private.fire_price_alerts(array(select distinct o.variant_id from _offers_to_apply o where o.variant_id is not null));
 end;

@@ -300,10 +300,12 @@ begin
   update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;
   perform private.match_record();
   -- The offers of listings matched now: their variant, and their price per 100 ml (which must fit).
+  -- (The listings by index: joined, a batch's few thousand were hashed against every listing.)
   update _offers o
   set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
   from _to_match m join public.retailer_listings l on l.id = m.listing_id
-  where m.sku = o.sku and l.variant_id is not null;
+  where m.sku = o.sku and l.variant_id is not null
+    and l.id = any (array(select m.listing_id from _to_match m));
   if found then
     perform private.ingest_reject_unstorable(array['per_100ml']::name[]);
   end if;
@@ -349,7 +351,9 @@ begin
     cross join lateral (
       select (percentile_cont(0.5) within group (order by p.price_base))::numeric as median, min(p.price_base) as low
       from private.price_observations p
-      where p.listing_id = c.listing_id and p.anomaly is null
+      -- (a listing not stored when the batch was staged is new: its history is not looked for in every month's partition)
+      where c.known_first_seen_at is not null
+        and p.listing_id = c.listing_id and p.anomaly is null
         and p.observed_at >= c.observed_at - interval '30 days' and p.observed_at < c.observed_at
     ) h
     where (c.price, c.currency) is distinct from (c.current_price, c.current_currency)

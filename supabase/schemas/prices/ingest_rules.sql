@@ -50,7 +50,8 @@ stable
 set search_path = ''
 as $$
   with cols as (
-    select w.table_name, w.column_name, format('(x.o).%I', w.staged) as staged, w.field, w.ord, a.attnotnull as not_null,
+    select w.table_name, w.column_name, format('%I', 'staged ' || w.staged) as staged, w.staged as source, w.field, w.ord,
+           a.attnotnull as not_null,
            format_type(a.atttypid, a.atttypmod) as type,
            -- numeric(p, s): the largest magnitude it holds, once rounded to s places
            case when a.atttypid = 'numeric'::regtype and a.atttypmod > 0
@@ -82,24 +83,27 @@ as $$
   per_table as (
     select t.table_name,
            -- the staged values under the column names; a number beyond its column's bounds becomes null
-           -- here (its bound rule rejects it), so the cast cannot fail
+           -- here (its bound rule rejects it), so the cast cannot fail. Beside them, each staged value
+           -- as it came ("staged price"), for the NOT NULL and bound rules.
            string_agg(format('%s as %I',
              case when t.int_digits is not null
-                  then format('case when abs(round(%1$s, %2$s)) < 1e%3$s then (%1$s)::%4$s end', t.staged, t.scale, t.int_digits, t.type)
-                  else format('(%s)::%s', t.staged, t.type) end, t.column_name), ', ') as columns
+                  then format('case when abs(round(o.%1$I, %2$s)) < 1e%3$s then (o.%1$I)::%4$s end', t.source, t.scale, t.int_digits, t.type)
+                  else format('(o.%I)::%s', t.source, t.type) end, t.column_name), ', ')
+           || ', ' || string_agg(distinct format('o.%I as %s', t.source, t.staged), ', ') as columns
     from cols t group by t.table_name
   )
   -- One reject per row and field: the reason of the rule on the field's first written column (a
   -- price under 0.01 is that, not also a base price under 0.01).
   select 'select distinct on (1, 2) "row", field, reason from (' || string_agg(format(
-    -- Each staged row is one composite value x.o, so a constraint's bare column names can only
-    -- mean the columns of w, the staged values under the table's column names.
-    $q$select (x.o)."row", r.field, r.reason, r.ord from (select o from _offers o) x
-       cross join lateral (select %s) as w
+    -- Only w (the row number and the staged values, under the table's column names) is in scope
+    -- where a constraint's bare column names are read. A row is taken apart into one row per rule
+    -- only when some rule fails on it (their AND is false): most rows of a batch break none.
+    $q$select w."row", r.field, r.reason, r.ord from (select o."row", %s from _offers o) as w
        cross join lateral (values %s) as r (field, reason, ord, ok)
-       where r.ok is false$q$,
+       where r.ok is false and (%s) is false$q$,
     p.columns,
-    (select string_agg(format('(%L, %L, %s, %s)', r.field, r.reason, r.ord, r.ok), ', ') from rules r where r.table_name = p.table_name)),
+    (select string_agg(format('(%L, %L, %s, %s)', r.field, r.reason, r.ord, r.ok), ', ') from rules r where r.table_name = p.table_name),
+    (select string_agg(format('(%s)', r.ok), ' and ') from rules r where r.table_name = p.table_name)),
     ' union all ') || ') broken order by 1, 2, ord, reason'
   from per_table p
   where exists (select from rules r where r.table_name = p.table_name)
