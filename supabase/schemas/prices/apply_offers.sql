@@ -5,9 +5,9 @@
 /**
  * The 30-day reference of the given listings' current offers, from the history before the open
  * range began: the lowest in-stock price (the EU Omnibus reference for an announced discount) and
- * the median, each earlier price weighted by how long it held within the 30 days. Recomputing it
- * for an offer whose open range did not move gives the same answer, so a batch passes all its
- * listings (and a migration all offers).
+ * the median, each earlier price weighted by how long it held within the 30 days. It changes only
+ * when the open range moves (a batch passes those listings); recomputing it for any other offer
+ * gives the same answer, so a migration may pass all offers.
  */
 create or replace function private.set_price_references(listings uuid[])
 returns void
