@@ -166,7 +166,10 @@ function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
   return out;
 }
 
-/** The longest key of a map (by `measure`), worked out once per map: a longer phrase is not looked up. */
+/**
+ * The longest key of a map (by `measure`), worked out once per map: a longer phrase is not looked up.
+ * (A vocabulary's maps do not change once read: extendVocabulary copies a brand's names to add to them.)
+ */
 const LONGEST_KEY = new WeakMap<Map<string, unknown>, number>();
 function longestKey(m: Map<string, unknown>, measure: (key: string) => number): number {
   let n = LONGEST_KEY.get(m);
