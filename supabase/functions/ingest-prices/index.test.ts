@@ -141,9 +141,10 @@ Deno.test("the answer counts matched, review and unmatched listings apart, as th
 Deno.test("a SKU at several times is a price series; at one time, the last row counts and the others are rejected", async () => {
   const [series, repeated] = [uniq("SER"), uniq("REP")];
   const at = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const same = at(10); // once: two calls a millisecond apart would make a series, not a repeat
   const res = await post(feed(
     offer(series, { price: 100, observed_at: at(30) }), offer(series, { price: 90, observed_at: at(20) }),
-    offer(repeated, { price: 50, observed_at: at(10) }), offer(repeated, { price: 55, observed_at: at(10) }),
+    offer(repeated, { price: 50, observed_at: same }), offer(repeated, { price: 55, observed_at: same }),
   ));
   assertEquals([res.status, res.body.accepted, res.body.rejected], [200, 3, 1]);
   assertEquals(res.body.rejects, [{ row: 3, field: "sku", reason: "repeated in row 4, at the same observed_at (the last row counts)" }]);
