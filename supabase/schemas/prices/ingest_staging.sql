@@ -7,7 +7,8 @@
 -- size. plpgsql_check (`supabase db lint`) reads the same templates through each step's
 -- `PRAGMA:TABLE: _offers (like private.staged_offer)`.
 -- A session that made its tables before a template's columns changed (a migration ran meanwhile)
--- gets them made again: private.ingest_staging_tables compares their columns with the template's.
+-- gets them made again: private.session_table compares their columns with the template's. It
+-- makes matching's working tables too (prices/matching.sql).
 
 create type private.staged_offer as (
   "row" integer,
@@ -57,37 +58,44 @@ comment on function private.staging_table_outdated(text, regtype) is
 revoke execute on function private.staging_table_outdated(text, regtype) from public;
 grant execute on function private.staging_table_outdated(text, regtype) to service_role;
 
-/** Creates the staging tables on the session's first call (again when their template changed), and empties them (a second batch in one transaction). */
+/**
+ * Makes the session's temporary table `temp_table` like the type `template` (with `primary_key`, if
+ * given) on first need, again when the template changed, and empties it. It lives as long as the
+ * session, emptied at commit: made and dropped in every transaction, a working table costs its
+ * catalog rows and every cached plan on it each time. Emptied with DELETE (TRUNCATE would make
+ * those plans plan again).
+ */
+create or replace function private.session_table(temp_table text, template regtype, primary_key name default null)
+returns void
+language plpgsql
+set search_path = ''
+as $$
+begin
+  if private.staging_table_outdated(temp_table, template) then
+    execute format('drop table pg_temp.%I', temp_table);
+  end if;
+  if to_regclass('pg_temp.' || quote_ident(temp_table)) is null then
+    execute format('create temporary table %I (like %s%s) on commit delete rows', temp_table, template,
+                   case when primary_key is not null then format(', primary key (%I)', primary_key) else '' end);
+  end if;
+  execute format('delete from pg_temp.%I', temp_table);
+end;
+$$;
+comment on function private.session_table(text, regtype, name) is
+  'Makes (once per session, again when its template type changed) and empties a temporary working table shaped like a type.';
+revoke execute on function private.session_table(text, regtype, name) from public;
+grant execute on function private.session_table(text, regtype, name) to service_role;
+
+/** Makes the staging tables on the session's first call (again when their template changed), and empties them (a second batch in one transaction). */
 create or replace function private.ingest_staging_tables()
 returns void
 language plpgsql
 set search_path = ''
 as $$
 begin
-  perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
-  perform 'PRAGMA:TABLE: _rejects (like private.staged_reject)';
-  perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
-  if private.staging_table_outdated('_offers', 'private.staged_offer') then
-    drop table pg_temp._offers;
-  end if;
-  if private.staging_table_outdated('_rejects', 'private.staged_reject') then
-    drop table pg_temp._rejects;
-  end if;
-  if private.staging_table_outdated('_offers_to_apply', 'private.staged_offer_to_apply') then
-    drop table pg_temp._offers_to_apply;
-  end if;
-  if to_regclass('pg_temp._offers') is null then
-    create temporary table _offers (like private.staged_offer) on commit delete rows;
-  end if;
-  if to_regclass('pg_temp._rejects') is null then
-    create temporary table _rejects (like private.staged_reject) on commit delete rows;
-  end if;
-  if to_regclass('pg_temp._offers_to_apply') is null then
-    create temporary table _offers_to_apply (like private.staged_offer_to_apply) on commit delete rows;
-  end if;
-  delete from _offers;
-  delete from _rejects;
-  delete from _offers_to_apply;
+  perform private.session_table('_offers', 'private.staged_offer');
+  perform private.session_table('_rejects', 'private.staged_reject');
+  perform private.session_table('_offers_to_apply', 'private.staged_offer_to_apply');
 end;
 $$;
 comment on function private.ingest_staging_tables() is

@@ -42,11 +42,10 @@ comment on type private.match_candidate is
   'Shape of the temporary _candidates table: the best two candidate variants of each listing of a matching, scored.';
 
 /**
- * Makes (once per session, again when a migration changed a template) and empties _to_match (the
- * listings one matching decides on: filled by the caller, decided by private.match_decide), _named
- * and _candidates. They live as long as the session, emptied at commit, as the ingest's staging
- * tables do: made and dropped in every transaction, they cost a batch of 1,000 listings about a
- * sixth of its time. Emptied with DELETE (TRUNCATE would make every cached plan on them plan again).
+ * Makes (once per session) and empties _to_match (the listings one matching decides on: filled by
+ * the caller, decided by private.match_decide), _named and _candidates, as the ingest's staging
+ * tables are (private.session_table): made and dropped in every transaction, they cost a batch of
+ * 1,000 listings about a sixth of its time.
  */
 create or replace function private.match_staging()
 returns void
@@ -54,24 +53,9 @@ language plpgsql
 set search_path = ''
 as $$
 begin
-  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
-  perform 'PRAGMA:TABLE: _named (like private.match_named)';
-  perform 'PRAGMA:TABLE: _candidates (like private.match_candidate)';
-  if private.staging_table_outdated('_to_match', 'private.listing_to_match') then
-    drop table pg_temp._to_match;
-  end if;
-  if private.staging_table_outdated('_named', 'private.match_named') then
-    drop table pg_temp._named;
-  end if;
-  if private.staging_table_outdated('_candidates', 'private.match_candidate') then
-    drop table pg_temp._candidates;
-  end if;
-  create temporary table if not exists _to_match (like private.listing_to_match, primary key (listing_id)) on commit delete rows;
-  create temporary table if not exists _named (like private.match_named) on commit delete rows;
-  create temporary table if not exists _candidates (like private.match_candidate) on commit delete rows;
-  delete from _to_match;
-  delete from _named;
-  delete from _candidates;
+  perform private.session_table('_to_match', 'private.listing_to_match', 'listing_id');
+  perform private.session_table('_named', 'private.match_named');
+  perform private.session_table('_candidates', 'private.match_candidate');
 end;
 $$;
 comment on function private.match_staging() is

@@ -1,8 +1,10 @@
--- Rollback of 20261207062512_new_listings_fewer_lookups.sql.
--- Restores the rules check, history, reference, pricing, anomaly and matching steps as they were,
--- and drops the working tables' types; reviewed.
+-- Rollback of 20261207070651_new_listings_fewer_lookups.sql.
+-- Restores the rules check, history, reference, pricing, anomaly, staging and matching steps as
+-- they were, and drops private.session_table and the working tables' types; reviewed.
 
 set local check_function_bodies = off;
+
+DROP FUNCTION "private"."session_table"(text, regtype, name);
 
 DROP TYPE "private"."match_candidate";
 
@@ -171,6 +173,39 @@ CREATE OR REPLACE FUNCTION private.ingest_rules_sql (
     ' union all ') || ') broken order by 1, 2, ord, reason'
   from per_table p
   where exists (select from rules r where r.table_name = p.table_name)
+$function$;
+
+CREATE OR REPLACE FUNCTION private.ingest_staging_tables()
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+begin
+  perform 'PRAGMA:TABLE: _offers (like private.staged_offer)';
+  perform 'PRAGMA:TABLE: _rejects (like private.staged_reject)';
+  perform 'PRAGMA:TABLE: _offers_to_apply (like private.staged_offer_to_apply)';
+  if private.staging_table_outdated('_offers', 'private.staged_offer') then
+    drop table pg_temp._offers;
+  end if;
+  if private.staging_table_outdated('_rejects', 'private.staged_reject') then
+    drop table pg_temp._rejects;
+  end if;
+  if private.staging_table_outdated('_offers_to_apply', 'private.staged_offer_to_apply') then
+    drop table pg_temp._offers_to_apply;
+  end if;
+  if to_regclass('pg_temp._offers') is null then
+    create temporary table _offers (like private.staged_offer) on commit delete rows;
+  end if;
+  if to_regclass('pg_temp._rejects') is null then
+    create temporary table _rejects (like private.staged_reject) on commit delete rows;
+  end if;
+  if to_regclass('pg_temp._offers_to_apply') is null then
+    create temporary table _offers_to_apply (like private.staged_offer_to_apply) on commit delete rows;
+  end if;
+  delete from _offers;
+  delete from _rejects;
+  delete from _offers_to_apply;
+end;
 $function$;
 
 CREATE OR REPLACE FUNCTION private.ingest_write_listings (

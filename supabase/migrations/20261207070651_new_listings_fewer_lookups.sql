@@ -9,7 +9,8 @@
 --   and are not compared with a history they cannot have (a probe of every month's partition).
 -- - Matching resolves each brand the batch names once, not once per listing, and its working
 --   tables (_to_match, _named, _candidates, now of the types match_named and match_candidate) live
---   as long as the session instead of being made and dropped in every transaction.
+--   as long as the session instead of being made and dropped in every transaction: one helper,
+--   private.session_table, now makes them and the ingest's staging tables alike.
 
 set local check_function_bodies = off;
 
@@ -208,6 +209,18 @@ CREATE OR REPLACE FUNCTION private.ingest_rules_sql (
     ' union all ') || ') broken order by 1, 2, ord, reason'
   from per_table p
   where exists (select from rules r where r.table_name = p.table_name)
+$function$;
+
+CREATE OR REPLACE FUNCTION private.ingest_staging_tables()
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+begin
+  perform private.session_table('_offers', 'private.staged_offer');
+  perform private.session_table('_rejects', 'private.staged_reject');
+  perform private.session_table('_offers_to_apply', 'private.staged_offer_to_apply');
+end;
 $function$;
 
 CREATE OR REPLACE FUNCTION private.ingest_write_listings (
@@ -425,29 +438,41 @@ CREATE OR REPLACE FUNCTION private.match_staging()
   SET search_path TO ''
   AS $function$
 begin
-  perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
-  perform 'PRAGMA:TABLE: _named (like private.match_named)';
-  perform 'PRAGMA:TABLE: _candidates (like private.match_candidate)';
-  if private.staging_table_outdated('_to_match', 'private.listing_to_match') then
-    drop table pg_temp._to_match;
+  perform private.session_table('_to_match', 'private.listing_to_match', 'listing_id');
+  perform private.session_table('_named', 'private.match_named');
+  perform private.session_table('_candidates', 'private.match_candidate');
+end;
+$function$;
+
+CREATE OR REPLACE FUNCTION private.session_table (
+  temp_table  text,
+  template    regtype,
+  primary_key name    DEFAULT NULL::name
+)
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+begin
+  if private.staging_table_outdated(temp_table, template) then
+    execute format('drop table pg_temp.%I', temp_table);
   end if;
-  if private.staging_table_outdated('_named', 'private.match_named') then
-    drop table pg_temp._named;
+  if to_regclass('pg_temp.' || quote_ident(temp_table)) is null then
+    execute format('create temporary table %I (like %s%s) on commit delete rows', temp_table, template,
+                   case when primary_key is not null then format(', primary key (%I)', primary_key) else '' end);
   end if;
-  if private.staging_table_outdated('_candidates', 'private.match_candidate') then
-    drop table pg_temp._candidates;
-  end if;
-  create temporary table if not exists _to_match (like private.listing_to_match, primary key (listing_id)) on commit delete rows;
-  create temporary table if not exists _named (like private.match_named) on commit delete rows;
-  create temporary table if not exists _candidates (like private.match_candidate) on commit delete rows;
-  delete from _to_match;
-  delete from _named;
-  delete from _candidates;
+  execute format('delete from pg_temp.%I', temp_table);
 end;
 $function$;
 
 COMMENT ON FUNCTION "private"."match_staging"() IS 'Matching: makes (once per session) and empties the temporary tables _to_match (the listings to decide on), _named and _candidates.';
 
+COMMENT ON FUNCTION "private"."session_table"(text, regtype, name) IS 'Makes (once per session, again when its template type changed) and empties a temporary working table shaped like a type.';
+
 COMMENT ON TYPE "private"."match_candidate" IS 'Shape of the temporary _candidates table: the best two candidate variants of each listing of a matching, scored.';
 
 COMMENT ON TYPE "private"."match_named" IS 'Shape of the temporary _named table: each distinct (brands, name, gender) of a matching with a candidate fragrance and its name similarity.';
+
+REVOKE ALL ON FUNCTION "private"."session_table"(text, regtype, name) FROM PUBLIC;
+
+GRANT EXECUTE ON FUNCTION "private"."session_table"(text, regtype, name) TO "service_role";
