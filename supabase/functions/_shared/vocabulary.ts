@@ -166,27 +166,33 @@ function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
   return out;
 }
 
+type Measure = (key: string) => number;
+const wordCount: Measure = (key) => key.split(" ").length;
+const letterCount: Measure = (key) => key.length;
+
 /**
- * The longest key of a map (by `measure`), worked out once per map: a longer phrase is not looked up.
- * (A vocabulary's maps do not change once read: extendVocabulary copies a brand's names to add to them.)
+ * The longest key of a map by `measure`, worked out once per map and measure: a longer phrase is not
+ * looked up. (A vocabulary's maps do not change once read: extendVocabulary copies a brand's names to
+ * add to them.)
  */
-const LONGEST_KEY = new WeakMap<Map<string, unknown>, number>();
-function longestKey(m: Map<string, unknown>, measure: (key: string) => number): number {
-  let n = LONGEST_KEY.get(m);
+const LONGEST_KEY = new Map<Measure, WeakMap<Map<string, unknown>, number>>();
+function longestKey(m: Map<string, unknown>, measure: Measure): number {
+  let byMap = LONGEST_KEY.get(measure);
+  if (!byMap) LONGEST_KEY.set(measure, byMap = new WeakMap());
+  let n = byMap.get(m);
   if (n === undefined) {
     n = 0;
     for (const key of m.keys()) n = Math.max(n, measure(key));
-    LONGEST_KEY.set(m, n);
+    byMap.set(m, n);
   }
   return n;
 }
-const wordCount = (key: string) => key.split(" ").length;
 // (A title has ~50 phrases; most are longer than any brand or vocabulary phrase, and hashing them was
 // most of a price feed's parse.)
 const inBrands = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.brands, wordCount) && v.brands.has(p.phrase);
 const inWords = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.words, wordCount) && v.words.has(p.phrase);
 /** The known names a phrase spells (letters without spaces) among one brand's. */
-const inNames = (p: Phrase, names: Map<string, Known[]>) => p.compact.length <= longestKey(names, (k) => k.length) ? names.get(p.compact) : undefined;
+const inNames = (p: Phrase, names: Map<string, Known[]>) => p.compact.length <= longestKey(names, letterCount) ? names.get(p.compact) : undefined;
 
 const longestFirst = (a: { i: number; len: number }, b: { i: number; len: number }) => b.len - a.len || a.i - b.i;
 
