@@ -66,7 +66,8 @@ async function throwFromTimer(stack: string, how: "throw" | "reject" = "throw") 
       new Deno.Command(Deno.execPath(), { args: ["run", "--allow-all", "--config", config, file], stdout: "piped", stderr: "piped" })
         .output();
     // Under libfaketime (the clock runner) a fresh Deno now and then dies of SIGSEGV before running
-    // the script (exit 139, seen in CI): that is the runtime's start, not the guard; run it again once.
+    // the script (exit 139, seen in a fresh-clone CI=true run): that is the runtime's start, not the
+    // guard; run it again once.
     let out = await run();
     if (out.signal === "SIGSEGV" || out.code === 139) out = await run();
     return { code: out.code, stdout: new TextDecoder().decode(out.stdout) };

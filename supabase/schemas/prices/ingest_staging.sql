@@ -8,7 +8,8 @@
 -- `PRAGMA:TABLE: _offers (like private.staged_offer)`.
 -- A session that made its tables before a template's columns changed (a migration ran meanwhile)
 -- gets them made again: private.session_table compares their columns with the template's. It
--- makes matching's working tables too (prices/matching.sql).
+-- makes matching's working tables too (prices/matching.sql), of which _to_match keeps a primary key
+-- (a listing is decided once).
 
 create type private.staged_offer as (
   "row" integer,
