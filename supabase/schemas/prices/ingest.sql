@@ -291,22 +291,28 @@ begin
     on conflict (retailer_id, retailer_sku) do update
       set title = excluded.title, url = excluded.url, gtin = coalesce(excluded.gtin, l.gtin),
           first_seen_at = least(l.first_seen_at, excluded.first_seen_at)
-    returning l.id, l.retailer_sku
+    returning l.id, l.retailer_sku, l.variant_id, l.volume_ml
   ),
   raced as (
     update _to_match m set listing_id = c.id
     from created c where m.sku = c.retailer_sku and m.listing_id <> c.id
   )
-  update _offers o set listing_id = c.id from created c where o.listing_id is null and o.sku = c.retailer_sku;
+  -- The offers of the new listings: their listing, and (when matched) its variant and their price per 100 ml.
+  update _offers o
+  set listing_id = c.id, variant_id = c.variant_id, per_100ml = round(o.price * o.rate / c.volume_ml * 100, 2)
+  from created c where o.listing_id is null and o.sku = c.retailer_sku;
   perform private.match_record();
-  -- The offers of listings matched now: their variant, and their price per 100 ml (which must fit).
-  -- (The listings by index: joined, a batch's few thousand were hashed against every listing.)
+  -- The offers of listings written before and matched now (retitled, or written first by a concurrent
+  -- batch): their variant and price per 100 ml. (The listings by index: joined, a batch's few thousand
+  -- were hashed against every listing.)
   update _offers o
   set variant_id = l.variant_id, per_100ml = round(o.price * o.rate / l.volume_ml * 100, 2)
-  from _to_match m join public.retailer_listings l on l.id = m.listing_id
-  where m.sku = o.sku and l.variant_id is not null
-    and l.id = any (array(select m.listing_id from _to_match m));
-  if found then
+  from public.retailer_listings l
+  where l.id = any (array(select o.listing_id from _offers o join _to_match m on m.listing_id = o.listing_id
+                          where m.status = 'matched' and o.variant_id is null))
+    and l.id = o.listing_id and l.variant_id is not null;
+  -- A price per 100 ml must fit.
+  if exists (select from _to_match m where m.status = 'matched') then
     perform private.ingest_reject_unstorable(array['per_100ml']::name[]);
   end if;
 end;
