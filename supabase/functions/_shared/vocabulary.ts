@@ -149,50 +149,71 @@ export function nameWords(text: string, v: Vocabulary): string[] {
   return out;
 }
 
-type Phrase = { i: number; len: number; phrase: string; compact: string };
+/** A phrase of a text: where it starts (from 1), its words, its letters without spaces, and how both begin. */
+type Phrase = { i: number; len: number; phrase: string; compact: string; first: string; head: string };
+
+/** The first letters of a key spelled without spaces, by which a phrase is first told apart from it. */
+const HEAD_LETTERS = 3;
 
 /** Every phrase of up to 8 (or `longest`) words of the first 40, as private.name_matches reads them (positions from 1). */
 function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
   const n = Math.min(words.length, MAX_READ_WORDS);
   const out: Phrase[] = [];
   for (let i = 1; i <= n; i++) {
-    // (each phrase grows the one before it: a price feed reads ~50 phrases a title)
-    let phrase = words[i - 1], compact = phrase;
+    // (each phrase grows the one before it, and shares its first word and head: a price feed reads
+    // ~50 phrases a title)
+    const first = words[i - 1];
+    let phrase = first, compact = first, head = first.slice(0, HEAD_LETTERS);
     for (let len = 1; len <= longest && i + len - 1 <= n; len++) {
-      if (len > 1) phrase += " " + words[i + len - 2], compact += words[i + len - 2];
-      out.push({ i, len, phrase, compact });
+      if (len > 1) {
+        phrase += " " + words[i + len - 2], compact += words[i + len - 2];
+        if (head.length < HEAD_LETTERS) head = compact.slice(0, HEAD_LETTERS);
+      }
+      out.push({ i, len, phrase, compact, first, head });
     }
   }
   return out;
 }
 
-type Measure = (key: string) => number;
-const wordCount: Measure = (key) => key.split(" ").length;
-const letterCount: Measure = (key) => key.length;
+/** What a map's keys are like: how long the longest is, and how each begins. */
+type KeyShape = { longest: number; starts: Set<string> };
 
 /**
- * The longest key of a map by `measure`, worked out once per map and measure: a longer phrase is not
- * looked up. (A vocabulary's maps do not change once read: extendVocabulary copies a brand's names to
- * add to them.)
+ * The shape of a map's keys, worked out once per map: a phrase longer than every key, or beginning
+ * unlike every key, is not looked up. (A title has ~50 phrases and names a brand or a word with a
+ * few; hashing the rest was most of a price feed's parse. A vocabulary's maps do not change once read:
+ * extendVocabulary copies a brand's names to add to them.)
  */
-const LONGEST_KEY = new Map<Measure, WeakMap<Map<string, unknown>, number>>();
-function longestKey(m: Map<string, unknown>, measure: Measure): number {
-  let byMap = LONGEST_KEY.get(measure);
-  if (!byMap) LONGEST_KEY.set(measure, byMap = new WeakMap());
-  let n = byMap.get(m);
-  if (n === undefined) {
-    n = 0;
-    for (const key of m.keys()) n = Math.max(n, measure(key));
-    byMap.set(m, n);
+function shapeOf(cache: WeakMap<Map<string, unknown>, KeyShape>, m: Map<string, unknown>, size: (key: string) => number,
+                 start: (key: string) => string): KeyShape {
+  let shape = cache.get(m);
+  if (!shape) {
+    shape = { longest: 0, starts: new Set() };
+    for (const key of m.keys()) shape.longest = Math.max(shape.longest, size(key)), shape.starts.add(start(key));
+    cache.set(m, shape);
   }
-  return n;
+  return shape;
 }
-// (A title has ~50 phrases; most are longer than any brand or vocabulary phrase, and hashing them was
-// most of a price feed's parse.)
-const inBrands = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.brands, wordCount) && v.brands.has(p.phrase);
-const inWords = (p: Phrase, v: Vocabulary) => p.len <= longestKey(v.words, wordCount) && v.words.has(p.phrase);
-/** The known names a phrase spells (letters without spaces) among one brand's. */
-const inNames = (p: Phrase, names: Map<string, Known[]>) => p.compact.length <= longestKey(names, letterCount) ? names.get(p.compact) : undefined;
+const BY_WORDS = new WeakMap<Map<string, unknown>, KeyShape>();
+const BY_LETTERS = new WeakMap<Map<string, unknown>, KeyShape>();
+/** Keys that are phrases (brands, vocabulary words): their length in words, their first word. */
+const wordShape = (m: Map<string, unknown>) => shapeOf(BY_WORDS, m, (k) => k.split(" ").length, (k) => k.split(" ")[0]);
+/** Keys that are letters without spaces (known names): their length in letters, their head. */
+const letterShape = (m: Map<string, unknown>) => shapeOf(BY_LETTERS, m, (k) => k.length, (k) => k.slice(0, HEAD_LETTERS));
+
+/** The phrases that are keys of `m` (brands, vocabulary words), by their words. */
+function phrasesIn(all: Phrase[], m: Map<string, unknown>): Phrase[] {
+  const { longest, starts } = wordShape(m);
+  return all.filter((p) => p.len <= longest && starts.has(p.first) && m.has(p.phrase));
+}
+/** The known names the phrases spell (letters without spaces) among one brand's, each with its phrase. */
+function namesIn(all: Phrase[], names: Map<string, Known[]>, found: (Phrase & Known)[]) {
+  const { longest, starts } = letterShape(names);
+  for (const p of all) {
+    if (p.compact.length > longest || !starts.has(p.head)) continue;
+    for (const k of names.get(p.compact) ?? []) found.push({ ...p, ...k });
+  }
+}
 
 const longestFirst = (a: { i: number; len: number }, b: { i: number; len: number }) => b.len - a.len || a.i - b.i;
 
@@ -231,15 +252,12 @@ export function readName(text: string, v: Vocabulary): NameReading {
   const free = (i: number, len: number) => roles.slice(i - 1, i - 1 + len).every((r) => r === null);
   const take = (i: number, len: number, role: string) => { for (let k = i; k < i + len; k++) roles[k - 1] = role; };
 
-  const mentions = all.filter((p) => inBrands(p, v)).map((p) => ({ ...p, brand: v.brands.get(p.phrase)! })).sort(longestFirst);
+  const mentions = phrasesIn(all, v.brands).map((p) => ({ ...p, brand: v.brands.get(p.phrase)! })).sort(longestFirst);
   let brand: string | null = mentions[0]?.brand ?? null;
 
   const knownIn = (of: string | null) => {
     const found: (Phrase & Known)[] = [];
-    const byBrand = of ? [v.names.get(of)] : [...v.names.values()];  // (looked up once, not once a phrase)
-    for (const p of all) {
-      for (const names of byBrand) for (const k of (names && inNames(p, names)) || []) found.push({ ...p, ...k });
-    }
+    for (const names of of ? [v.names.get(of)] : v.names.values()) if (names) namesIn(all, names, found);
     return found.sort((a, b) => longestFirst(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.brand < b.brand ? -1 : a.brand > b.brand ? 1 : 0));
   };
   // a known name overlapping the brand's first mention only when no other is as long ("Narciso Rodriguez Narciso")
@@ -259,7 +277,7 @@ export function readName(text: string, v: Vocabulary): NameReading {
   }
 
   const claims: { i: number; word: Word }[] = [];
-  for (const p of all.filter((p) => inWords(p, v)).sort(longestFirst)) {
+  for (const p of phrasesIn(all, v.words).sort(longestFirst)) {
     const word = v.words.get(p.phrase)!;
     if (free(p.i, p.len)) {
       take(p.i, p.len, word.kind);
@@ -315,7 +333,7 @@ export async function withNamesOf(sql: Sql, rows: VocabularyRows, brands: string
 
 /** The brand a text names (its longest brand name or alias, the first of equals), or null. */
 export function brandOf(text: string, v: Vocabulary): string | null {
-  const found = phrases(nameWords(text, v), Math.min(MAX_PHRASE_WORDS, longestKey(v.brands, wordCount))).filter((p) => inBrands(p, v))
+  const found = phrasesIn(phrases(nameWords(text, v), Math.min(MAX_PHRASE_WORDS, wordShape(v.brands).longest)), v.brands)
     .sort(longestFirst)[0];
   return found ? v.brands.get(found.phrase)! : null;
 }
