@@ -37,13 +37,10 @@ create type private.match_named as (
 );
 comment on type private.match_named is
   'Shape of the temporary _named table: each distinct (brands, name, gender) of a matching with a candidate fragrance and its name similarity.';
-create type private.match_candidate as (listing_id uuid, variant_id uuid, score numeric, rank bigint);
-comment on type private.match_candidate is
-  'Shape of the temporary _candidates table: the best two candidate variants of each listing of a matching, scored.';
 
 /**
  * Makes (once per session) and empties _to_match (the listings one matching decides on: filled by
- * the caller, decided by private.match_decide), _named and _candidates, as the ingest's staging
+ * the caller, decided by private.match_decide) and _named, as the ingest's staging
  * tables are (private.session_table): made and dropped in every transaction, they cost a batch of
  * 1,000 listings about a sixth of its time.
  */
@@ -55,11 +52,10 @@ as $$
 begin
   perform private.session_table('_to_match', 'private.listing_to_match', 'listing_id');
   perform private.session_table('_named', 'private.match_named');
-  perform private.session_table('_candidates', 'private.match_candidate');
 end;
 $$;
 comment on function private.match_staging() is
-  'Matching: makes (once per session) and empties the temporary tables _to_match (the listings to decide on), _named and _candidates.';
+  'Matching: makes (once per session) and empties the temporary tables _to_match (the listings to decide on) and _named.';
 
 /**
  * Decides, for every listing in _to_match, its match: GTIN first, then brand + name + concentration
@@ -84,7 +80,6 @@ begin
   -- Temp tables declared for plpgsql_check (`supabase db lint`); a no-op at run time.
   perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform 'PRAGMA:TABLE: _named (like private.match_named)';
-  perform 'PRAGMA:TABLE: _candidates (like private.match_candidate)';
   perform set_config('pg_trgm.similarity_threshold', '0.3', true);
 
   -- The parse normalized, and the brands it names resolved once per brand the batch names (a feed
@@ -116,7 +111,7 @@ begin
   where t.gtin is not null and v.gtin = t.gtin;
   analyze _to_match (status, name, brand_ids, gender);
 
-  -- 2. Attributes: score every plausible variant, keep the best two per listing. Candidates come from
+  -- 2. Attributes: the candidate fragrances of each name, scored in step 3. Candidates come from
   --    the brand's fragrances when the title names a known brand, else from the trigram index; they
   --    are found once per distinct (brands, name, gender) of the batch (a feed lists a fragrance in
   --    several sizes), each with its name similarity: trigram similarity, and when the title states
@@ -170,10 +165,13 @@ begin
   -- a title "for Men" is never the women's version (and vice versa): opposite genders are no candidates
   where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender);
 
-  insert into _candidates
-  select listing_id, variant_id, score, rank from (
-    select c.listing_id, c.variant_id, c.score,
-           row_number() over (partition by c.listing_id order by c.score desc, c.variant_id) as rank
+  -- 3. Every plausible variant scored; the decision, from each listing's best and the runner-up's score.
+  update _to_match t
+  set status = case when c.best >= auto_threshold and (c.runner_up is null or c.best - c.runner_up >= min_margin) then 'matched'
+                    when c.best >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
+      variant_id = c.variant_id, method = 'attributes', confidence = c.best, runner_up = c.runner_up
+  from (
+    select distinct on (s.listing_id) s.listing_id, s.variant_id, s.score as best, lead(s.score) over ranked as runner_up
     from (
       select t.listing_id, v.id as variant_id, round(
           0.15 * case when t.brand_ids is null then 0.5 else 1 end
@@ -187,17 +185,12 @@ begin
       join _named n on coalesce(n.brand_ids, '{}') = coalesce(t.brand_ids, '{}') and n.name = t.name
                    and coalesce(n.gender, '') = coalesce(t.gender, '')
       join public.variants v on v.fragrance_id = n.fragrance_id and (t.size_ml is null or v.size_ml = t.size_ml)
-    ) c
-  ) ranked
-  where rank <= 2;
-  analyze _candidates;
-
-  update _to_match t
-  set status = case when b.score >= auto_threshold and (r.score is null or b.score - r.score >= min_margin) then 'matched'
-                    when b.score >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
-      variant_id = b.variant_id, method = 'attributes', confidence = b.score, runner_up = r.score
-  from _candidates b left join _candidates r on r.listing_id = b.listing_id and r.rank = 2
-  where b.rank = 1 and t.listing_id = b.listing_id and t.status = 'unmatched';
+      where t.status = 'unmatched'
+    ) s
+    window ranked as (partition by s.listing_id order by s.score desc, s.variant_id)
+    order by s.listing_id, s.score desc, s.variant_id
+  ) c
+  where t.listing_id = c.listing_id;
   analyze _to_match (listing_id, sku, status);  -- (for the writes of the decisions; not the wide parse)
 end;
 $$;

@@ -1,9 +1,16 @@
--- Rollback of 20261207083036_new_listings_one_pass.sql.
+-- Rollback of 20261207083722_new_listings_one_pass.sql.
 -- Restores the two-pass matching and listing writes of 20261207070651; reviewed.
 
 set local check_function_bodies = off;
 
 DROP FUNCTION "private"."match_named_exactly"();
+
+CREATE TYPE "private"."match_candidate" AS (
+  "listing_id" uuid,
+  "variant_id" uuid,
+  "score"      numeric,
+  "rank"       bigint
+);
 
 CREATE OR REPLACE FUNCTION private.ingest_write_listings (
   retailer uuid
@@ -213,3 +220,19 @@ begin
   analyze _to_match;  -- (for the writes of the decisions)
 end;
 $function$;
+
+CREATE OR REPLACE FUNCTION private.match_staging()
+  RETURNS void
+  LANGUAGE plpgsql
+  SET search_path TO ''
+  AS $function$
+begin
+  perform private.session_table('_to_match', 'private.listing_to_match', 'listing_id');
+  perform private.session_table('_named', 'private.match_named');
+  perform private.session_table('_candidates', 'private.match_candidate');
+end;
+$function$;
+
+COMMENT ON FUNCTION "private"."match_staging"() IS 'Matching: makes (once per session) and empties the temporary tables _to_match (the listings to decide on), _named and _candidates.';
+
+COMMENT ON TYPE "private"."match_candidate" IS 'Shape of the temporary _candidates table: the best two candidate variants of each listing of a matching, scored.';
