@@ -221,7 +221,7 @@ export type NameReading = {
   tokens: string[];
   /** The brand named (canonical name), or implied by the known name when only one brand has it. */
   brand: string | null;
-  /** Whether the text names a brand itself (brandOf would find one), not only through a known name. */
+  /** Whether the text names a brand itself (its name or an alias), not only through a known name. */
   brandNamed: boolean;
   /** A catalog name (normalized) found whole, or through a fragrance alias; with its display form. */
   knownName: string | null;
@@ -331,13 +331,6 @@ export async function withNamesOf(sql: Sql, rows: VocabularyRows, brands: string
   return { ...rows, names };
 }
 
-/** The brand a text names (its longest brand name or alias, the first of equals), or null. */
-export function brandOf(text: string, v: Vocabulary): string | null {
-  const found = phrasesIn(phrases(nameWords(text, v), Math.min(MAX_PHRASE_WORDS, wordShape(v.brands).longest)), v.brands)
-    .sort(longestFirst)[0];
-  return found ? v.brands.get(found.phrase)! : null;
-}
-
 /** The letters-without-spaces of every phrase of the texts: how catalog names are looked up. */
 export function phraseKeys(texts: string[], v: Vocabulary): string[] {
   return [...new Set(texts.flatMap((t) => phrases(nameWords(t, v)).map((p) => p.compact)))];
@@ -348,6 +341,7 @@ export function phraseKeys(texts: string[], v: Vocabulary): string[] {
  * readName needs to read a text that names no brand exactly as private.read_name does.
  */
 export async function withNamesIn(sql: Sql, rows: VocabularyRows, texts: string[]): Promise<VocabularyRows> {
+  if (!texts.length) return rows;
   const keys = phraseKeys(texts, compileVocabulary({ ...rows, names: {}, namesFound: [] }));
   if (!keys.length) return rows;
   const found = await sql<{ brand: string; name: string }[]>`

@@ -1,7 +1,7 @@
 import { deepStrictEqual as assertEquals, notDeepStrictEqual, ok } from "node:assert/strict";
 import { connect } from "../_shared/db.ts";
 import { callFunction, env } from "../_shared/testing.ts";
-import { handler, MAX_BODY_BYTES } from "./index.ts";
+import { handler, ingestPricesHandler, MAX_BODY_BYTES } from "./index.ts";
 import { sign } from "../_shared/signature.ts";
 
 const sql = connect(env("SUPABASE_DB_URL"), { max: 4 });
@@ -121,6 +121,22 @@ Deno.test("a key first used on a replayed body is taken by that body: with anoth
   assertEquals([reused.status, reused.body.error?.code], [409, "idempotency_conflict"]);
   assertEquals(await fingerprint(), before);
   assertEquals((await post(body, { key })).body.replayed, true);
+});
+
+Deno.test("a handler that has loaded no catalog names yet matches a title by its brand's names, and one naming no brand by the names among its phrases", async () => {
+  const fresh = ingestPricesHandler(() => sql);  // (its own parse cache: every brand is met for the first time)
+  const skus = [uniq("FIRST"), uniq("FIRST")];
+  const body = feed(offer(skus[0], { title: "Bleu de Chanel Eau de Toilette 100 ml" }), offer(skus[1], { title: "Eau Sauvage EdT 200ml" }));
+  const res = await fresh(new Request("http://x/functions/v1/ingest-prices", {
+    method: "POST", body, headers: { "Content-Type": "application/json", "X-Retailer": "notino-de", "X-Signature": await sign(body, "whsec_dev_notino-de") },
+  }));
+  assertEquals(res.status, 200, await res.text());
+  const got = await sql`
+    select l.retailer_sku, l.status::text, f.name, f.concentration::text, v.size_ml::int
+    from public.retailer_listings l join public.variants v on v.id = l.variant_id join public.fragrances f on f.id = v.fragrance_id
+    where l.retailer_sku = any(${skus}) order by l.retailer_sku = ${skus[1]}`;
+  assertEquals(got.map((r) => [r.status, r.name, r.concentration, r.size_ml]),
+    [["matched", "Bleu de Chanel", "edt", 100], ["matched", "Eau Sauvage", "edt", 200]]);
 });
 
 Deno.test("the answer counts matched, review and unmatched listings apart, as their statuses say", async () => {

@@ -6,7 +6,7 @@
 import { db, type Sql } from "../_shared/db.ts";
 import { allowMethods, databaseUnavailable, handle, HttpError, json, stopwatch, unavailable } from "../_shared/http.ts";
 import { parseListingTitle } from "../_shared/listing-title.ts";
-import { brandOf, compileVocabulary, extendVocabulary, loadVocabulary, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
+import { compileVocabulary, extendVocabulary, loadVocabulary, normalizeName, type Vocabulary, type VocabularyRows, withNamesIn, withNamesOf } from "../_shared/vocabulary.ts";
 import { type FeedFormat, MalformedFeed, type Offer, readFeed, sentSkus, validate } from "./feed.ts";
 import { readMerchantTsv, readMerchantXml } from "./merchant.ts";
 import { sha256Hex, verify } from "../_shared/signature.ts";
@@ -125,28 +125,36 @@ function titleParser(sql: () => Sql) {
       loaded = { at: Date.now(), rows, vocabulary: compileVocabulary(rows) };
       parses = new Map();
     }
-    // The catalog names these titles need: every name of each brand they name; for a title naming
-    // none, the names among its phrases (so its parse depends on the catalog, not on what is loaded).
+    // Each new title is parsed with the catalog names loaded so far, and again when that lacked some:
+    // every name of the brand it names, or, naming none, the names among its phrases (so a parse
+    // depends on the catalog, not on what is loaded). Once a feed's brands are loaded, a title is
+    // read once.
     const v = loaded.vocabulary;
-    const fresh = titles.filter((t) => !parses.has(t));
-    const brands = fresh.map((t) => brandOf(t, v));
-    const missing = brands.filter((b): b is string => b !== null && !v.brandsWithNames.has(b));
-    const unbranded = fresh.filter((_, i) => brands[i] === null);
-    if (missing.length || unbranded.length) {
-      loaded.rows = await withNamesIn(sql(), await withNamesOf(sql(), loaded.rows, missing), unbranded);
-      loaded.vocabulary = extendVocabulary(loaded.vocabulary, loaded.rows);
+    const fresh = [...new Set(titles.filter((t) => !parses.has(t)))];
+    const read = new Map(fresh.map((t) => [t, parseListingTitle(t, v)]));
+    const namedBrand = (t: string) => catalogBrand(read.get(t)!.brand, v);
+    const missing = new Set(fresh.map(namedBrand).filter((b): b is string => b !== null && !v.brandsWithNames.has(b)));
+    const unbranded = fresh.filter((t) => namedBrand(t) === null);
+    const rows = await withNamesIn(sql(), await withNamesOf(sql(), loaded.rows, [...missing]), unbranded);
+    if (rows !== loaded.rows) {
+      loaded.rows = rows;
+      loaded.vocabulary = extendVocabulary(v, rows);
+      for (const t of fresh) {
+        const b = namedBrand(t);
+        if (b === null || missing.has(b)) read.set(t, parseListingTitle(t, loaded.vocabulary));
+      }
     }
     if (parses.size > MAX_CACHED_PARSES) parses = new Map();
-    return titles.map((title) => {
-      let p = parses.get(title);
-      if (!p) {
-        const t = parseListingTitle(title, loaded!.vocabulary);
-        p = { brand: t.brand, name: t.name, concentration: t.concentration, size_ml: t.sizeMl, packaging: t.packaging, gender: t.gender, quantity: t.quantity };
-        parses.set(title, p);
-      }
-      return p;
-    });
+    for (const [title, t] of read) {
+      parses.set(title, { brand: t.brand, name: t.name, concentration: t.concentration, size_ml: t.sizeMl, packaging: t.packaging, gender: t.gender, quantity: t.quantity });
+    }
+    return titles.map((title) => parses.get(title)!);
   };
+}
+
+/** The brand a parse names when it is a catalog brand (not one read from "by X" that the catalog lacks), else null. */
+function catalogBrand(brand: string | null, v: Vocabulary): string | null {
+  return brand !== null && v.brands.get(normalizeName(brand)) === brand ? brand : null;
 }
 
 /**
