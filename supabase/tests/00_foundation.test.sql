@@ -2,7 +2,7 @@
 -- the first migration provide.
 begin;
 \ir helpers.sql
-select plan(24);
+select plan(26);
 
 -- Roles as on hosted Supabase.
 select ok(not (select rolsuper from pg_roles where rolname = 'postgres'), 'postgres is not a superuser');
@@ -51,6 +51,18 @@ create trigger t_updated_at before update on t for each row execute function pri
 insert into t (id, v) values (1, 'a');
 update t set v = 'b' where id = 1;
 select is((select updated_at from t where id = 1), now(), 'private.set_updated_at stamps updated_at with now()');
+
+-- Time-ordered ids: version 7, the time in the first 48 bits, so ids made later sort after.
+create temporary table ids as select private.uuid_v7() as a, clock_timestamp() as at;
+select pg_sleep(0.002);
+insert into ids select private.uuid_v7(), clock_timestamp();
+select ok((select bool_and(substr(a::text, 15, 1) = '7' and substr(a::text, 20, 1) in ('8', '9', 'a', 'b')) from ids)
+          and (select count(distinct a) from ids) = 2,
+  'private.uuid_v7 makes distinct version-7 uuids of the RFC 9562 variant');
+select ok((select array_agg(a order by at) = array_agg(a order by a) from ids)
+          and (select bool_and(abs(('x' || lpad(replace(substr(a::text, 1, 13), '-', ''), 16, '0'))::bit(64)::bigint
+                                   - (extract(epoch from at) * 1000)::bigint) <= 1) from ids),
+  'private.uuid_v7 starts with the Unix milliseconds it was made at, so a later id sorts after');
 
 select * from finish();
 rollback;

@@ -3,7 +3,7 @@
 -- by triggers, so pricing an offer per 100 ml needs no lookup of the variant.
 
 create table public.retailer_listings (
-  id uuid primary key default gen_random_uuid(),
+  id uuid primary key default private.uuid_v7(),  -- time-ordered: a feed's new listings are index neighbours (foundation/ids.sql)
   retailer_id uuid not null references public.retailers (id) on delete cascade,
   retailer_sku text not null constraint retailer_listings_sku_not_blank check (btrim(retailer_sku) <> '')
     constraint retailer_listings_sku_length check (length(retailer_sku) <= 255),

@@ -228,7 +228,7 @@ begin
   perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
   perform private.match_staging();
   insert into _to_match (listing_id, sku, gtin, parsed)
-  select distinct on (o.sku) coalesce(o.listing_id, gen_random_uuid()), o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
+  select distinct on (o.sku) coalesce(o.listing_id, private.uuid_v7()), o.sku, coalesce(o.gtin, o.known_gtin), o.parsed
   from _offers o
   where o.known_title is distinct from o.title
     and (o.listing_id is null
