@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(81);
+select plan(82);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -149,6 +149,11 @@ select is((select count(*)::int from (
   'pages do not overlap');
 select is((select count(*)::int from public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page => 2, page_size => 10)), 10,
   'page 2 is a full page');
+select is((select array_agg(fragrance_id order by pos) from (
+             select fragrance_id, (p - 1) * 20 + row_number() over (partition by p) as pos
+             from generate_series(1, 3) p, public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page => p, page_size => 20)) x),
+          (select array_agg(fragrance_id) from public.search_fragrances('woody', query_embedding => pg_temp.vec(0.3), embedding_model => 'use-lite-512', page_size => 60)),
+  'three pages of 20 are the first 60 results: pages within a block of the lists'' depth neither overlap nor skip');
 select ok(not exists (select 1 from public.search_fragrances('oud without smoke') r join public.fragrance_documents d on d.fragrance_id = r.fragrance_id
                       where d.search_vector @@ to_tsquery('english', 'smoke')), '"without smoke" excludes smoky fragrances');
 select throws_ok($$ select * from public.search_fragrances('   ') $$, '22023', 'q must not be empty', 'an empty query is a clear error');

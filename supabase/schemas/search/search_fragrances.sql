@@ -211,9 +211,12 @@ begin
 
   t.query_embedding := query_embedding;
   t.embedding_model := embedding_model;
-  -- How deep each list goes: the same for every page within a block of 100
-  -- results, so consecutive pages neither overlap nor skip.
-  t.depth := least(5000, ceil(page * page_size / 100.0)::int * 100);
+  -- How deep each list goes: the same for every page within a block of 60
+  -- results (three pages of 20), so consecutive pages neither overlap nor skip.
+  -- 60, not 100: a search took ~20 % less time (p95 16.7 → 12.9 ms at 100k
+  -- fragrances) for nDCG@10 0.8721 → 0.8709 on the labelled queries; with
+  -- rrf_k 20, a fragrance below the 60th place of one list rarely reaches a page.
+  t.depth := ceil(page * page_size / 60.0)::int * 60;  -- (at most 5,040: page ≤ 50, page_size ≤ 100)
   t.page_offset := (page - 1) * page_size;
   t.page_size := page_size;
   t.keyword_weight := keyword_weight;
