@@ -124,12 +124,17 @@ Deno.test("a key first used on a replayed body is taken by that body: with anoth
 });
 
 Deno.test("a handler that has loaded no catalog names yet matches a title by its brand's names, and one naming no brand by the names among its phrases", async () => {
-  const fresh = ingestPricesHandler(() => sql);  // (its own parse cache: every brand is met for the first time)
+  // Its own parse cache, so every brand is met for the first time, and its own connection, as the
+  // function's: the batch's session-lived staging tables are then not the test pool's (a later test
+  // there acts as service_role, which may not read tables the postgres role made).
+  const own = connect(env("SUPABASE_DB_URL"), { max: 1 });
+  const fresh = ingestPricesHandler(() => own);
   const skus = [uniq("FIRST"), uniq("FIRST")];
   const body = feed(offer(skus[0], { title: "Bleu de Chanel Eau de Toilette 100 ml" }), offer(skus[1], { title: "Eau Sauvage EdT 200ml" }));
   const res = await fresh(new Request("http://x/functions/v1/ingest-prices", {
     method: "POST", body, headers: { "Content-Type": "application/json", "X-Retailer": "notino-de", "X-Signature": await sign(body, "whsec_dev_notino-de") },
   }));
+  await own.end();
   assertEquals(res.status, 200, await res.text());
   const got = await sql`
     select l.retailer_sku, l.status::text, f.name, f.concentration::text, v.size_ml::int
