@@ -125,6 +125,7 @@ function titleParser(sql: () => Sql) {
       loaded = { at: Date.now(), rows, vocabulary: compileVocabulary(rows) };
       parses = new Map();
     }
+    if (parses.size > MAX_CACHED_PARSES) parses = new Map();  // (before the titles not cached are picked)
     // Each new title is parsed with the catalog names loaded so far, and again when that lacked some:
     // every name of the brand it names, or, naming none, the names among its phrases (so a parse
     // depends on the catalog, not on what is loaded). Once a feed's brands are loaded, a title is
@@ -132,19 +133,17 @@ function titleParser(sql: () => Sql) {
     const v = loaded.vocabulary;
     const fresh = [...new Set(titles.filter((t) => !parses.has(t)))];
     const read = new Map(fresh.map((t) => [t, parseListingTitle(t, v)]));
-    const namedBrand = (t: string) => catalogBrand(read.get(t)!.brand, v);
-    const missing = new Set(fresh.map(namedBrand).filter((b): b is string => b !== null && !v.brandsWithNames.has(b)));
-    const unbranded = fresh.filter((t) => namedBrand(t) === null);
+    const named = new Map(fresh.map((t) => [t, catalogBrand(read.get(t)!.brand, v)]));
+    const missing = new Set([...named.values()].filter((b): b is string => b !== null && !v.brandsWithNames.has(b)));
+    const unbranded = fresh.filter((t) => named.get(t) === null);
     const rows = await withNamesIn(sql(), await withNamesOf(sql(), loaded.rows, [...missing]), unbranded);
     if (rows !== loaded.rows) {
       loaded.rows = rows;
       loaded.vocabulary = extendVocabulary(v, rows);
-      for (const t of fresh) {
-        const b = namedBrand(t);
+      for (const [t, b] of named) {
         if (b === null || missing.has(b)) read.set(t, parseListingTitle(t, loaded.vocabulary));
       }
     }
-    if (parses.size > MAX_CACHED_PARSES) parses = new Map();
     for (const [title, t] of read) {
       parses.set(title, { brand: t.brand, name: t.name, concentration: t.concentration, size_ml: t.sizeMl, packaging: t.packaging, gender: t.gender, quantity: t.quantity });
     }
