@@ -155,8 +155,8 @@ type Phrase = { i: number; len: number; phrase: string; compact: string; first: 
 /** The first letters of a key spelled without spaces, by which a phrase is first told apart from it. */
 const HEAD_LETTERS = 3;
 
-/** Every phrase of up to 8 (or `longest`) words of the first 40, as private.name_matches reads them (positions from 1). */
-function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
+/** Every phrase of up to 8 words of the first 40, as private.name_matches reads them (positions from 1). */
+function phrases(words: string[]): Phrase[] {
   const n = Math.min(words.length, MAX_READ_WORDS);
   const out: Phrase[] = [];
   for (let i = 1; i <= n; i++) {
@@ -164,7 +164,7 @@ function phrases(words: string[], longest = MAX_PHRASE_WORDS): Phrase[] {
     // ~50 phrases a title)
     const first = words[i - 1];
     let phrase = first, compact = first, head = first.slice(0, HEAD_LETTERS);
-    for (let len = 1; len <= longest && i + len - 1 <= n; len++) {
+    for (let len = 1; len <= MAX_PHRASE_WORDS && i + len - 1 <= n; len++) {
       if (len > 1) {
         phrase += " " + words[i + len - 2], compact += words[i + len - 2];
         if (head.length < HEAD_LETTERS) head = compact.slice(0, HEAD_LETTERS);
