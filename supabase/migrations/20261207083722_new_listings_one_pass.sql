@@ -190,7 +190,7 @@ begin
   where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender);
 
   -- 3. Every plausible variant scored; the decision, from each listing's best and the runner-up's score.
-  update _to_match t
+  update _to_match d
   set status = case when c.best >= auto_threshold and (c.runner_up is null or c.best - c.runner_up >= min_margin) then 'matched'
                     when c.best >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
       variant_id = c.variant_id, method = 'attributes', confidence = c.best, runner_up = c.runner_up
@@ -214,7 +214,7 @@ begin
     window ranked as (partition by s.listing_id order by s.score desc, s.variant_id)
     order by s.listing_id, s.score desc, s.variant_id
   ) c
-  where t.listing_id = c.listing_id;
+  where d.listing_id = c.listing_id;
   analyze _to_match (listing_id, sku, status);  -- (for the writes of the decisions; not the wide parse)
 end;
 $function$;
