@@ -34,7 +34,17 @@ function readSchema(c) {
     join pg_class c on c.oid = k.conrelid join pg_namespace n on n.oid = c.relnamespace
     left join pg_class f on f.oid = k.confrelid left join pg_namespace fn on fn.oid = f.relnamespace
     where n.nspname in (${schemas}) and not c.relispartition
-    order by n.nspname, c.relname, k.contype, k.conname`);
+    union all
+    -- set-wise references (foundation/references.sql) are foreign keys kept by triggers: the child's
+    -- insert trigger names the column, the parent and its key
+    select n.nspname, c.relname, t.tgname, 'f', array[a[1]::name], fn.nspname, f.relname,
+           format('REFERENCES %s(%s), set-wise (private.reference)', a[2], a[3])
+    from pg_trigger t
+    cross join lateral (select string_to_array(rtrim(encode(t.tgargs, 'escape'), '\\000'), '\\000') as a) x
+    join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+    join pg_class f on f.oid = a[2]::regclass join pg_namespace fn on fn.oid = f.relnamespace
+    where t.tgfoid = 'private.reference_inserted'::regproc and n.nspname in (${schemas})
+    order by 1, 2, 4, 3`);
   const indexes = q(c, `
     select n.nspname as schema, c.relname as table, i.relname as name, pg_get_indexdef(i.oid) as definition
     from pg_index x join pg_class i on i.oid = x.indexrelid

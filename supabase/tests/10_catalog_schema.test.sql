@@ -79,8 +79,8 @@ select fk_ok('public', 'fragrance_notes', 'note_id', 'public', 'notes', 'id');
 select fk_ok('public', 'fragrance_accords', 'accord_id', 'public', 'accords', 'id');
 select fk_ok('public', 'variants', 'fragrance_id', 'public', 'fragrances', 'id');
 select fk_ok('public', 'retailers', 'currency', 'public', 'currencies', 'code');
-select fk_ok('public', 'retailer_listings', 'variant_id', 'public', 'variants', 'id');
-select fk_ok('public', 'retailer_listings', 'retailer_id', 'public', 'retailers', 'id');
+select tests.references_ok('public.retailer_listings', 'variant_id', 'public.variants');
+select tests.references_ok('public.retailer_listings', 'retailer_id', 'public.retailers');
 
 -- The seed is what the issue promised.
 select ok((select count(*) >= 30 from public.brands) and (select count(*) >= 150 from public.fragrances)

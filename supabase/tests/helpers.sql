@@ -76,4 +76,13 @@ create function tests.retailer(slug text) returns uuid language sql stable as $$
   select r.id from public.retailers r where r.slug = retailer.slug
 $$;
 
+/** pgTAP's fk_ok for a set-wise reference (foundation/references.sql): child(child_column) refers to parent(parent_column). */
+create function tests.references_ok(child regclass, child_column name, parent regclass, parent_column name default 'id') returns text language sql as $$
+  select ok(exists (select from pg_trigger t
+                    cross join lateral (select string_to_array(encode(t.tgargs, 'escape'), '\000') as a) x
+                    where t.tgrelid = child and t.tgfoid = 'private.reference_inserted'::regproc
+                      and (x.a[1], x.a[2]::regclass, x.a[3]) = (child_column::text, parent, parent_column::text)),
+            format('%s(%s) should reference %s(%s), set-wise', child, child_column, parent, parent_column))
+$$;
+
 grant execute on all functions in schema tests to public;

@@ -163,31 +163,7 @@ isOneToOne: false
                     "batch_id"?: number,"change_vs_low_pct"?: never,"created_at"?: string,"currency"?: string,"in_stock"?: boolean,"listing_id"?: string,"low_30d_base"?: number | null,"median_30d_base"?: number | null,"observed_at"?: string,"price"?: number,"price_base"?: number,"price_per_100ml_base"?: number | null,"retailer_id"?: string,"shipping"?: number | null,"shipping_base"?: number | null,"stale"?: boolean,"updated_at"?: string,"variant_id"?: string | null
                   }
                   Relationships: [
-                    {
-      foreignKeyName: "current_offers_currency_fkey"
-      columns: ["currency"]
-isOneToOne: false
-      referencedRelation: "currencies"
-      referencedColumns: ["code"]
-    },{
-      foreignKeyName: "current_offers_listing_id_fkey"
-      columns: ["listing_id"]
-isOneToOne: true
-      referencedRelation: "retailer_listings"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "current_offers_retailer_id_fkey"
-      columns: ["retailer_id"]
-isOneToOne: false
-      referencedRelation: "retailers"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "current_offers_variant_id_fkey"
-      columns: ["variant_id"]
-isOneToOne: false
-      referencedRelation: "variants"
-      referencedColumns: ["id"]
-    }
+                    
                   ]
                 },"events": {
                   Row: {
@@ -585,13 +561,7 @@ isOneToOne: false
                     "created_at"?: string,"currency"?: string,"id"?: never,"in_stock"?: boolean,"listing_id"?: string,"price"?: number,"price_base"?: number,"updated_at"?: string,"valid"?: unknown
                   }
                   Relationships: [
-                    {
-      foreignKeyName: "price_history_listing_id_fkey"
-      columns: ["listing_id"]
-isOneToOne: false
-      referencedRelation: "retailer_listings"
-      referencedColumns: ["id"]
-    }
+                    
                   ]
                 },"profiles": {
                   Row: {
@@ -651,19 +621,7 @@ isOneToOne: false
                     "affiliate_url"?: string | null,"created_at"?: string,"first_seen_at"?: string,"gtin"?: string | null,"id"?: string,"match_confidence"?: number | null,"match_method"?: Database["public"]['Enums']["match_method"] | null,"retailer_id"?: string,"retailer_sku"?: string,"status"?: Database["public"]['Enums']["listing_status"],"title"?: string,"updated_at"?: string,"url"?: string,"variant_id"?: string | null,"volume_ml"?: number | null
                   }
                   Relationships: [
-                    {
-      foreignKeyName: "retailer_listings_retailer_id_fkey"
-      columns: ["retailer_id"]
-isOneToOne: false
-      referencedRelation: "retailers"
-      referencedColumns: ["id"]
-    },{
-      foreignKeyName: "retailer_listings_variant_id_fkey"
-      columns: ["variant_id"]
-isOneToOne: false
-      referencedRelation: "variants"
-      referencedColumns: ["id"]
-    }
+                    
                   ]
                 },"retailers": {
                   Row: {

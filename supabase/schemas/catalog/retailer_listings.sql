@@ -4,7 +4,7 @@
 
 create table public.retailer_listings (
   id uuid primary key default private.uuid_v7(),  -- time-ordered: a feed's new listings are index neighbours (foundation/ids.sql)
-  retailer_id uuid not null references public.retailers (id) on delete cascade,
+  retailer_id uuid not null,  -- references retailers, set-wise (below)
   retailer_sku text not null constraint retailer_listings_sku_not_blank check (btrim(retailer_sku) <> '')
     constraint retailer_listings_sku_length check (length(retailer_sku) <= 255),
   title text not null constraint retailer_listings_title_not_blank check (btrim(title) <> '')
@@ -13,7 +13,7 @@ create table public.retailer_listings (
     constraint retailer_listings_url_length check (length(url) <= 2048),
   affiliate_url text constraint retailer_listings_affiliate_url_format check (affiliate_url ~ '^https?://[^[:space:]]+$'),
   gtin text constraint retailer_listings_gtin_checksum check (public.is_valid_gtin(gtin)),
-  variant_id uuid references public.variants (id) on delete set null,
+  variant_id uuid,  -- references variants, set-wise (below)
   match_method public.match_method,
   match_confidence numeric(4, 3) constraint retailer_listings_match_confidence_range check (match_confidence between 0 and 1),
   status public.listing_status not null default 'unmatched',
@@ -53,6 +53,10 @@ create index retailer_listings_variant_id_idx on public.retailer_listings (varia
 create index retailer_listings_gtin_idx on public.retailer_listings (gtin) where gtin is not null;
 create index retailer_listings_needs_match_idx on public.retailer_listings (retailer_id, status) where status in ('unmatched', 'review');
 call private.make_catalog_table('public.retailer_listings');
+-- A feed's first batch writes thousands of listings of one retailer: their references are checked
+-- once per statement, not once per row (foundation/references.sql).
+call private.reference('public.retailer_listings', 'retailer_id', 'public.retailers', 'cascade');
+call private.reference('public.retailer_listings', 'variant_id', 'public.variants', 'set null');
 
 /** BEFORE INSERT OR UPDATE OF variant_id, volume_ml on retailer_listings: the volume follows the variant. */
 create or replace function private.set_listing_volume()

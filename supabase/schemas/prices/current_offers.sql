@@ -2,11 +2,11 @@
 -- realtime publication so a frontend can watch prices change.
 
 create table public.current_offers (
-  listing_id uuid primary key references public.retailer_listings (id) on delete cascade,
-  retailer_id uuid not null references public.retailers (id) on delete cascade,
-  variant_id uuid references public.variants (id) on delete set null,
+  listing_id uuid primary key,  -- the references of this table are set-wise (below)
+  retailer_id uuid not null,
+  variant_id uuid,
   price numeric(12, 2) not null constraint current_offers_price_positive check (price > 0),
-  currency text not null references public.currencies (code),
+  currency text not null,
   price_base numeric(12, 2) not null constraint current_offers_price_base_positive check (price_base > 0),
   price_per_100ml_base numeric(12, 2),
   in_stock boolean not null,
@@ -48,8 +48,14 @@ comment on column public.current_offers.shipping_base is 'Shipping in the base c
 comment on column public.current_offers.stale is 'Not confirmed within the retailer''s freshness SLA; excluded from best offers.';
 create index current_offers_variant_idx on public.current_offers (variant_id);
 create index current_offers_retailer_idx on public.current_offers (retailer_id);
-create index current_offers_currency_idx on public.current_offers (currency);
 call private.make_catalog_table('public.current_offers');
+-- A batch writes thousands of offers of one retailer in one currency: their references are checked
+-- once per statement, not once per row (foundation/references.sql). A currency is rarely deleted, so
+-- its check reads the table rather than keep an index every offer would write.
+call private.reference('public.current_offers', 'listing_id', 'public.retailer_listings', 'cascade');
+call private.reference('public.current_offers', 'retailer_id', 'public.retailers', 'cascade');
+call private.reference('public.current_offers', 'variant_id', 'public.variants', 'set null');
+call private.reference('public.current_offers', 'currency', 'public.currencies', 'no action', 'code');
 alter publication supabase_realtime add table public.current_offers;
 -- Statements that write updated_at themselves (the ingest's confirm step) skip the per-row trigger call.
 drop trigger set_updated_at on public.current_offers;

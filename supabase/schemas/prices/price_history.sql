@@ -3,7 +3,7 @@
 
 create table public.price_history (
   id bigint generated always as identity primary key,
-  listing_id uuid not null references public.retailer_listings (id) on delete cascade,
+  listing_id uuid not null,  -- references retailer_listings, set-wise (below)
   price numeric(12, 2) not null constraint price_history_price_positive check (price > 0),
   currency text not null constraint price_history_currency_iso4217 check (currency ~ '^[A-Z]{3}$'),
   price_base numeric(12, 2) not null constraint price_history_price_base_positive check (price_base > 0),
@@ -31,6 +31,7 @@ create index price_history_listing_idx on public.price_history (listing_id, lowe
 create index price_history_open_idx on public.price_history (listing_id) where upper_inf(valid);
 comment on index public.price_history_open_idx is 'The open (current) range of each listing; at most one, by the exclusion constraint.';
 call private.make_catalog_table('public.price_history');
+call private.reference('public.price_history', 'listing_id', 'public.retailer_listings', 'cascade');
 
 create or replace function public.price_history(variant_id uuid, "from" timestamptz, "to" timestamptz default now(), bucket text default 'day')
 returns table (bucket_start timestamptz, min_price numeric, avg_price numeric, max_price numeric, currency text, retailers integer)

@@ -4,8 +4,8 @@
 
 create table private.price_observations (
   id bigint generated always as identity,
-  listing_id uuid not null references public.retailer_listings (id) on delete cascade,
-  batch_id bigint not null references private.ingest_batches (id),
+  listing_id uuid not null,  -- references of this table are set-wise (below)
+  batch_id bigint not null,
   row_number integer not null constraint price_observations_row_number_positive check (row_number >= 1),
   observed_at timestamptz not null,
   price numeric(12, 2) not null constraint price_observations_price_positive check (price > 0),
@@ -45,6 +45,10 @@ create index price_observations_batch_idx on private.price_observations (batch_i
 -- price-facts pipeline reads whole days) at the cost of a few pages, and costs the ingest nothing.
 create index price_observations_observed_brin on private.price_observations using brin (observed_at);
 grant select on private.price_observations to service_role;
+-- A batch observes thousands of prices of its listings: their references are checked once per
+-- statement, not once per row (foundation/references.sql).
+call private.reference('private.price_observations', 'listing_id', 'public.retailer_listings', 'cascade');
+call private.reference('private.price_observations', 'batch_id', 'private.ingest_batches', 'no action');
 create table private.price_observations_default partition of private.price_observations default;
 comment on table private.price_observations_default is 'Catches observations outside every monthly partition, so none is lost; private.ensure_price_partitions keeps it empty.';
 
