@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(54);
+select plan(61);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -78,7 +78,25 @@ select ok((select upper(valid) = (select lower(valid) from public.price_history 
            from public.price_history where listing_id = (select notino from fixture) and not upper_inf(valid)), 'ranges are contiguous');
 select throws_ok($$ insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
   values ((select notino from fixture), 1, 'EUR', 1, true, tstzrange(now() - interval '12 days', now() - interval '11 days')) $$,
-  '23P01', null, 'the exclusion constraint refuses overlapping ranges');
+  '23P01', null, 'a range overlapping the one before it is refused (23P01)');
+create function pg_temp.history(ranges text) returns text language sql as $$
+  select format('insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid) select %L, 1, %L, 1, true, r from (values %s) v (r)',
+                (select notino from fixture), 'EUR', ranges)
+$$;
+select throws_ok(pg_temp.history($$(tstzrange(now() - interval '25 days', now() - interval '19 days'))$$),
+  '23P01', null, 'a range running into the one after it is refused');
+select throws_ok(pg_temp.history($$(tstzrange(now() - interval '10 days', now() - interval '9 days'))$$),
+  '23P01', null, 'a range starting where another starts is refused');
+select throws_ok(pg_temp.history($$(tstzrange(now() - interval '40 days', now() - interval '35 days')), (tstzrange(now() - interval '37 days', now() - interval '33 days'))$$),
+  '23P01', null, 'two ranges of one statement that overlap each other are refused');
+select lives_ok(pg_temp.history($$(tstzrange(now() - interval '40 days', now() - interval '35 days')), (tstzrange(now() - interval '35 days', now() - interval '30 days'))$$),
+  'ranges that fit in the gaps are written');
+select throws_ok($$update public.price_history set valid = tstzrange(lower(valid), now() - interval '33 days')
+                   where listing_id = (select notino from fixture) and lower(valid) = (select min(lower(valid)) from public.price_history where listing_id = (select notino from fixture))$$,
+  '23P01', null, 'widening a range into the next is refused');
+select throws_ok(pg_temp.history($$(tstzrange(now() - interval '50 days', null))$$),
+  '23505', null, 'a listing never has two open ranges (a unique index, which also holds between concurrent writers)');
+delete from public.price_history where listing_id = (select notino from fixture) and upper(valid) <= now() - interval '30 days';
 
 -- best_offers: in stock first, converted, as anon.
 select tests.authenticate_as_anon();
@@ -153,6 +171,13 @@ update public.retailer_listings set variant_id = null, match_method = null, matc
 where id = (select notino from fixture);
 select is((select volume_ml from public.retailer_listings where id = (select notino from fixture)), null,
   'an unmatched listing has no volume');
+insert into public.retailer_listings (retailer_id, retailer_sku, title, url, variant_id, match_method, match_confidence, status, volume_ml) values
+  (tests.retailer('notino-de'), 'VOL-1', 'Volume One', 'https://shop.example/v1', (select variant_id from fixture), 'manual', 1, 'matched', null),
+  (tests.retailer('notino-de'), 'VOL-2', 'Volume Two', 'https://shop.example/v2', (select variant_id from fixture), 'manual', 1, 'matched', 5),
+  (tests.retailer('notino-de'), 'VOL-3', 'Volume Three', 'https://shop.example/v3', null, null, null, 'unmatched', 5);
+select results_eq($$select retailer_sku, volume_ml from public.retailer_listings where retailer_sku like 'VOL-%' order by 1$$,
+  $$values ('VOL-1', 369::numeric), ('VOL-2', 369), ('VOL-3', null)$$,
+  'listings inserted without their variant''s volume, or with another, carry the variant''s (an unmatched one none)');
 
 -- Matching: a title that names its brand's catalog name exactly is matched to it. Trigram similarity
 -- is blind to word order ("royal nuit" and "nuit royal" are alike at 1.0): before, such a pair was a

@@ -58,7 +58,7 @@ call private.make_catalog_table('public.retailer_listings');
 call private.reference('public.retailer_listings', 'retailer_id', 'public.retailers', 'cascade');
 call private.reference('public.retailer_listings', 'variant_id', 'public.variants', 'set null');
 
-/** BEFORE INSERT OR UPDATE OF variant_id, volume_ml on retailer_listings: the volume follows the variant. */
+/** BEFORE UPDATE OF variant_id, volume_ml on retailer_listings: the volume follows the variant. */
 create or replace function private.set_listing_volume()
 returns trigger
 language plpgsql
@@ -69,8 +69,29 @@ begin
   return new;
 end;
 $$;
-comment on function private.set_listing_volume() is 'Trigger: sets a listing''s volume_ml from its variant (null when unmatched), whatever the statement wrote.';
+comment on function private.set_listing_volume() is 'Trigger: sets a listing''s volume_ml from its variant (null when unmatched), whatever the update wrote.';
 revoke execute on function private.set_listing_volume() from public;
+
+/**
+ * AFTER INSERT statement trigger (new table new_rows): the listings a statement inserted carry their
+ * variant's volume; those whose statement wrote another are set to it. Once per statement, not per
+ * row: a feed's first batch inserts thousands of listings, with their volumes (prices/ingest.sql),
+ * and a row trigger's call per listing cost more than the insert itself.
+ */
+create or replace function private.set_inserted_listing_volumes()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+begin
+  update public.retailer_listings l set volume_ml = (select v.size_ml * v.quantity from public.variants v where v.id = l.variant_id)
+  where l.id = any (array(select n.id from new_rows n
+                          where n.volume_ml is distinct from (select v.size_ml * v.quantity from public.variants v where v.id = n.variant_id)));
+  return null;
+end;
+$$;
+comment on function private.set_inserted_listing_volumes() is 'Trigger: sets the volume_ml of the listings a statement inserted to their variant''s (null when unmatched) where the statement wrote another.';
+revoke execute on function private.set_inserted_listing_volumes() from public;
 
 /** AFTER UPDATE OF size_ml, quantity on variants: the variant's listings take its new volume. */
 create or replace function private.variant_volume_to_listings()
@@ -86,8 +107,10 @@ $$;
 comment on function private.variant_volume_to_listings() is 'Trigger: a variant''s new size or quantity reaches the volume_ml of its listings.';
 revoke execute on function private.variant_volume_to_listings() from public;
 
-create trigger set_volume before insert or update of variant_id, volume_ml on public.retailer_listings
+create trigger set_volume before update of variant_id, volume_ml on public.retailer_listings
   for each row execute function private.set_listing_volume();
+create trigger set_volumes_inserted after insert on public.retailer_listings
+  referencing new table as new_rows for each statement execute function private.set_inserted_listing_volumes();
 create trigger volume_to_listings after update of size_ml, quantity on public.variants
   for each row when ((old.size_ml, old.quantity) is distinct from (new.size_ml, new.quantity))
   execute function private.variant_volume_to_listings();

@@ -8,7 +8,7 @@ create extension if not exists vector with schema extensions;       -- embedding
 create extension if not exists pg_trgm with schema extensions;      -- fuzzy names, typo-tolerant search
 create extension if not exists fuzzystrmatch with schema extensions; -- levenshtein(): one-letter misspellings of a name in catalog imports
 create extension if not exists unaccent with schema extensions;     -- "Acqua di Giò" = "acqua di gio"
-create extension if not exists btree_gist with schema extensions;   -- exclusion constraints on price history
+create extension if not exists btree_gist with schema extensions;   -- exclusion constraints over scalar keys (price history's went to triggers)
 create extension if not exists pgcrypto with schema extensions;     -- digest(), HMAC
 create extension if not exists pg_stat_statements with schema extensions;
 create extension if not exists pg_cron with schema pg_catalog;      -- schedules (schema cron)

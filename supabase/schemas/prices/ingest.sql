@@ -281,10 +281,12 @@ begin
   -- that of any listing already written.
   with created as (
     insert into public.retailer_listings as l
-      (id, retailer_id, retailer_sku, title, url, gtin, first_seen_at, variant_id, match_method, match_confidence, status)
+      (id, retailer_id, retailer_sku, title, url, gtin, first_seen_at, variant_id, match_method, match_confidence, status, volume_ml)
     select distinct on (o.sku) m.listing_id, retailer, o.sku, o.title, o.url, o.gtin, min(o.observed_at) over (partition by o.sku),
            case when m.status = 'matched' then m.variant_id end, case when m.status = 'matched' then m.method end,
-           case when m.status = 'matched' then m.confidence end, coalesce(m.status, 'unmatched')
+           case when m.status = 'matched' then m.confidence end, coalesce(m.status, 'unmatched'),
+           -- (the variant's volume, as the table's insert trigger would otherwise set it)
+           (select v.size_ml * v.quantity from public.variants v where v.id = m.variant_id and m.status = 'matched')
     from _offers o join _to_match m on m.sku = o.sku
     where o.listing_id is null
     order by o.sku, o.observed_at desc, o."row" desc

@@ -243,10 +243,13 @@ set search_path = ''
 as $$
 begin
   perform 'PRAGMA:TABLE: _to_match (like private.listing_to_match)';
+  -- (The listings by index: joined, the planner read every unmatched listing of every retailer to
+  -- find the few a batch had not written with its match already.)
   update public.retailer_listings l
   set variant_id = t.variant_id, match_method = t.method, match_confidence = t.confidence, status = 'matched'
   from _to_match t
-  where t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
+  where l.id = any (array(select t.listing_id from _to_match t where t.status = 'matched'))
+    and t.status = 'matched' and l.id = t.listing_id and l.status in ('unmatched', 'review');
   with queued as (
     insert into private.listing_match_candidates (listing_id, variant_id, confidence, runner_up_confidence, parsed)
     select t.listing_id, t.variant_id, t.confidence, t.runner_up, t.parsed

@@ -10,8 +10,8 @@ create table public.price_history (
   in_stock boolean not null,
   valid tstzrange not null constraint price_history_valid_not_empty check (not isempty(valid)),
   created_at timestamptz not null default now(),
-  updated_at timestamptz not null default now(),
-  constraint price_history_no_overlap exclude using gist (listing_id with =, valid with &&)
+  updated_at timestamptz not null default now()
+  -- no range overlaps another of its listing: checked by the no_overlap triggers below
 );
 comment on table public.price_history is 'Each listing''s price over time as non-overlapping validity ranges; the open range (upper bound infinity) is the current one.';
 -- A price batch reads these comments as the reasons of its rejects (prices/ingest_rules.sql).
@@ -25,13 +25,70 @@ comment on column public.price_history.currency is 'Currency as sent (checked on
 comment on column public.price_history.price_base is 'Price in the base currency when it started.';
 comment on column public.price_history.in_stock is 'Availability during the range.';
 comment on column public.price_history.valid is 'When this price held: [first seen, next different price).';
--- listing_id leads the exclusion constraint's GiST index, which serves the FK.
+-- Each listing's ranges latest first: its latest range, a range's neighbours, the listing's deletes.
 create index price_history_listing_idx on public.price_history (listing_id, lower(valid) desc);
--- Each listing's open range, found without reading its closed ones.
-create index price_history_open_idx on public.price_history (listing_id) where upper_inf(valid);
-comment on index public.price_history_open_idx is 'The open (current) range of each listing; at most one, by the exclusion constraint.';
+-- Each listing's open range, found without reading its closed ones; unique, so two batches can never
+-- both leave a listing with an open range, even at once.
+create unique index price_history_open_idx on public.price_history (listing_id) where upper_inf(valid);
+comment on index public.price_history_open_idx is 'The open (current) range of each listing: at most one.';
 call private.make_catalog_table('public.price_history');
 call private.reference('public.price_history', 'listing_id', 'public.retailer_listings', 'cascade');
+
+/**
+ * AFTER INSERT and AFTER UPDATE statement triggers (new table new_rows; old_rows on update): no range
+ * of a listing overlaps another. Ranges sorted by their start overlap somewhere only if two
+ * neighbours do, so each range a statement wrote (or widened) is compared with its two neighbours,
+ * found by price_history_listing_idx: two index probes a range. This replaced an exclusion
+ * constraint, whose GiST index cost a batch of 10,000 new listings ~0.2 s to insert into, more than
+ * the rest of the history write (docs/BENCHMARKS.md). Writers of one listing's history take turns on
+ * its current offer's row lock (private.apply_staged_offers), and the unique open-range index holds
+ * even between concurrent writers. Raises 23P01, as the constraint did.
+ */
+create or replace function private.price_history_no_overlap()
+returns trigger
+language plpgsql
+set search_path = ''
+as $$
+declare
+  grown bigint[];  -- on update, the ranges that grew: an update that only shortened a range (closing it) cannot make it overlap
+  clash record;
+begin
+  if tg_op = 'UPDATE' then
+    grown := array(select n.id from new_rows n join old_rows w on w.id = n.id where not w.valid @> n.valid);
+    if grown = '{}' then
+      return null;
+    end if;
+  end if;
+  select n.listing_id, n.valid, o.valid as other into clash
+  from new_rows n
+  cross join lateral (
+    -- the range that starts last at or before it (not itself), and the one that starts first after it
+    (select h.valid from public.price_history h
+     where h.listing_id = n.listing_id and lower(h.valid) <= lower(n.valid) and h.id <> n.id
+     order by lower(h.valid) desc limit 1)
+    union all
+    (select h.valid from public.price_history h
+     where h.listing_id = n.listing_id and lower(h.valid) > lower(n.valid)
+     order by lower(h.valid) limit 1)
+  ) o
+  where (grown is null or n.id = any (grown)) and o.valid && n.valid
+  limit 1;
+  if found then
+    raise exception 'conflicting key value violates exclusion constraint "price_history_no_overlap"'
+      using errcode = 'exclusion_violation', constraint = 'price_history_no_overlap', table = 'price_history',
+            detail = format('Key (listing_id, valid)=(%s, %s) conflicts with existing key (listing_id, valid)=(%s, %s).',
+                            clash.listing_id, clash.valid, clash.listing_id, clash.other);
+  end if;
+  return null;
+end;
+$$;
+comment on function private.price_history_no_overlap() is
+  'AFTER INSERT / UPDATE statement trigger on public.price_history: refuses (23P01) a range that overlaps another of its listing, comparing each written range with its two neighbours.';
+revoke execute on function private.price_history_no_overlap() from public;
+create trigger no_overlap_inserted after insert on public.price_history
+  referencing new table as new_rows for each statement execute function private.price_history_no_overlap();
+create trigger no_overlap_updated after update on public.price_history
+  referencing new table as new_rows old table as old_rows for each statement execute function private.price_history_no_overlap();
 
 create or replace function public.price_history(variant_id uuid, "from" timestamptz, "to" timestamptz default now(), bucket text default 'day')
 returns table (bucket_start timestamptz, min_price numeric, avg_price numeric, max_price numeric, currency text, retailers integer)
