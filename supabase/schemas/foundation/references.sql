@@ -13,8 +13,9 @@
 --   * on the parent, a delete cascades, sets null or, with 'no action', is refused while a row
 --     refers to it, once per statement; a referenced key cannot change.
 -- Unlike a foreign key it is not in pg_constraint, so PostgREST does not embed along it (frontends
--- call RPCs: docs/FRONTEND.md), and a cascade sees what a READ COMMITTED statement sees (every
--- writer of these tables runs in READ COMMITTED).
+-- call RPCs: docs/FRONTEND.md); a cascade sees what a READ COMMITTED statement sees (every writer of
+-- these tables runs in READ COMMITTED); and TRUNCATE of a parent is not refused (nothing here
+-- truncates them). docs/SCHEMA.md says when to use one; the data model lists them with the keys.
 
 /** AFTER INSERT statement trigger (new table new_rows; arguments: column, parent, parent column): every distinct key exists, locked. */
 create or replace function private.reference_inserted()
