@@ -164,7 +164,8 @@ export function* generate(n, seed, ref) {
   yield ["retailers", ["id", "slug", "name", "country", "currency", "website"],
     extra.map((x) => [x.id, x.slug, `Scale Shop ${x.slug.slice(-2)}`, "FR", x.currency, `https://${x.slug}.example`])];
 
-  yield ["retailer_listings", ["id", "retailer_id", "retailer_sku", "title", "url", "variant_id", "match_method", "match_confidence", "status"],
+  // (volume_ml is the variant's, as the ingest writes it: otherwise the table's insert trigger sets it, one update of every row)
+  yield ["retailer_listings", ["id", "retailer_id", "retailer_sku", "title", "url", "variant_id", "match_method", "match_confidence", "status", "volume_ml"],
     (function* () {
       let sku = 0;
       for (const v of variants) {
@@ -178,7 +179,7 @@ export function* generate(n, seed, ref) {
           const matched = r.next() < 0.9;
           yield [id, shop.id, `SKU-${++sku}`, title, `https://${shop.slug}.example/p/${sku}`,
             matched ? v.id : null, matched ? "attributes" : null, matched ? (0.85 + r.next() * 0.15).toFixed(3) : null,
-            matched ? "matched" : "review"];
+            matched ? "matched" : "review", matched ? v.size * v.qty : null];
         }
       }
     })()];
