@@ -31,6 +31,10 @@ create index fragrance_documents_search_vector_idx on public.fragrance_documents
 comment on index public.fragrance_documents_search_vector_idx is 'Full-text search, filtered by facets in the same scan.';
 create index fragrance_documents_name_words_idx on public.fragrance_documents using gin (name_words, facets);
 comment on index public.fragrance_documents_name_words_idx is 'Typo search: names containing corrected words, filtered by facets in the same scan.';
+-- A search ranks every row its lists found (a few hundred) by name and boost facets: read from this
+-- index alone (an index-only scan), not from the wide document rows (docs/BENCHMARKS.md).
+create index fragrance_documents_rank_idx on public.fragrance_documents (fragrance_id) include (search_name, facets);
+comment on index public.fragrance_documents_rank_idx is 'search_fragrances: each found fragrance''s search_name and facets by index-only scan.';
 -- Readable by all: rows exist only for live fragrances (deleting or soft-deleting one removes them),
 -- so the policy needs no per-row lookup of the fragrance.
 call private.make_catalog_table('public.fragrance_documents');
