@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import * as db from "./stack/cluster.mjs";
-import { DENO, DENO_CONFIG, functionEnv, startFunctions, stopFunctions } from "./stack/functions.mjs";
+import { DENO, DENO_CONFIG, functionEnv, startFunctionsFrom, stopFunctions } from "./stack/functions.mjs";
 import { generated, LINTED_SCHEMAS } from "./gen.mjs";
 import { applySchemaFiles, definitionRows, filesUnderSchemas, schemaFiles, schemaSnapshot } from "./stack/schema-state.mjs";
 
@@ -252,9 +252,8 @@ function generatedFilesFresh(c) {
 }
 
 async function denoTests(c) {
-  const port = await db.freePort(54360);
   const logFile = path.join(c.dir, "functions.log");
-  const pid = await startFunctions(c, port, logFile);
+  const { pid, port } = await startFunctionsFrom(c, 54360, logFile);
   try {
     // scripts/stack's *.test.mjs are Node's (nodeTests runs them); Deno would run them a second time.
     const stackTs = fs.readdirSync(path.join(ROOT, "scripts/stack")).filter((f) => f.endsWith(".test.ts")).map((f) => `scripts/stack/${f}`);

@@ -14,7 +14,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
-import { startFunctions, stopFunctions } from "../stack/functions.mjs";
+import { startFunctionsFrom, stopFunctions } from "../stack/functions.mjs";
 
 const { values } = parseArgs({ options: { fragrances: { type: "string", default: "100000" }, alerts: { type: "string" } } });
 /** 1M price alerts at 100k fragrances (ten per fragrance), unless --alerts says otherwise. */
@@ -127,8 +127,8 @@ async function main() {
     await sql`update private.retailer_webhooks set rate_limit_per_minute = 100000`;
     await sql`vacuum analyze`;
 
-    const port = await db.freePort(54390);
-    pid = await startFunctions(c, port, path.join(c.dir, "functions.log"));
+    let port;
+    ({ pid, port } = await startFunctionsFrom(c, 54390, path.join(c.dir, "functions.log")));
     const url = `http://127.0.0.1:${port}/functions/v1/ingest-prices`;
 
     // Offers titled like the scale catalog's listings, under SKUs the retailer has not sent yet: 25,000

@@ -15,7 +15,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import postgres from "postgres";
 import * as db from "../stack/cluster.mjs";
-import { DENO, DENO_CONFIG, startFunctions, stopFunctions } from "../stack/functions.mjs";
+import { DENO, DENO_CONFIG, startFunctionsFrom, stopFunctions } from "../stack/functions.mjs";
 import { ANON_KEY } from "../stack/keys.mjs";
 import { pct, r2, timed } from "./measure.mjs";
 
@@ -279,8 +279,8 @@ async function main() {
     const recommend = await recommendations(sql);
 
     log(`the search function over HTTP: cold queries, then cached ones by 1 and by ${values.clients} concurrent clients`);
-    const fnPort = await db.freePort(54391);
-    fnPid = await startFunctions(c, fnPort, path.join(c.dir, "functions.log"));
+    let fnPort;
+    ({ pid: fnPid, port: fnPort } = await startFunctionsFrom(c, 54391, path.join(c.dir, "functions.log")));
     const fn = await searchFunction(`http://127.0.0.1:${fnPort}/functions/v1/search`, Number(values.clients));
 
     const summary = {

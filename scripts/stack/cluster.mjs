@@ -121,13 +121,18 @@ export function create(c, { fast = false } = {}) {
 export async function start(c) {
   if (isRunning(c)) return false;
   if (!(await portIsFree(c.port))) {
-    throw new StackError(`port ${c.port} is already taken by another program`,
+    const err = new StackError(`port ${c.port} is already taken by another program`,
       `stop it (e.g. 'ss -ltnp | grep ${c.port}' shows which), or stop a 'supabase start' stack with 'supabase stop'`);
+    err.portTaken = true;
+    throw err;
   }
+  const logStart = fs.existsSync(c.logFile) ? fs.statSync(c.logFile).size : 0;
   const r = run(`${PG_BIN}/pg_ctl`, ["start", "-w", "-t", "60", "-D", c.dataDir, "-l", c.logFile], { asPostgres: true, allowFail: true });
   if (r.status !== 0) {
-    const log = fs.existsSync(c.logFile) ? fs.readFileSync(c.logFile, "utf8").trim().split("\n").slice(-8).join("\n") : "";
-    throw new StackError(`PostgreSQL did not start:\n${log || r.stderr}`, `read ${c.logFile}`);
+    const log = fs.existsSync(c.logFile) ? fs.readFileSync(c.logFile, "utf8").slice(logStart) : "";
+    const err = new StackError(`PostgreSQL did not start:\n${log.trim().split("\n").slice(-8).join("\n") || r.stderr}`, `read ${c.logFile}`);
+    err.portTaken = /could not bind .*Address already in use/.test(log);
+    throw err;
   }
   return true;
 }
@@ -186,12 +191,12 @@ export function waitReady(c) {
 
 /**
  * A bootstrapped cluster in a temporary folder on a free port (tests, benchmarks),
- * removed by `dispose()` or when the process is interrupted.
+ * removed by `dispose()`, when the process is interrupted, or when it fails to come up.
  */
 export async function throwaway(prefix, fromPort) {
   const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), `${prefix}-`));
   fs.chmodSync(stateDir, 0o755);
-  const c = clusterAt(stateDir, await freePort(fromPort));
+  let c = clusterAt(stateDir, await freePort(fromPort));
   const dispose = () => {
     destroy(c);
     fs.rmSync(stateDir, { recursive: true, force: true });
@@ -202,9 +207,24 @@ export async function throwaway(prefix, fromPort) {
       process.exit(130);
     });
   }
-  create(c, { fast: true });
-  await start(c);
-  waitReady(c);
-  bootstrap(c);
+  try {
+    create(c, { fast: true });
+    // A port free when checked can be taken before the server binds it (see startFunctionsFrom).
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await start(c);
+        break;
+      } catch (err) {
+        if (!err.portTaken || attempt === 5) throw err;
+        c = clusterAt(stateDir, await freePort(c.port + 1));
+        fs.appendFileSync(path.join(c.dataDir, "postgresql.conf"), `port = ${c.port}\n`);
+      }
+    }
+    waitReady(c);
+    bootstrap(c);
+  } catch (err) {
+    dispose(); // nothing of a cluster that did not come up is left behind
+    throw err;
+  }
   return { cluster: c, dispose };
 }

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, StackError, portIsFree } from "./cluster.mjs";
+import { ROOT, StackError, freePort, portIsFree } from "./cluster.mjs";
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from "./keys.mjs";
 
 export const DENO = path.join(ROOT, "node_modules/.bin/deno");
@@ -24,8 +24,9 @@ export const alive = (pid) => {
   try { process.kill(pid, 0); return true; } catch { return false; }
 };
 
+/** Whether the server answers on `port`; a listener that never answers (another program) counts as not yet. */
 async function ready(port) {
-  try { return (await fetch(`http://127.0.0.1:${port}/`)).ok; } catch { return false; }
+  try { return (await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(1_000) })).ok; } catch { return false; }
 }
 
 /**
@@ -38,6 +39,7 @@ export async function startFunctions(cluster, port, logFile, { schedule = false 
     throw new StackError(`port ${port} (edge functions) is already taken by another program`,
       `stop it ('ss -ltnp | grep ${port}' shows which), or stop a 'supabase start' stack with 'supabase stop'`);
   }
+  const logStart = fs.existsSync(logFile) ? fs.statSync(logFile).size : 0;
   const log = fs.openSync(logFile, "a");
   const child = spawn(DENO, ["run", "--allow-all", "--config", DENO_CONFIG, path.join(import.meta.dirname, "functions-server.ts")], {
     cwd: ROOT, detached: true, stdio: ["ignore", log, log], env: { ...process.env, ...functionEnv(cluster, port), ...(schedule ? { LOCAL_SCHEDULE: "1" } : {}) },
@@ -49,8 +51,26 @@ export async function startFunctions(cluster, port, logFile, { schedule = false 
     await new Promise((r) => setTimeout(r, 100));
   }
   try { process.kill(-child.pid); } catch { /* already gone */ }
-  const tail = fs.readFileSync(logFile, "utf8").trim().split("\n").slice(-10).join("\n");
-  throw new StackError(`the edge function server did not start:\n${tail}`, `read ${logFile}`);
+  const output = fs.readFileSync(logFile, "utf8").slice(logStart);
+  const err = new StackError(`the edge function server did not start:\n${output.trim().split("\n").slice(-10).join("\n")}`, `read ${logFile}`);
+  err.portTaken = /AddrInUse/.test(output);
+  throw err;
+}
+
+/**
+ * startFunctions on the first free port from `from`, for tests and benchmarks: a port that was free
+ * when checked but taken before the server bound it (another test's server, or an outgoing
+ * connection's ephemeral port — Linux hands those out from 32768–60999) moves on to the next one.
+ */
+export async function startFunctionsFrom(cluster, from, logFile, options) {
+  for (let port = from, attempt = 1; ; attempt++, port++) {
+    port = await freePort(port);
+    try {
+      return { pid: await startFunctions(cluster, port, logFile, options), port };
+    } catch (err) {
+      if (!err.portTaken || attempt === 5) throw err;
+    }
+  }
 }
 
 export function stopFunctions(pid) {

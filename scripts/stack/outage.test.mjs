@@ -9,7 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { after, before, test } from "node:test";
 import * as db from "./cluster.mjs";
-import { startFunctions, stopFunctions } from "./functions.mjs";
+import { startFunctionsFrom, stopFunctions } from "./functions.mjs";
 import { ANON_KEY, SERVICE_ROLE_KEY } from "./keys.mjs";
 
 /** Each function's deadline (supabase/functions/<name>/index.ts), plus a margin for the HTTP round trip. */
@@ -27,8 +27,8 @@ before(async () => {
   ({ cluster, dispose } = await db.throwaway("scentmatch-outage", 54490));
   db.pushMigrations(cluster);
   db.seed(cluster);
-  const port = await db.freePort(54500);
-  pid = await startFunctions(cluster, port, path.join(logDir, "functions.log"));
+  let port;
+  ({ pid, port } = await startFunctionsFrom(cluster, 54500, path.join(logDir, "functions.log")));
   base = `http://127.0.0.1:${port}`;
 });
 
