@@ -1,10 +1,10 @@
 -- Set-wise references (foundation/references.sql) keep what the foreign keys they replace kept:
 -- unknown keys are refused with 23503 and nothing of the statement is written, the keys a statement
--- names are locked as a foreign key locks them, and deleting a parent cascades, sets null or is
--- refused, per statement.
+-- names are locked as a foreign key locks them, deleting a parent cascades, sets null or is
+-- refused, per statement, and a parent's TRUNCATE is refused while child rows refer to it.
 begin;
 \ir helpers.sql
-select plan(24);
+select plan(27);
 
 -- Every reference the price batch relies on is in place.
 select tests.references_ok('public.current_offers', 'listing_id', 'public.retailer_listings');
@@ -91,6 +91,16 @@ select is((select count(*)::int from public.current_offers where listing_id = '0
   0, 'deleting a listing deletes its offer, history and observations (cascade)');
 select is((select count(*)::int from public.current_offers where listing_id = '00000000-0000-4000-8000-0000000e0002'), 1,
   'and only those of that listing');
+
+-- TRUNCATE: refused while a child row refers to the parent; truncating both in one command passes.
+-- (ingest_batches' own foreign keys are truncated with it; the observation above refers to batch -1.)
+select throws_ok($$truncate private.ingest_batches, private.price_anomalies, private.ingest_replay_keys$$,
+  '23503', 'truncate of table "ingest_batches" violates the reference from "private.price_observations"',
+  'a batch table with observations cannot be truncated alone');
+select lives_ok($$truncate private.ingest_batches, private.price_anomalies, private.ingest_replay_keys, private.price_observations$$,
+  'truncating the observations in the same command passes');
+select is((select count(*)::int from private.ingest_batches) + (select count(*)::int from private.price_observations), 0,
+  'and empties both');
 
 -- The helper names its own mistakes.
 select throws_ok($$call private.reference('public.current_offers', 'listing_id', 'public.retailer_listings', 'restrict')$$,

@@ -6,16 +6,17 @@
 -- SHARE as a foreign key locks them, in one query over its transition table: a feed naming one
 -- retailer, one currency and one batch checks each of them once.
 --
--- private.reference(child, column, parent, on_delete) attaches four triggers that together keep what
+-- private.reference(child, column, parent, on_delete) attaches five triggers that together keep what
 -- the foreign key kept, with its SQLSTATE (23503):
 --   * on the child, the keys a statement inserts must exist (one statement trigger), and an update
 --     that changes a key is checked row by row (rare: a rematch);
 --   * on the parent, a delete cascades, sets null or, with 'no action', is refused while a row
---     refers to it, once per statement; a referenced key cannot change.
+--     refers to it, once per statement; a referenced key cannot change; a TRUNCATE is refused
+--     while the child still has rows that refer to it (truncate both in one command).
 -- Unlike a foreign key it is not in pg_constraint, so PostgREST does not embed along it (frontends
 -- call RPCs: docs/FRONTEND.md); a cascade sees what a READ COMMITTED statement sees (every writer of
--- these tables runs in READ COMMITTED); and TRUNCATE of a parent is not refused (nothing here
--- truncates them). docs/SCHEMA.md says when to use one; the data model lists them with the keys.
+-- these tables runs in READ COMMITTED); and TRUNCATE … CASCADE does not follow it (the truncate is
+-- refused instead). docs/SCHEMA.md says when to use one; the data model lists them with the keys.
 
 /** AFTER INSERT statement trigger (new table new_rows; arguments: column, parent, parent column): every distinct key exists, locked. */
 create or replace function private.reference_inserted()
@@ -127,6 +128,31 @@ comment on function private.reference_key_kept() is
   'Set-wise reference, parent side: a referenced key cannot change (private.reference).';
 
 /**
+ * AFTER TRUNCATE statement trigger on the parent (arguments: child, column): refused while a child row
+ * still refers to one. After, not before: `truncate parent, child` has emptied the child by then.
+ */
+create or replace function private.reference_truncated()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+declare
+  referenced boolean;
+begin
+  execute format('select exists (select from %s c where c.%I is not null)', tg_argv[0]::regclass, tg_argv[1]) into referenced;
+  if referenced then
+    raise exception 'truncate of table "%" violates the reference from "%"', tg_table_name, tg_argv[0]
+      using errcode = 'foreign_key_violation', table = tg_table_name,
+            hint = format('Truncate table "%s" in the same command.', tg_argv[0]);
+  end if;
+  return null;
+end;
+$$;
+comment on function private.reference_truncated() is
+  'Set-wise reference, parent side: a TRUNCATE is refused while the child still has rows that refer to the parent (private.reference).';
+
+/**
  * Makes child.child_column refer to parent.parent_column, checked set-wise (see the file header).
  * on_delete: 'cascade', 'set null' or 'no action'. The child's column should be indexed for the
  * parent's deletes, as for a foreign key.
@@ -153,11 +179,13 @@ begin
   execute format('create trigger %1$I before update of %2$I on %3$s for each row when (old.%2$I is distinct from new.%2$I) '
                  'execute function private.reference_key_kept(%4$L, %5$L, %2$L)',
                  format('ref_%s_%s_key', child_name, child_column), parent_column, parent, child, child_column);
+  execute format('create trigger %I after truncate on %s for each statement execute function private.reference_truncated(%L, %L)',
+                 format('ref_%s_%s_truncated', child_name, child_column), parent, child, child_column);
 end;
 $$;
 comment on procedure private.reference(regclass, name, regclass, text, name) is
   'Makes a column refer to a parent''s key like a foreign key (23503; on delete cascade, set null or no action), checked once per statement over its transition table.';
 
 revoke execute on function private.reference_inserted(), private.reference_updated(), private.reference_deleted(),
-  private.reference_key_kept() from public;
+  private.reference_key_kept(), private.reference_truncated() from public;
 revoke execute on procedure private.reference(regclass, name, regclass, text, name) from public;
