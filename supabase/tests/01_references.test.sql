@@ -4,7 +4,7 @@
 -- refused, per statement, and a parent's TRUNCATE is refused while child rows refer to it.
 begin;
 \ir helpers.sql
-select plan(27);
+select plan(29);
 
 -- Every reference the price batch relies on is in place.
 select tests.references_ok('public.current_offers', 'listing_id', 'public.retailer_listings');
@@ -78,10 +78,15 @@ insert into private.price_observations (listing_id, batch_id, row_number, observ
   values ('00000000-0000-4000-8000-0000000e0001', -1, 1, now(), 10, 'EUR', 10, true);
 select throws_ok($$delete from private.ingest_batches where id = -1$$, '23503', null, 'a batch with observations cannot be deleted (no action)');
 select throws_ok($$delete from public.currencies where code = 'XTS'$$, '23503', null, 'a currency an offer is in cannot be deleted (no action)');
+update public.retailer_listings set variant_id = '00000000-0000-4000-8000-0000000e0100', status = 'matched', match_method = 'manual',
+  match_confidence = 1 where id = '00000000-0000-4000-8000-0000000e0002';
 delete from public.variants where id = '00000000-0000-4000-8000-0000000e0100';
 select is((select variant_id from public.current_offers where listing_id = '00000000-0000-4000-8000-0000000e0001'), null,
   'deleting a variant sets the offers'' variant_id to null (set null)');
 select is((select count(*)::int from public.current_offers where listing_id = '00000000-0000-4000-8000-0000000e0001'), 1, 'and keeps the offer');
+select is((select (status, variant_id, match_method, match_confidence, volume_ml)::text from public.retailer_listings
+           where id = '00000000-0000-4000-8000-0000000e0002'), '(unmatched,,,,)',
+  'a listing matched to a deleted variant goes back to matching: unmatched, its match columns null (and_set)');
 insert into public.price_history (listing_id, price, currency, price_base, in_stock, valid)
   values ('00000000-0000-4000-8000-0000000e0001', 10, 'EUR', 10, true, tstzrange(now(), null));
 delete from public.retailer_listings where id = '00000000-0000-4000-8000-0000000e0001';
@@ -105,6 +110,8 @@ select is((select count(*)::int from private.ingest_batches) + (select count(*):
 -- The helper names its own mistakes.
 select throws_ok($$call private.reference('public.current_offers', 'listing_id', 'public.retailer_listings', 'restrict')$$,
   '22023', 'on_delete must be cascade, set null or no action, not "restrict"', 'an unknown on_delete is refused');
+select throws_ok($$call private.reference('public.current_offers', 'listing_id', 'public.retailer_listings', 'cascade', and_set => 'price = 0')$$,
+  '22023', 'and_set goes with on_delete set null, not "cascade"', 'and_set is refused without set null');
 
 select * from finish();
 rollback;

@@ -56,7 +56,10 @@ call private.make_catalog_table('public.retailer_listings');
 -- A feed's first batch writes thousands of listings of one retailer: their references are checked
 -- once per statement, not once per row (foundation/references.sql).
 call private.reference('public.retailer_listings', 'retailer_id', 'public.retailers', 'cascade');
-call private.reference('public.retailer_listings', 'variant_id', 'public.variants', 'set null');
+-- A matched listing whose variant is deleted goes back to matching: the match columns change together
+-- (retailer_listings_match_consistent), where the plain set null of a foreign key refused the delete.
+call private.reference('public.retailer_listings', 'variant_id', 'public.variants', 'set null',
+  and_set => $$status = case when status = 'matched' then 'unmatched' else status end, match_method = null, match_confidence = null$$);
 
 /** BEFORE UPDATE OF variant_id, volume_ml on retailer_listings: the volume follows the variant. */
 create or replace function private.set_listing_volume()

@@ -10,8 +10,8 @@
 -- the foreign key kept, with its SQLSTATE (23503):
 --   * on the child, the keys a statement inserts must exist (one statement trigger), and an update
 --     that changes a key is checked row by row (rare: a rematch);
---   * on the parent, a delete cascades, sets null or, with 'no action', is refused while a row
---     refers to it, once per statement; a referenced key cannot change; a TRUNCATE is refused
+--   * on the parent, a delete cascades, sets null (and whatever else and_set names) or, with
+--     'no action', is refused while a row refers to it, once per statement; a referenced key cannot change; a TRUNCATE is refused
 --     while the child still has rows that refer to it (truncate both in one command).
 -- Unlike a foreign key it is not in pg_constraint, so PostgREST does not embed along it (frontends
 -- call RPCs: docs/FRONTEND.md); a cascade sees what a READ COMMITTED statement sees (every writer of
@@ -74,7 +74,7 @@ $$;
 comment on function private.reference_updated() is
   'Set-wise reference, child side: a row whose key an update changed names an existing parent, locked FOR KEY SHARE (private.reference).';
 
-/** AFTER DELETE statement trigger on the parent (old table old_rows; arguments: child, column, parent column, action). */
+/** AFTER DELETE statement trigger on the parent (old table old_rows; arguments: child, column, parent column, action[, and_set]). */
 create or replace function private.reference_deleted()
 returns trigger
 language plpgsql
@@ -87,7 +87,8 @@ begin
   if tg_argv[3] = 'cascade' then
     execute format('delete from %s c where c.%I = any (array(select o.%I from old_rows o))', tg_argv[0]::regclass, tg_argv[1], tg_argv[2]);
   elsif tg_argv[3] = 'set null' then
-    execute format('update %1$s c set %2$I = null where c.%2$I = any (array(select o.%3$I from old_rows o))', tg_argv[0]::regclass, tg_argv[1], tg_argv[2]);
+    execute format('update %1$s c set %2$I = null%4$s where c.%2$I = any (array(select o.%3$I from old_rows o))',
+                   tg_argv[0]::regclass, tg_argv[1], tg_argv[2], case when tg_nargs > 4 then ', ' || tg_argv[4] else '' end);
   else
     execute format('select c.%2$I::text from %1$s c where c.%2$I = any (array(select o.%3$I from old_rows o)) limit 1',
                    tg_argv[0]::regclass, tg_argv[1], tg_argv[2]) into remaining;
@@ -154,10 +155,13 @@ comment on function private.reference_truncated() is
 
 /**
  * Makes child.child_column refer to parent.parent_column, checked set-wise (see the file header).
- * on_delete: 'cascade', 'set null' or 'no action'. The child's column should be indexed for the
- * parent's deletes, as for a foreign key.
+ * on_delete: 'cascade', 'set null' or 'no action'; with 'set null', and_set is what else the child's
+ * rows must change to stay consistent (a SET list: "status = 'unmatched', …"). The child's column
+ * should be indexed for the parent's deletes, as for a foreign key.
  */
-create or replace procedure private.reference(child regclass, child_column name, parent regclass, on_delete text, parent_column name default 'id')
+create or replace procedure private.reference(
+  child regclass, child_column name, parent regclass, on_delete text, parent_column name default 'id', and_set text default null
+)
 language plpgsql
 set search_path = ''
 as $$
@@ -167,6 +171,9 @@ begin
   if on_delete not in ('cascade', 'set null', 'no action') then
     raise exception 'on_delete must be cascade, set null or no action, not "%"', on_delete using errcode = '22023';
   end if;
+  if and_set is not null and on_delete <> 'set null' then
+    raise exception 'and_set goes with on_delete set null, not "%"', on_delete using errcode = '22023';
+  end if;
   execute format('create trigger %I after insert on %s referencing new table as new_rows for each statement '
                  'execute function private.reference_inserted(%L, %L, %L)',
                  format('ref_%s_inserted', child_column), child, child_column, parent, parent_column);
@@ -174,8 +181,9 @@ begin
                  'execute function private.reference_updated(%2$L, %4$L, %5$L)',
                  format('ref_%s_updated', child_column), child_column, child, parent, parent_column);
   execute format('create trigger %I after delete on %s referencing old table as old_rows for each statement '
-                 'execute function private.reference_deleted(%L, %L, %L, %L)',
-                 format('ref_%s_%s_deleted', child_name, child_column), parent, child, child_column, parent_column, on_delete);
+                 'execute function private.reference_deleted(%L, %L, %L, %L%s)',
+                 format('ref_%s_%s_deleted', child_name, child_column), parent, child, child_column, parent_column, on_delete,
+                 case when and_set is not null then format(', %L', and_set) else '' end);
   execute format('create trigger %1$I before update of %2$I on %3$s for each row when (old.%2$I is distinct from new.%2$I) '
                  'execute function private.reference_key_kept(%4$L, %5$L, %2$L)',
                  format('ref_%s_%s_key', child_name, child_column), parent_column, parent, child, child_column);
@@ -183,9 +191,9 @@ begin
                  format('ref_%s_%s_truncated', child_name, child_column), parent, child, child_column);
 end;
 $$;
-comment on procedure private.reference(regclass, name, regclass, text, name) is
+comment on procedure private.reference(regclass, name, regclass, text, name, text) is
   'Makes a column refer to a parent''s key like a foreign key (23503; on delete cascade, set null or no action), checked once per statement over its transition table.';
 
 revoke execute on function private.reference_inserted(), private.reference_updated(), private.reference_deleted(),
   private.reference_key_kept(), private.reference_truncated() from public;
-revoke execute on procedure private.reference(regclass, name, regclass, text, name) from public;
+revoke execute on procedure private.reference(regclass, name, regclass, text, name, text) from public;
