@@ -129,7 +129,7 @@ export async function start(c) {
   const logStart = fs.existsSync(c.logFile) ? fs.statSync(c.logFile).size : 0;
   const r = run(`${PG_BIN}/pg_ctl`, ["start", "-w", "-t", "60", "-D", c.dataDir, "-l", c.logFile], { asPostgres: true, allowFail: true });
   if (r.status !== 0) {
-    const log = fs.existsSync(c.logFile) ? fs.readFileSync(c.logFile, "utf8").slice(logStart) : "";
+    const log = fs.existsSync(c.logFile) ? fs.readFileSync(c.logFile).subarray(logStart).toString("utf8") : "";
     const err = new StackError(`PostgreSQL did not start:\n${log.trim().split("\n").slice(-8).join("\n") || r.stderr}`, `read ${c.logFile}`);
     err.portTaken = /could not bind .*Address already in use/.test(log);
     throw err;

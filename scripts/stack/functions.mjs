@@ -51,7 +51,7 @@ export async function startFunctions(cluster, port, logFile, { schedule = false 
     await new Promise((r) => setTimeout(r, 100));
   }
   try { process.kill(-child.pid); } catch { /* already gone */ }
-  const output = fs.readFileSync(logFile, "utf8").slice(logStart);
+  const output = fs.readFileSync(logFile).subarray(logStart).toString("utf8");
   const err = new StackError(`the edge function server did not start:\n${output.trim().split("\n").slice(-10).join("\n")}`, `read ${logFile}`);
   err.portTaken = /AddrInUse/.test(output);
   throw err;
