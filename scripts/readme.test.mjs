@@ -49,8 +49,10 @@ before(async () => {
   env = {
     ...process.env,
     SCENTMATCH_STATE_DIR: state,
-    SCENTMATCH_DB_PORT: String(await db.freePort(54600)),
-    SCENTMATCH_API_PORT: String(await db.freePort(54610)),
+    // Below Linux's ephemeral range (32768–60999): the README's commands run the stack on these ports
+    // for minutes, and an outgoing connection could take one between this check and `npm start`.
+    SCENTMATCH_DB_PORT: String(await db.freePort(24600)),
+    SCENTMATCH_API_PORT: String(await db.freePort(24610)),
     SUPABASE_DB_URL: "", // the scripts must find the stack themselves, as for a newcomer
     DATABASE_URL: "",
   };
