@@ -83,6 +83,23 @@ export async function freePort(from) {
   throw new StackError(`no free port in ${from}..${from + 199}`);
 }
 
+/**
+ * `startOn(port)` on the first free port from `from`, for tests and benchmarks. A port that was free
+ * when checked can be taken before the server binds it (another test's server, or an outgoing
+ * connection's ephemeral port: Linux hands those out from 32768–60999); a start that fails with
+ * `err.portTaken` moves on to the next free port, up to five times. Resolves with what startOn does.
+ */
+export async function onFreePort(from, startOn) {
+  for (let port = from, attempt = 1; ; attempt++, port++) {
+    port = await freePort(port);
+    try {
+      return await startOn(port);
+    } catch (err) {
+      if (!err.portTaken || attempt === 5) throw err;
+    }
+  }
+}
+
 export function create(c, { fast = false } = {}) {
   fs.mkdirSync(c.dir, { recursive: true, mode: 0o755 });
   if (isRoot) execFileSync("chown", ["postgres:postgres", c.dir]);
@@ -209,17 +226,13 @@ export async function throwaway(prefix, fromPort) {
   }
   try {
     create(c, { fast: true });
-    // A port free when checked can be taken before the server binds it (see startFunctionsFrom).
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await start(c);
-        break;
-      } catch (err) {
-        if (!err.portTaken || attempt === 5) throw err;
-        c = clusterAt(stateDir, await freePort(c.port + 1));
-        fs.appendFileSync(path.join(c.dataDir, "postgresql.conf"), `port = ${c.port}\n`);
+    await onFreePort(c.port, (port) => {
+      if (port !== c.port) {  // taken while initdb ran: the server listens on the next one
+        c = clusterAt(stateDir, port);
+        fs.appendFileSync(path.join(c.dataDir, "postgresql.conf"), `port = ${port}\n`);
       }
-    }
+      return start(c);
+    });
     waitReady(c);
     bootstrap(c);
   } catch (err) {

@@ -2,7 +2,7 @@
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { ROOT, StackError, freePort, portIsFree } from "./cluster.mjs";
+import { ROOT, StackError, onFreePort, portIsFree } from "./cluster.mjs";
 import { ANON_KEY, JWT_SECRET, SERVICE_ROLE_KEY } from "./keys.mjs";
 
 export const DENO = path.join(ROOT, "node_modules/.bin/deno");
@@ -57,20 +57,9 @@ export async function startFunctions(cluster, port, logFile, { schedule = false 
   throw err;
 }
 
-/**
- * startFunctions on the first free port from `from`, for tests and benchmarks: a port that was free
- * when checked but taken before the server bound it (another test's server, or an outgoing
- * connection's ephemeral port — Linux hands those out from 32768–60999) moves on to the next one.
- */
-export async function startFunctionsFrom(cluster, from, logFile, options) {
-  for (let port = from, attempt = 1; ; attempt++, port++) {
-    port = await freePort(port);
-    try {
-      return { pid: await startFunctions(cluster, port, logFile, options), port };
-    } catch (err) {
-      if (!err.portTaken || attempt === 5) throw err;
-    }
-  }
+/** startFunctions on the first free port from `from` (cluster.mjs onFreePort): resolves with its pid and port. */
+export function startFunctionsFrom(cluster, from, logFile, options) {
+  return onFreePort(from, async (port) => ({ pid: await startFunctions(cluster, port, logFile, options), port }));
 }
 
 export function stopFunctions(pid) {
