@@ -7,14 +7,14 @@ export type Database = {
           Tables: {
             "accords": {
                   Row: {
-                    "created_at": string,"id": string,"name": string,"name_normalized": string | null,"slug": string,"updated_at": string
+                    "created_at": string,"id": string,"name": string,"name_normalized": string | null,"name_word_heads": (string)[] | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"id"?: string,"name": string,"name_normalized"?: never,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name": string,"name_normalized"?: never,"name_word_heads"?: never,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"id"?: string,"name"?: string,"name_normalized"?: never,"name_word_heads"?: never,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     
@@ -439,14 +439,14 @@ isOneToOne: false
                   ]
                 },"notes": {
                   Row: {
-                    "created_at": string,"family_id": string,"id": string,"name": string,"name_key": string | null,"name_normalized": string | null,"parent_id": string | null,"slug": string,"updated_at": string
+                    "created_at": string,"family_id": string,"id": string,"name": string,"name_key": string | null,"name_normalized": string | null,"name_word_heads": (string)[] | null,"parent_id": string | null,"slug": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"name_key"?: never,"name_normalized"?: never,"parent_id"?: string | null,"slug": string,"updated_at"?: string
+                    "created_at"?: string,"family_id": string,"id"?: string,"name": string,"name_key"?: never,"name_normalized"?: never,"name_word_heads"?: never,"parent_id"?: string | null,"slug": string,"updated_at"?: string
                   }
                   Update: {
-                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"name_key"?: never,"name_normalized"?: never,"parent_id"?: string | null,"slug"?: string,"updated_at"?: string
+                    "created_at"?: string,"family_id"?: string,"id"?: string,"name"?: string,"name_key"?: never,"name_normalized"?: never,"name_word_heads"?: never,"parent_id"?: string | null,"slug"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {

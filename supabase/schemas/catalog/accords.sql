@@ -6,13 +6,16 @@ create table public.accords (
   name text not null unique constraint accords_name_not_blank check (btrim(name) <> ''),
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
-  name_normalized text generated always as (public.normalize_name(name)) stored
+  name_normalized text generated always as (public.normalize_name(name)) stored,
+  name_word_heads text[] generated always as (private.name_word_heads(name)) stored
 );
 comment on table public.accords is 'Impressions a blend gives: fresh spicy, amber, citrus, powdery, ...';
 comment on column public.accords.id is 'Public identifier.';
 comment on column public.accords.slug is 'Stable key, kebab-case.';
 comment on column public.accords.name is 'Display name.';
 comment on column public.accords.name_normalized is 'Denormalized: normalize_name(name), generated; the words search reads a query''s scent words against.';
+comment on column public.accords.name_word_heads is 'Denormalized: private.name_word_heads(name), generated; the key a query''s scent words find the accord by.';
+create index accords_name_word_heads_idx on public.accords using gin (name_word_heads);
 call private.make_catalog_table('public.accords');
 
 create table public.fragrance_accords (

@@ -50,3 +50,20 @@ comment on function public.is_valid_gtin(text) is 'True when code is a GTIN-8/12
 
 revoke execute on function public.normalize_name(text), public.is_valid_gtin(text) from public;
 grant execute on function public.normalize_name(text), public.is_valid_gtin(text) to anon, authenticated, service_role;
+
+/**
+ * The first three letters of each word of a normalized name: the key a query's scent words find
+ * accords and notes by (private.scent_words), through a GIN index, so a search does not split
+ * every accord's and note's name into words.
+ */
+create or replace function private.name_word_heads(name text)
+returns text[]
+language sql
+immutable
+strict
+parallel safe
+set search_path = ''
+as $$ select array(select distinct left(w, 3) from unnest(string_to_array(public.normalize_name(name), ' ')) as w where w <> '' order by 1) $$;
+comment on function private.name_word_heads(text) is 'The first three letters of each word of normalize_name(name): the key scent words are looked up by.';
+revoke execute on function private.name_word_heads(text) from public;
+grant execute on function private.name_word_heads(text) to service_role;  -- (its inserts compute the generated column)

@@ -45,6 +45,7 @@ create table public.notes (
   name_normalized text generated always as (public.normalize_name(name)) stored,
   parent_id uuid references public.notes (id),
   name_key text generated always as (private.note_key(name)) stored,
+  name_word_heads text[] generated always as (private.name_word_heads(name)) stored,
   constraint notes_not_own_parent check (parent_id <> id)
 );
 comment on table public.notes is 'Raw materials and impressions a pyramid is written in: Bergamot (Citrus), Vetiver (Woods).';
@@ -57,7 +58,9 @@ comment on column public.notes.parent_id is 'The broader note this one is a kind
 comment on column public.notes.name_key is 'Denormalized: private.note_key(name), generated; the form sources'' note names are resolved in (case, accents and plurals folded).';
 create index notes_family_id_idx on public.notes (family_id);
 create index notes_parent_id_idx on public.notes (parent_id);
+comment on column public.notes.name_word_heads is 'Denormalized: private.name_word_heads(name), generated; the key a query''s scent words find the note by.';
 create index notes_name_key_idx on public.notes (name_key);
+create index notes_name_word_heads_idx on public.notes using gin (name_word_heads);
 call private.make_catalog_table('public.notes');
 
 create table public.fragrance_notes (

@@ -499,10 +499,14 @@ begin
   with terms as (
     select distinct w as term from unnest(words) as w
     where length(w) >= 3 and w !~ '^[0-9]+$' and to_tsvector('english', w) <> ''::tsvector
-  ), named as (
-    select 'accord' as kind, a.id, w.word from public.accords a, unnest(string_to_array(a.name_normalized, ' ')) as w (word)
+  ), heads as (
+    select array_agg(left(t.term, 3)) as heads from terms t
+  ), named as (  -- (the words of the accords and notes that have a word beginning like a term)
+    select 'accord' as kind, a.id, w.word from heads h, public.accords a, unnest(string_to_array(a.name_normalized, ' ')) as w (word)
+    where a.name_word_heads && h.heads
     union all
-    select 'note', n.id, w.word from public.notes n, unnest(string_to_array(n.name_normalized, ' ')) as w (word)
+    select 'note', n.id, w.word from heads h, public.notes n, unnest(string_to_array(n.name_normalized, ' ')) as w (word)
+    where n.name_word_heads && h.heads
   )
   select distinct n.kind, n.id, t.term
   from terms t join named n
