@@ -4,7 +4,7 @@
 -- Keyword, typo, name and scent lists only (no query embedding), as anon.
 begin;
 \ir helpers.sql
-select plan(34);
+select plan(40);
 
 select tests.authenticate_as_anon();
 select is(array(select private.name_core(n, private.gender_words_pattern())
@@ -92,6 +92,24 @@ select is(array(select row(s.slug, s.scent_rank)::text from public.search_fragra
   'the scent list ranks alike on every call');
 select ok((select count(*) > count(distinct s.scent_rank) from public.search_fragrances('woody', page_size => 100) s where s.scent_rank is not null),
   'equal scent scores share a rank');
+
+-- Scent words: which accords and notes a query's words name ----------------------------------
+create function pg_temp.named(words text[]) returns text[] language sql as $$
+  select array(select s.kind || ':' || coalesce(a.name, n.name) from private.scent_words(words) s
+               left join public.accords a on a.id = s.id left join public.notes n on n.id = s.id order by 1) $$;
+select ok(pg_temp.named(array['pepper']) @> array['note:Black Pepper', 'note:Pepper', 'note:Pink Pepper'], 'a word names every note with that word');
+select ok(pg_temp.named(array['musky']) @> array['accord:Musky', 'note:Musk', 'note:White Musk'], 'a word names the notes whose word starts it ("musky" is Musk)');
+select ok(pg_temp.named(array['woods']) @> array['accord:Woody', 'note:Guaiac Wood'] and pg_temp.named(array['smoke']) @> array['accord:Smoky'],
+  'words of five letters or more sharing the first four name each other ("woods" is Woody, "smoke" is Smoky)');
+select is(pg_temp.named(array['the', 'for', 'pe', '100']), '{}'::text[], 'stop words, short words and numbers name nothing');
+select tests.clear_authentication();
+select is(private.name_word_heads('Pink Pépper Absolute'), array['abs', 'pep', 'pin'], 'a name''s word heads are its normalized words'' first three letters');
+insert into public.notes (family_id, slug, name) select family_id, 'test-yuzu-peel', 'Yuzu Peel' from public.notes limit 1;
+update public.accords set name = 'Kumquat Zest' where slug = 'tea';
+select tests.authenticate_as_anon();
+select ok(pg_temp.named(array['yuzu']) @> array['note:Yuzu Peel'] and pg_temp.named(array['kumquat']) @> array['accord:Kumquat Zest']
+          and not (pg_temp.named(array['tea']) @> array['accord:Kumquat Zest']),
+  'a note added or an accord renamed is named by its new words at once (the word heads are generated)');
 
 select * from finish();
 rollback;
