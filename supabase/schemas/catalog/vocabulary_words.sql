@@ -1,5 +1,6 @@
 -- The rows of public.name_vocabulary (vocabulary.sql): how shops and shoppers write what is not a
--- fragrance's name, in English, German, French, Italian, Spanish and Dutch. One meaning per
+-- fragrance's name, in English, German, French, Italian, Spanish and Dutch, then (last, in their own
+-- statements) in Polish, Portuguese, Czech, Slovak, Romanian, Swedish and Danish. One meaning per
 -- normalized phrase. A phrase added here reaches the title parser (its vocabulary is reloaded
 -- every few minutes) and search at once; `supabase db diff` does not see rows, so a change here
 -- goes into its migration by hand (npm test fails until it does).
@@ -137,5 +138,121 @@ select kind::public.name_word_kind, language, phrase from (values
   ('filler', 'de', 'Versiegelt'), ('filler', 'de', 'Neu und OVP'), ('filler', 'it', 'Ricaricabile'), ('filler', 'it', 'Nuovo'),
   ('filler', 'it', 'Flacone'), ('filler', 'es', 'Recargable'), ('filler', 'es', 'Nuevo'), ('filler', 'es', 'Frasco'),
   ('filler', 'nl', 'Navulbaar'), ('filler', 'nl', 'Nieuw'), ('filler', 'nl', 'Flesje'), ('filler', 'en', 'by')
+) as w (kind, language, phrase)
+on conflict (phrase_normalized) do nothing;
+
+-- Polish, Portuguese, Czech, Slovak, Romanian, Swedish and Danish shops, and French titles that write the
+-- concentration with its article ("L'Eau de Parfum").
+insert into public.name_vocabulary (kind, language, phrase, concentration)
+select 'concentration', language, phrase, concentration::public.concentration from (values
+  ('edp', 'fr', 'L''Eau de Parfum'),
+  ('edt', 'fr', 'L''Eau de Toilette'),
+  ('edp', 'pl', 'Woda Perfumowana'),
+  ('edt', 'pl', 'Woda Toaletowa'),
+  ('edc', 'pl', 'Woda Kolońska'),
+  ('edp', 'cs', 'Parfémovaná Voda'),
+  ('edt', 'cs', 'Toaletní Voda'),
+  ('edc', 'cs', 'Kolínská Voda'),
+  ('edp', 'sk', 'Parfumovaná Voda'),
+  ('edt', 'sk', 'Toaletná Voda'),
+  ('edp', 'ro', 'Apă de Parfum'),
+  ('edt', 'ro', 'Apă de Toaletă'),
+  ('edc', 'ro', 'Apă de Colonie')
+) as w (concentration, language, phrase)
+on conflict (phrase_normalized) do nothing;
+
+insert into public.name_vocabulary (kind, language, phrase, concentration)
+select 'genre', language, phrase, concentration::public.concentration from (values
+  ('pl', 'Perfumy', null),
+  ('pl', 'Perfum', null),
+  ('pt', 'Perfume Importado', null),
+  ('sv', 'Parfym', null),
+  ('cs', 'Parfém', null),
+  ('cs', 'Parfémy', null)
+) as w (language, phrase, concentration)
+on conflict (phrase_normalized) do nothing;
+
+insert into public.name_vocabulary (kind, language, phrase, packaging)
+select 'packaging', language, phrase, packaging::public.packaging from (values
+  ('sample', 'pl', 'Próbka'),
+  ('sample', 'pt', 'Amostra'),
+  ('sample', 'cs', 'Vzorek'),
+  ('sample', 'sv', 'Doftprov'),
+  ('gift_set', 'pl', 'Zestaw'),
+  ('gift_set', 'pl', 'Zestaw Prezentowy'),
+  ('gift_set', 'pt', 'Estojo'),
+  ('gift_set', 'pt', 'Kit Presente'),
+  ('gift_set', 'cs', 'Dárková Sada'),
+  ('gift_set', 'sv', 'Presentset'),
+  ('gift_set', 'da', 'Gavesæt'),
+  ('refill', 'pl', 'Uzupełnienie'),
+  ('refill', 'pl', 'Wkład'),
+  ('refill', 'pt', 'Refil'),
+  ('refill', 'cs', 'Náplň'),
+  ('unboxed', 'pl', 'bez Pudełka'),
+  ('unboxed', 'pl', 'bez Opakowania'),
+  ('unboxed', 'pt', 'sem Caixa'),
+  ('unboxed', 'cs', 'bez Krabičky'),
+  ('unboxed', 'sv', 'utan Förpackning'),
+  ('travel', 'pl', 'Podróżny'),
+  ('travel', 'pt', 'Tamanho Viagem')
+) as w (packaging, language, phrase)
+on conflict (phrase_normalized) do nothing;
+
+insert into public.name_vocabulary (kind, language, phrase, gender)
+select 'gender', language, phrase, gender::public.gender from (values
+  ('masculine', 'pl', 'dla Mężczyzn'),
+  ('masculine', 'pl', 'Męskie'),
+  ('masculine', 'pl', 'Męska'),
+  ('masculine', 'pl', 'Męski'),
+  ('feminine', 'pl', 'dla Kobiet'),
+  ('feminine', 'pl', 'Damskie'),
+  ('feminine', 'pl', 'Damska'),
+  ('feminine', 'pl', 'Damski'),
+  ('masculine', 'pt', 'para Homem'),
+  ('masculine', 'pt', 'Perfume Masculino'),
+  ('feminine', 'pt', 'Feminino'),
+  ('feminine', 'pt', 'para Mulher'),
+  ('feminine', 'pt', 'Perfume Feminino'),
+  ('masculine', 'cs', 'pro Muže'),
+  ('masculine', 'cs', 'Pánská'),
+  ('masculine', 'cs', 'Pánský'),
+  ('feminine', 'cs', 'pro Ženy'),
+  ('feminine', 'cs', 'Dámská'),
+  ('feminine', 'cs', 'Dámský'),
+  ('masculine', 'ro', 'pentru Bărbați'),
+  ('feminine', 'ro', 'pentru Femei'),
+  ('masculine', 'sv', 'Herr'),
+  ('masculine', 'sv', 'för Herr'),
+  ('feminine', 'sv', 'för Dam'),
+  ('masculine', 'da', 'Herre'),
+  ('masculine', 'da', 'til Herre'),
+  ('feminine', 'da', 'til Dame'),
+  ('unisex', 'pl', 'dla Kobiet i Mężczyzn'),
+  ('feminine', 'ro', 'Parfum de Damă'),
+  ('masculine', 'ro', 'Parfum de Bărbați')
+) as w (gender, language, phrase)
+on conflict (phrase_normalized) do nothing;
+
+insert into public.name_vocabulary (kind, language, phrase)
+select kind::public.name_word_kind, language, phrase from (values
+  ('filler', 'en', '100% Original'),
+  ('filler', 'en', 'Original Packaging'),
+  ('filler', 'pl', 'Oryginalne'),
+  ('filler', 'pl', 'Oryginalny'),
+  ('filler', 'pl', 'Nowe'),
+  ('filler', 'pl', 'Nowy'),
+  ('filler', 'pt', 'Novo'),
+  ('filler', 'pt', 'Original Lacrado'),
+  ('filler', 'pt', 'Lacrado'),
+  ('filler', 'cs', 'Originál'),
+  ('filler', 'cs', 'Nový'),
+  ('filler', 'sv', 'Sprayflaska'),
+  ('edition', 'it', 'Blu Mediterraneo'),
+  ('edition', 'fr', 'Hermessence'),
+  ('edition', 'fr', 'L''Art et la Matière'),
+  ('edition', 'fr', 'L''Art & la Matière'),
+  ('edition', 'fr', 'Le Vestiaire des Parfums'),
+  ('edition', 'fr', 'Armani Privé')
 ) as w (kind, language, phrase)
 on conflict (phrase_normalized) do nothing;

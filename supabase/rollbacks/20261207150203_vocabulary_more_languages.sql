@@ -1,0 +1,7 @@
+-- Rollback of 20261207150203_vocabulary_more_languages.sql.
+-- Written by hand: the phrases that migration added.
+
+delete from public.name_vocabulary
+where phrase_normalized in (select public.normalize_name(p) from unnest(array[
+  'Perfumy', 'Perfum', 'Perfume Importado', 'Parfym', 'Parfém', 'Parfémy', 'L''Eau de Parfum', 'L''Eau de Toilette', 'Woda Perfumowana', 'Woda Toaletowa', 'Woda Kolońska', 'Parfémovaná Voda', 'Toaletní Voda', 'Kolínská Voda', 'Parfumovaná Voda', 'Toaletná Voda', 'Apă de Parfum', 'Apă de Toaletă', 'Apă de Colonie', 'Próbka', 'Amostra', 'Vzorek', 'Doftprov', 'Zestaw', 'Zestaw Prezentowy', 'Estojo', 'Kit Presente', 'Dárková Sada', 'Presentset', 'Gavesæt', 'Uzupełnienie', 'Wkład', 'Refil', 'Náplň', 'bez Pudełka', 'bez Opakowania', 'sem Caixa', 'bez Krabičky', 'utan Förpackning', 'Podróżny', 'Tamanho Viagem', 'dla Mężczyzn', 'Męskie', 'Męska', 'Męski', 'dla Kobiet', 'Damskie', 'Damska', 'Damski', 'para Homem', 'Perfume Masculino', 'Feminino', 'para Mulher', 'Perfume Feminino', 'pro Muže', 'Pánská', 'Pánský', 'pro Ženy', 'Dámská', 'Dámský', 'pentru Bărbați', 'pentru Femei', 'Herr', 'för Herr', 'för Dam', 'Herre', 'til Herre', 'til Dame', 'dla Kobiet i Mężczyzn', 'Parfum de Damă', 'Parfum de Bărbați', '100% Original', 'Original Packaging', 'Oryginalne', 'Oryginalny', 'Nowe', 'Nowy', 'Novo', 'Original Lacrado', 'Lacrado', 'Originál', 'Nový', 'Sprayflaska', 'Blu Mediterraneo', 'Hermessence', 'L''Art et la Matière', 'L''Art & la Matière', 'Le Vestiaire des Parfums', 'Armani Privé'
+]) as p);
