@@ -263,21 +263,33 @@ export function readName(text: string, v: Vocabulary): NameReading {
   // a known name overlapping the brand's first mention only when no other is as long ("Narciso Rodriguez Narciso")
   const first = mentions[0];
   const overlapsFirst = (p: { i: number; len: number }) => first !== undefined && p.i < first.i + first.len && first.i < p.i + p.len;
+  // a known name said only in its brand's name and the vocabulary's words ("Versace Pour Homme") gives way to one
+  // with words of its own ("Versace Pour Homme Dylan Blue" is Dylan Blue, for men); "For Her" names no brand, so stays
+  const wordPhrases = phrasesIn(all, v.words);
+  const generic = (p: Phrase & Known) => {
+    const inside = (o: { i: number; len: number }) => o.i >= p.i && o.i + o.len <= p.i + p.len;
+    const brandWords = mentions.filter((m) => m.brand === p.brand && inside(m));
+    const covered = new Set<number>();
+    for (const o of [...brandWords, ...wordPhrases.filter(inside)]) for (let k = o.i; k < o.i + o.len; k++) covered.add(k);
+    return brandWords.length > 0 && covered.size === p.len;
+  };
   const candidates = knownIn(brand)
-    .sort((a, b) => b.len - a.len || Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
+    .sort((a, b) => Number(generic(a)) - Number(generic(b)) || b.len - a.len || Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
   const known = candidates[0] ?? null;
   if (known) {
     if (!brand && !knownIn(null).some((o) => o.name === known.name && o.brand !== known.brand)) brand = known.brand;
     take(known.i, known.len, "name");
   }
+  // every mention of the brand, less the words the known name took ("Hugo Boss Bottled" is Hugo Boss's Boss Bottled)
   for (const m of mentions.filter((m) => m.brand === brand)) {
-    if (!free(m.i, m.len)) continue;
-    take(m.i, m.len, "brand");
-    if (m.i > 1 && BEFORE_BRAND.has(tokens[m.i - 2])) roles[m.i - 2] = "by";
+    const rest = Array.from({ length: m.len }, (_, k) => m.i + k).filter((i) => roles[i - 1] === null);
+    if (!rest.length) continue;
+    for (const i of rest) roles[i - 1] = "brand";
+    if (m.i > 1 && roles[m.i - 2] === null && BEFORE_BRAND.has(tokens[m.i - 2])) roles[m.i - 2] = "by";
   }
 
   const claims: { i: number; word: Word }[] = [];
-  for (const p of phrasesIn(all, v.words).sort(longestFirst)) {
+  for (const p of [...wordPhrases].sort(longestFirst)) {
     const word = v.words.get(p.phrase)!;
     if (free(p.i, p.len)) {
       take(p.i, p.len, word.kind);

@@ -236,6 +236,8 @@ declare
   is_name boolean[];    -- words read as the brand or the known name
   overlapping boolean;
   best_overlaps boolean;
+  generic boolean;        -- a name said only in its brand's and the vocabulary's words
+  known_generic boolean;
   packaging_rank integer;
   best_packaging_rank integer;
   concentration_at integer;
@@ -254,12 +256,23 @@ begin
     if m.kind = 'brand' then brand := m; exit; end if;
   end loop;
   r.brand_id := brand.brand_id;
+  -- the known name: the longest, unless it is said only in its brand's name and the vocabulary's words and
+  -- another has words of its own ("Versace Pour Homme Dylan Blue" is Dylan Blue, for men; "For Her" names no brand)
   foreach m in array matches loop
     continue when m.kind <> 'name' or (r.brand_id is not null and m.brand_id <> r.brand_id);
     overlapping := coalesce(m.i < brand.i + brand.len and brand.i < m.i + m.len, false);
-    if known.kind is null or (m.len = known.len and best_overlaps and not overlapping) then
+    generic := exists (select from unnest(matches) o
+                       where o.kind = 'brand' and o.brand_id = m.brand_id and o.i >= m.i and o.i + o.len <= m.i + m.len)
+      and not exists (
+      select from generate_series(m.i, m.i + m.len - 1) as k
+      where not exists (select from unnest(matches) o
+                        where (o.kind = 'word' or (o.kind = 'brand' and o.brand_id = m.brand_id))
+                          and o.i >= m.i and o.i + o.len <= m.i + m.len and k between o.i and o.i + o.len - 1));
+    if known.kind is null or (known_generic and not generic)
+       or (generic = known_generic and m.len = known.len and best_overlaps and not overlapping) then
       known := m;
       best_overlaps := overlapping;
+      known_generic := generic;
     end if;
   end loop;
   if known.kind is not null then
@@ -270,10 +283,11 @@ begin
     end if;
     for i in known.i .. known.i + known.len - 1 loop taken[i] := true; is_name[i] := true; end loop;
   end if;
-  foreach m in array matches loop  -- every mention of the brand outside the known name
-    continue when m.kind <> 'brand' or m.brand_id is distinct from r.brand_id or taken[m.i:m.i + m.len - 1] && array[true];
+  -- every mention of the brand, less the words the known name took ("Hugo Boss Bottled" is Hugo Boss's Boss Bottled)
+  foreach m in array matches loop
+    continue when m.kind <> 'brand' or m.brand_id is distinct from r.brand_id or not (taken[m.i:m.i + m.len - 1] && array[false]);
     for i in m.i .. m.i + m.len - 1 loop taken[i] := true; is_name[i] := true; end loop;
-    if m.i > 1 and r.tokens[m.i - 1] in ('by', 'de', 'di', 'par', 'von', 'van', 'from') then taken[m.i - 1] := true; end if;
+    if m.i > 1 and not taken[m.i - 1] and r.tokens[m.i - 1] in ('by', 'de', 'di', 'par', 'von', 'van', 'from') then taken[m.i - 1] := true; end if;
   end loop;
 
   foreach m in array matches loop
