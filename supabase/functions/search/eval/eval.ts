@@ -53,11 +53,21 @@ export function recallAt(k: number, ranked: string[], relevant: Record<string, n
 
 /** Embeds whatever the queue holds, so every document has its vector. */
 export async function ensureEmbedded(sql: Sql, embedder: EmbeddingProvider) {
-  for (let i = 0; i < 100; i++) {
+  // Until every document has its current embedding: an empty queue is not enough, since another worker
+  // (the stack's embed function, on its schedule) may hold claimed jobs it has not written yet.
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
     const report = await processQueue(sql, embedder, { batchSize: 64 });
     if (report.failed) throw new Error(`embedding failed: ${report.last_error}`);
-    if (report.claimed === 0) return;
+    if (report.claimed > 0) continue;
+    const [{ missing }] = await sql`
+      select count(*)::int as missing from public.fragrance_documents d
+      where not exists (select from public.fragrance_embeddings e
+                        where e.fragrance_id = d.fragrance_id and e.model = ${embedder.model} and e.content_hash = d.content_hash)`;
+    if (missing === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
+  throw new Error("documents still without a current embedding after 120 s");
 }
 
 export async function evaluate(sql: Sql, embedder: EmbeddingProvider, queries: Labeled[]): Promise<Evaluation> {
