@@ -4,7 +4,7 @@
 -- Keyword, typo, name and scent lists only (no query embedding), as anon.
 begin;
 \ir helpers.sql
-select plan(40);
+select plan(42);
 
 select tests.authenticate_as_anon();
 select is(array(select private.name_core(n, private.gender_words_pattern())
@@ -73,6 +73,9 @@ select is(pg_temp.first('adg profondo'), array['giorgio-armani-acqua-di-gio-prof
 select is(pg_temp.first('spice bomb'), array['viktor-rolf-spicebomb-edt'], 'Spicebomb before Spicebomb Extreme');
 select ok(pg_temp.first('savage') <@ array['dior-sauvage-edt', 'dior-sauvage-edp', 'dior-sauvage-parfum'], '"savage" is Sauvage before Eau Sauvage');
 select is(pg_temp.first('le male'), array['jean-paul-gaultier-le-male-edt'], 'Le Male before Le Male Le Parfum');
+select is(pg_temp.first('acqua di gio parfum'), array['giorgio-armani-acqua-di-gio-profumo-parfum'],
+  'the name a query says counts in the concentration it says: "acqua di gio parfum" is the Profumo, not the EDT');
+select is(pg_temp.first('sauvage edt'), array['dior-sauvage-edt'], 'the name in the concentration said comes first');
 
 -- The security-definer reads (index reads row security would forbid) show nothing hidden ----
 select tests.clear_authentication();

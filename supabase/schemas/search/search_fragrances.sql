@@ -774,6 +774,8 @@ declare
                                                  keyword_weight, trigram_weight, vector_weight, rrf_k, name_weight, scent_weight);
   predicate text := private.search_filter_sql(t);
   none text := 'select null::uuid, null::int where false';
+  -- the concentration the query says: the name it says is that name in it ("acqua di gio parfum" is not the EDT)
+  said_concentration text := (select substr(b, length('concentration:') + 1) from unnest(t.boost_facets) as b where b like 'concentration:%');
 begin
   if t.matches_nothing then
     return;
@@ -802,12 +804,13 @@ begin
       group by l.fragrance_id
     ), boosted as (
       -- each boost facet the query names (brand, concentration, gender) is worth half a first place,
-      -- and so is being the name the query says (not a flanker of it; gender words aside)
+      -- and so is being the name the query says (not a flanker of it; gender words aside; in the
+      -- concentration it says, if it says one)
       select fu.fragrance_id, fu.k_rank, fu.t_rank, fu.v_rank, fu.n_rank, fu.s_rank, d.search_name,
              fu.score + 0.5 * ($1).name_weight / (($1).rrf_k + 1)
                * (%s
                   + coalesce(case when fu.n_rank is not null then ($1).exact_core = (
-                      select %s from public.fragrances f where f.id = fu.fragrance_id) end, false)::int) as score
+                      select %s from public.fragrances f where f.id = fu.fragrance_id%s) end, false)::int) as score
       from fused fu
       join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
     ), page as (
@@ -827,7 +830,8 @@ begin
     coalesce(private.search_vector_sql(t, predicate), none),
     coalesce(private.search_name_sql(t, predicate), none),
     coalesce(private.search_scent_sql(t, predicate), none),
-    private.search_boosts_sql(t, 'd.facets'), private.name_core_sql('f.name_normalized'))
+    private.search_boosts_sql(t, 'd.facets'), private.name_core_sql('f.name_normalized'),
+    case when said_concentration is not null then format(' and f.concentration = %L', said_concentration) else '' end)
   using t;
 end;
 $$;
