@@ -195,7 +195,21 @@ select 'packaging', language, phrase, packaging::public.packaging from (values
   ('unboxed', 'cs', 'bez Krabičky'),
   ('unboxed', 'sv', 'utan Förpackning'),
   ('travel', 'pl', 'Podróżny'),
-  ('travel', 'pt', 'Tamanho Viagem')
+  ('travel', 'pt', 'Tamanho Viagem'),
+  ('refill', 'de', 'Nachfüllungen'),
+  ('refill', 'fr', 'Recharges'),
+  ('refill', 'it', 'Ricariche'),
+  ('refill', 'es', 'Recargas'),
+  ('refill', 'nl', 'Navullingen'),
+  ('travel', 'en', 'Miniatures'),
+  ('travel', 'en', 'Minis'),
+  ('travel', 'de', 'Miniaturen'),
+  ('tester', 'en', 'Testers'),
+  ('sample', 'en', 'Official Sample'),
+  ('sample', 'de', 'Proben'),
+  ('sample', 'es', 'Muestras'),
+  ('sample', 'it', 'Campioni'),
+  ('sample', 'it', 'Campioncini')
 ) as w (packaging, language, phrase)
 on conflict (phrase_normalized) do nothing;
 
@@ -248,6 +262,7 @@ select kind::public.name_word_kind, language, phrase from (values
   ('filler', 'cs', 'Originál'),
   ('filler', 'cs', 'Nový'),
   ('filler', 'sv', 'Sprayflaska'),
+  ('filler', 'en', 'Official'),
   ('edition', 'it', 'Blu Mediterraneo'),
   ('edition', 'fr', 'Hermessence'),
   ('edition', 'fr', 'L''Art et la Matière'),
