@@ -4,7 +4,7 @@
 -- Keyword, typo, name and scent lists only (no query embedding), as anon.
 begin;
 \ir helpers.sql
-select plan(42);
+select plan(44);
 
 select tests.authenticate_as_anon();
 select is(array(select private.name_core(n, private.gender_words_pattern())
@@ -76,6 +76,10 @@ select is(pg_temp.first('le male'), array['jean-paul-gaultier-le-male-edt'], 'Le
 select is(pg_temp.first('acqua di gio parfum'), array['giorgio-armani-acqua-di-gio-profumo-parfum'],
   'the name a query says counts in the concentration it says: "acqua di gio parfum" is the Profumo, not the EDT');
 select is(pg_temp.first('sauvage edt'), array['dior-sauvage-edt'], 'the name in the concentration said comes first');
+select is(pg_temp.first('terre d hermes refill'), array['hermes-terre-d-hermes-edt'],
+  'a packaging word is a boost for what is sold in it: the Terre d''Hermès with a refill');
+select is((private.search_words(private.search_arguments('sauvage sample', null, null, '{}', 'EUR', 1, 20, 1, 1, 0.35, 20, 1, 1))).tsq_any::text,
+          '''sauvag''', 'a packaging word is not a keyword');
 
 -- The security-definer reads (index reads row security would forbid) show nothing hidden ----
 select tests.clear_authentication();

@@ -42,7 +42,7 @@ create type private.search_terms as (
   matches_nothing boolean,                  -- a filter no fragrance can pass (an unknown brand)
   brand_id uuid,                            -- what the query's words name (private.read_name): a brand,
   known_name text,                          --   a catalog name (normalized),
-  boost_facets text[],                      --   the brand, concentration and gender facets that earn a boost,
+  boost_facets text[],                      --   the brand, concentration, gender (and packaging) facets that earn a boost,
   name_text text,                           --   its words that are no vocabulary (brand, name and free words),
   exact_core text,                          --   and the name it says (known name and free words) without gender words
   gender_words text,                        -- a pattern of the vocabulary's gender words (a name without them is its core)
@@ -98,8 +98,8 @@ comment on function private.search_filters(jsonb) is
 
 /**
  * What a search's words look for: "-smoke", "without smoke" and "no smoke" exclude; the rest is
- * read with the name vocabulary (private.read_name). The brand, concentration and gender it names
- * are boosts; the known name's words and the free words are the keywords. A brand named without a
+ * read with the name vocabulary (private.read_name). The brand, concentration, gender and
+ * packaging it names are boosts; the known name's words and the free words are the keywords. A brand named without a
  * name found whole takes its name most like the query's name words, if alike enough, as the known
  * name and the keywords ("blue de chanel" is Bleu de Chanel). The free words also name accords and
  * notes for the scent list.
@@ -142,7 +142,8 @@ begin
   t.name_query := coalesce(words, '');
   t.boost_facets := array_remove(array[
     'brand:' || reading.brand_id, 'concentration:' || reading.concentration, 'gender:' || reading.gender,
-    case when reading.gender in ('masculine', 'feminine') then 'gender:unisex' end], null);
+    case when reading.gender in ('masculine', 'feminine') then 'gender:unisex' end,
+    'packaging:' || reading.packaging], null);  -- (a variant's, not a document facet: search_fragrances boosts it)
   t.gender_words := private.gender_words_pattern();
   t.exact_core := nullif(private.name_core(words, t.gender_words), '');
   select array_agg(m.id order by m.term, m.id) filter (where m.kind = 'accord'), array_agg(m.term order by m.term, m.id) filter (where m.kind = 'accord'),
@@ -397,6 +398,7 @@ set search_path = ''
 as $$
   select coalesce(string_agg(format('(%s @> array[%L])::int', facets, b.facet), ' + ' order by b.facet), '0')
   from (select distinct unnest(t.boost_facets) as facet) b
+  where b.facet not like 'packaging:%'  -- (no document has it: a packaging is its variants')
 $$;
 comment on function private.search_boosts_sql(private.search_terms, text) is 'SQL text: how many of the search''s boost facets the given facets hold.';
 
@@ -733,7 +735,8 @@ revoke execute on function private.search_cards(uuid[]) from public;
  * names (the known name's fragrances, the brand's, or names like a short query), and cosine kNN of
  * query_embedding among vectors of embedding_model. The lists are fused by
  * sum(weight / (rrf_k + rank)); each of the query's brand, concentration and gender facets a
- * fragrance has adds half a first place (0.5 x name_weight / (rrf_k + 1)).
+ * fragrance has adds half a first place (0.5 x name_weight / (rrf_k + 1)), and so do being the name
+ * the query says (in the concentration it says) and having a variant in the packaging it says.
  * The default weights and rrf_k were chosen on the labeled queries of
  * supabase/functions/search/eval (docs/SEARCH.md): the local model's vectors
  * are weaker than the full text, so they break ties rather than lead.
@@ -776,6 +779,8 @@ declare
   none text := 'select null::uuid, null::int where false';
   -- the concentration the query says: the name it says is that name in it ("acqua di gio parfum" is not the EDT)
   said_concentration text := (select substr(b, length('concentration:') + 1) from unnest(t.boost_facets) as b where b like 'concentration:%');
+  -- the packaging the query says ("refill", "sample", "tester"): a boost for fragrances sold in it
+  said_packaging text := (select substr(b, length('packaging:') + 1) from unnest(t.boost_facets) as b where b like 'packaging:%');
 begin
   if t.matches_nothing then
     return;
@@ -804,13 +809,14 @@ begin
       group by l.fragrance_id
     ), boosted as (
       -- each boost facet the query names (brand, concentration, gender) is worth half a first place,
-      -- and so is being the name the query says (not a flanker of it; gender words aside; in the
-      -- concentration it says, if it says one)
+      -- and so are being the name the query says (not a flanker of it; gender words aside; in the
+      -- concentration it says, if it says one) and being sold in the packaging it says
       select fu.fragrance_id, fu.k_rank, fu.t_rank, fu.v_rank, fu.n_rank, fu.s_rank, d.search_name,
              fu.score + 0.5 * ($1).name_weight / (($1).rrf_k + 1)
                * (%s
                   + coalesce(case when fu.n_rank is not null then ($1).exact_core = (
-                      select %s from public.fragrances f where f.id = fu.fragrance_id%s) end, false)::int) as score
+                      select %s from public.fragrances f where f.id = fu.fragrance_id%s) end, false)::int
+                  + %s) as score
       from fused fu
       join public.fragrance_documents d on d.fragrance_id = fu.fragrance_id
     ), page as (
@@ -831,7 +837,10 @@ begin
     coalesce(private.search_name_sql(t, predicate), none),
     coalesce(private.search_scent_sql(t, predicate), none),
     private.search_boosts_sql(t, 'd.facets'), private.name_core_sql('f.name_normalized'),
-    case when said_concentration is not null then format(' and f.concentration = %L', said_concentration) else '' end)
+    case when said_concentration is not null then format(' and f.concentration = %L', said_concentration) else '' end,
+    case when said_packaging is not null
+      then format('(exists (select from public.variants v where v.fragrance_id = fu.fragrance_id and v.packaging = %L))::int', said_packaging)
+      else '0' end)
   using t;
 end;
 $$;
