@@ -273,8 +273,11 @@ export function readName(text: string, v: Vocabulary): NameReading {
     for (const o of [...brandWords, ...wordPhrases.filter(inside)]) for (let k = o.i; k < o.i + o.len; k++) covered.add(k);
     return brandWords.length > 0 && covered.size === p.len;
   };
+  // of equal ones, one not cut through by a vocabulary phrase ("Agua de Colonia Acqua di Parma Colonia": the second Colonia)
+  const crosses = (p: Phrase) => wordPhrases.some((o) => o.i < p.i + p.len && p.i < o.i + o.len && !(o.i >= p.i && o.i + o.len <= p.i + p.len));
   const candidates = knownIn(brand)
-    .sort((a, b) => Number(generic(a)) - Number(generic(b)) || b.len - a.len || Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
+    .sort((a, b) => Number(generic(a)) - Number(generic(b)) || b.len - a.len || Number(crosses(a)) - Number(crosses(b)) ||
+      Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
   const known = candidates[0] ?? null;
   if (known) {
     if (!brand && !knownIn(null).some((o) => o.name === known.name && o.brand !== known.brand)) brand = known.brand;
@@ -299,7 +302,9 @@ export function readName(text: string, v: Vocabulary): NameReading {
     }
   }
   claims.sort((a, b) => a.i - b.i);
-  let concentration = claims.find((c) => c.word.kind === "concentration")?.word.concentration ?? null;
+  // a bare "Parfum" (French for any perfume: "Parfum Femme … Eau de Parfum") yields to another concentration the text says
+  const said = claims.filter((c) => c.word.kind === "concentration");
+  let concentration = (said.find((c) => normalizeName(c.word.phrase) !== "parfum") ?? said[0])?.word.concentration ?? null;
   const gender = claims.find((c) => c.word.kind === "gender")?.word.gender ?? null;
   const packaging = claims.filter((c) => c.word.kind === "packaging").map((c) => c.word.packaging!)
     .sort((a, b) => PACKAGING_PRIORITY.indexOf(a) - PACKAGING_PRIORITY.indexOf(b))[0] ?? null;

@@ -238,6 +238,9 @@ declare
   best_overlaps boolean;
   generic boolean;        -- a name said only in its brand's and the vocabulary's words
   known_generic boolean;
+  crosses boolean;        -- a name cut through by a vocabulary phrase
+  known_crosses boolean;
+  concentration_bare boolean;  -- the concentration read is a bare "Parfum"
   packaging_rank integer;
   best_packaging_rank integer;
   concentration_at integer;
@@ -261,6 +264,8 @@ begin
   foreach m in array matches loop
     continue when m.kind <> 'name' or (r.brand_id is not null and m.brand_id <> r.brand_id);
     overlapping := coalesce(m.i < brand.i + brand.len and brand.i < m.i + m.len, false);
+    crosses := exists (select from unnest(matches) o  -- cut through by a vocabulary phrase
+                       where o.kind = 'word' and o.i < m.i + m.len and m.i < o.i + o.len and not (o.i >= m.i and o.i + o.len <= m.i + m.len));
     generic := exists (select from unnest(matches) o
                        where o.kind = 'brand' and o.brand_id = m.brand_id and o.i >= m.i and o.i + o.len <= m.i + m.len)
       and not exists (
@@ -269,10 +274,12 @@ begin
                         where (o.kind = 'word' or (o.kind = 'brand' and o.brand_id = m.brand_id))
                           and o.i >= m.i and o.i + o.len <= m.i + m.len and k between o.i and o.i + o.len - 1));
     if known.kind is null or (known_generic and not generic)
-       or (generic = known_generic and m.len = known.len and best_overlaps and not overlapping) then
+       or (generic = known_generic and m.len = known.len
+           and ((known_crosses and not crosses) or (known_crosses = crosses and best_overlaps and not overlapping))) then
       known := m;
       best_overlaps := overlapping;
       known_generic := generic;
+      known_crosses := crosses;
     end if;
   end loop;
   if known.kind is not null then
@@ -297,8 +304,11 @@ begin
     elsif not coalesce(m.word_kind = 'gender' and m.i >= known.i and m.i + m.len <= known.i + known.len, false) then
       continue;
     end if;
-    if m.word_kind = 'concentration' and m.i < coalesce(concentration_at, n + 1) then
-      r.concentration := m.concentration; concentration_at := m.i;
+    -- (the first concentration said, but a bare "Parfum", French for any perfume, yields to another)
+    if m.word_kind = 'concentration' and (concentration_at is null
+         or (concentration_bare and not (m.len = 1 and r.tokens[m.i] = 'parfum'))
+         or (concentration_bare = (m.len = 1 and r.tokens[m.i] = 'parfum') and m.i < concentration_at)) then
+      r.concentration := m.concentration; concentration_at := m.i; concentration_bare := m.len = 1 and r.tokens[m.i] = 'parfum';
     elsif m.word_kind = 'genre' and m.concentration is not null and m.i < coalesce(genre_at, n + 1) then
       genre := m.concentration; genre_at := m.i;
     elsif m.word_kind = 'gender' and m.i < coalesce(gender_at, n + 1) then
