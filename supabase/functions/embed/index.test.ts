@@ -117,3 +117,28 @@ Deno.test("embed: concurrent workers never claim the same job (FOR UPDATE SKIP L
     await drop();
   }
 });
+
+Deno.test("embed: two workers filling the similar cache at once both succeed, and each fragrance is filled once", async () => {
+  const { ids, drop } = await fragrances(2);
+  const [a, b] = [connect(env("SUPABASE_DB_URL"), { max: 1 }), connect(env("SUPABASE_DB_URL"), { max: 1 })];
+  try {
+    await processQueue(sql, local, { batchSize: 64 });
+    await sql`delete from public.similar_fragrances_cache where fragrance_id = any(${ids}::uuid[])`;
+    // the first worker fills and holds its transaction open; the second starts meanwhile and must wait, then skip
+    let second: Promise<number> | undefined;
+    await a.begin(async (tx) => {
+      const [{ filled }] = await tx`select private.refresh_similar_cache(1000) as filled`;
+      ok(filled >= 2, `the first worker filled ${filled}`);
+      second = b`select private.refresh_similar_cache(1000) as filled`.then((r) => r[0].filled as number);
+      await new Promise((r) => setTimeout(r, 300));  // (the second is now waiting on the first's rows)
+    });
+    assertEquals(await second, 0, "the second worker found them filled");
+    const [{ n }] = await sql`
+      select count(*)::int as n from (select fragrance_id, rank from public.similar_fragrances_cache
+                                      where fragrance_id = any(${ids}::uuid[]) group by 1, 2 having count(*) > 1) d`;
+    assertEquals(n, 0);
+  } finally {
+    await Promise.all([a.end(), b.end()]);
+    await drop();
+  }
+});

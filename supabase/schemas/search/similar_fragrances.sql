@@ -135,7 +135,10 @@ comment on function public.similar_fragrances(uuid, integer) is
 revoke execute on function public.similar_fragrances(uuid, integer) from public;
 grant execute on function public.similar_fragrances(uuid, integer) to anon, authenticated, service_role;
 
-/** Fills the cache for up to max_fragrances embedded fragrances that have no entry; returns how many were filled. */
+/**
+ * Fills the cache for up to max_fragrances embedded fragrances that have no entry; returns how many
+ * it filled. Safe to run from two workers at once: an entry the other wrote first is left as it is.
+ */
 create or replace function private.refresh_similar_cache(max_fragrances integer default 200)
 returns integer
 language plpgsql
@@ -157,6 +160,8 @@ begin
     select t.id, (row_number() over (partition by t.id order by s.score desc, s.similar_fragrance_id))::smallint,
            s.similar_fragrance_id, s.similarity, s.score, s.shared_notes, s.shared_accords
     from todo t cross join lateral public.similar_fragrances_live(t.id, size) s
+    -- (two workers filling at once compute the same entries: the second waits for the first and keeps its rows)
+    on conflict (fragrance_id, rank) do nothing
     returning fragrance_id
   )
   select count(distinct fragrance_id) into filled from inserted;
