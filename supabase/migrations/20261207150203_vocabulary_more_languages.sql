@@ -129,6 +129,7 @@ select kind::public.name_word_kind, language, phrase from (values
   ('edition', 'fr', 'L''Art et la Matière'),
   ('edition', 'fr', 'L''Art & la Matière'),
   ('edition', 'fr', 'Le Vestiaire des Parfums'),
-  ('edition', 'fr', 'Armani Privé')
+  ('edition', 'fr', 'Armani Privé'),
+  ('edition', 'en', 'Royal Essence')
 ) as w (kind, language, phrase)
 on conflict (phrase_normalized) do nothing;
