@@ -76,7 +76,7 @@ from (values
   ('versace', 'Gianni Versace'),
   ('ralph-lauren', 'Polo Ralph Lauren'),
   ('lancome', 'Lancome Paris'), ('guerlain', 'Guerlain Paris'), ('chanel', 'Chanel Paris'),
-  ('yves-saint-laurent', 'YSL Beauty')
+  ('yves-saint-laurent', 'YSL Beauty'), ('yves-saint-laurent', 'Yves St Laurent'), ('jean-paul-gaultier', 'Jean Paul Gautier')
 ) as a (brand_slug, alias)
 join public.brands b on b.slug = a.brand_slug;
 

@@ -50,6 +50,8 @@ export const MAX_READ_WORDS = 40;
 const PACKAGING_PRIORITY: Packaging[] = ["gift_set", "sample", "refill", "tester", "unboxed", "travel"];
 /** Words that go with the brand's when right before them: "Sauvage by Dior", "Sauvage de Dior", "par Dior". */
 const BEFORE_BRAND = new Set(["by", "de", "di", "par", "von", "van", "from"]);
+/** Words houses write after their name ("Carolina Herrera New York", "Tom Ford Beauty"): the brand's, not the name's. */
+const BRAND_TAILS = new Set(["paris", "london", "new york", "milano", "beauty", "beaute", "parfums", "fragrances", "cosmetics"]);
 
 // Letters PostgreSQL's unaccent spells out that NFD alone would drop, as unaccent.rules has them.
 const LETTERS: Record<string, string> = {
@@ -289,6 +291,14 @@ export function readName(text: string, v: Vocabulary): NameReading {
     if (!rest.length) continue;
     for (const i of rest) roles[i - 1] = "brand";
     if (m.i > 1 && roles[m.i - 2] === null && BEFORE_BRAND.has(tokens[m.i - 2])) roles[m.i - 2] = "by";
+  }
+  for (const m of mentions.filter((m) => m.brand === brand && roles[m.i + m.len - 2] === "brand")) {
+    for (let k = m.i + m.len; k <= n;) {
+      const len = k < n && BRAND_TAILS.has(`${tokens[k - 1]} ${tokens[k]}`) ? 2 : BRAND_TAILS.has(tokens[k - 1]) ? 1 : 0;
+      if (!len || !free(k, len)) break;
+      take(k, len, "brand");
+      k += len;
+    }
   }
 
   const claims: { i: number; word: Word }[] = [];

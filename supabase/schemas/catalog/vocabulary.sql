@@ -241,6 +241,8 @@ declare
   crosses boolean;        -- a name cut through by a vocabulary phrase
   known_crosses boolean;
   concentration_bare boolean;  -- the concentration read is a bare "Parfum"
+  tail_at integer;        -- where a brand's tail words would start
+  tail integer;
   packaging_rank integer;
   best_packaging_rank integer;
   concentration_at integer;
@@ -295,6 +297,22 @@ begin
     continue when m.kind <> 'brand' or m.brand_id is distinct from r.brand_id or not (taken[m.i:m.i + m.len - 1] && array[false]);
     for i in m.i .. m.i + m.len - 1 loop taken[i] := true; is_name[i] := true; end loop;
     if m.i > 1 and not taken[m.i - 1] and r.tokens[m.i - 1] in ('by', 'de', 'di', 'par', 'von', 'van', 'from') then taken[m.i - 1] := true; end if;
+  end loop;
+  -- words houses write after their name ("Carolina Herrera New York", "Tom Ford Beauty") are the brand's
+  foreach m in array matches loop
+    continue when m.kind <> 'brand' or m.brand_id is distinct from r.brand_id or not taken[m.i + m.len - 1]
+               or (known.kind is not null and m.i + m.len - 1 between known.i and known.i + known.len - 1);
+    tail_at := m.i + m.len;
+    loop
+      if tail_at < n and not taken[tail_at] and not taken[tail_at + 1]
+         and r.tokens[tail_at] || ' ' || r.tokens[tail_at + 1] in ('new york') then tail := 2;
+      elsif tail_at <= n and not taken[tail_at]
+         and r.tokens[tail_at] in ('paris', 'london', 'milano', 'beauty', 'beaute', 'parfums', 'fragrances', 'cosmetics') then tail := 1;
+      else exit;
+      end if;
+      for i in tail_at .. tail_at + tail - 1 loop taken[i] := true; is_name[i] := true; end loop;
+      tail_at := tail_at + tail;
+    end loop;
   end loop;
 
   foreach m in array matches loop
