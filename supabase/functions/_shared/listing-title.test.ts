@@ -1,6 +1,6 @@
 import { deepStrictEqual as assertEquals, ok } from "node:assert/strict";
 import { devTitles, TITLE_FIXTURES, testVocabulary } from "./fixtures/dev-titles.ts";
-import { normalizeName, ozToMl, parseListingTitle } from "./listing-title.ts";
+import { htmlText, normalizeName, ozToMl, parseListingTitle } from "./listing-title.ts";
 import { compileVocabulary } from "./vocabulary.ts";
 
 const v = await testVocabulary();
@@ -156,4 +156,12 @@ Deno.test("parseListingTitle: titles with nothing to find still parse", () => {
   const p = parse("ÉTÉ 香水 '; drop table x; -- ".repeat(50));
   assertEquals(p.sizeMl, null);
   ok(p.name.length > 0);
+});
+
+Deno.test("parseListingTitle: HTML character references and trademark signs of feed titles", () => {
+  assertEquals(htmlText("Dolce &amp; Gabbana L&#39;Eau &#x2019;s &quot;x&quot; &bogus; &#0;"), "Dolce & Gabbana L'Eau \u2019s \"x\" &bogus; &#0;");
+  const p = parse("Dolce &amp; Gabbana Light Blue EDT 100ml");
+  assertEquals([p.brand, p.name, p.sizeMl], ["Dolce & Gabbana", "Light Blue", 100]);
+  const q = parse("Paco Rabanne® 1 Million™ Eau de Toilette 100 ml");
+  assertEquals([q.brand, q.name, q.concentration], ["Paco Rabanne", "1 Million", "edt"]);
 });

@@ -143,9 +143,21 @@ function readSizes(title: string, v: Vocabulary): { sizeMl: number | null; small
 
 const titleCase = (words: string[]) => words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(" ");
 
+const ENTITIES: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'", nbsp: " " };
+
+/** Text with HTML's character references decoded: "Dolce &amp; Gabbana", "L&#39;Interdit", "&#x2019;". */
+export function htmlText(s: string): string {
+  return s.replace(/&(?:#(\d{1,7})|#x([0-9a-f]{1,6})|([a-z]+));/gi, (whole, dec, hex, name) => {
+    const code = dec ? Number(dec) : hex ? parseInt(hex, 16) : -1;
+    if (code >= 0) return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    return ENTITIES[name.toLowerCase()] ?? whole;
+  });
+}
+
 export function parseListingTitle(raw: string, v: Vocabulary): ParsedTitle {
   if (typeof raw !== "string") throw new TypeError("title must be a string");
-  const title = raw.replace(/[’`´]/g, "'").replace(/\s+/g, " ").trim();
+  // (feeds built from HTML carry its entities; trademark signs are never a name's: "Paco Rabanne® 1 Million™")
+  const title = htmlText(raw).replace(/[®™©℠]/g, " ").replace(/[’`´]/g, "'").replace(/\s+/g, " ").trim();
   const { sizeMl: bottleMl, smallestMl, quantity, rest } = readSizes(title, v);
   const r = readName(rest, v);
   // a sample of a bottle ("EDP 80ml Probe 1,5ml") is the smaller figure
