@@ -70,7 +70,11 @@ select 'packaging', language, phrase, packaging::public.packaging from (values
   ('sample', 'de', 'Proben'),
   ('sample', 'es', 'Muestras'),
   ('sample', 'it', 'Campioni'),
-  ('sample', 'it', 'Campioncini')
+  ('sample', 'it', 'Campioncini'),
+  ('sample', 'en', 'Deluxe Sample'),
+  ('travel', 'en', 'Deluxe Mini'),
+  ('refill', 'de', 'Nachfüllflasche'),
+  ('tester', 'de', 'Testerbox')
 ) as w (packaging, language, phrase)
 on conflict (phrase_normalized) do nothing;
 
