@@ -277,10 +277,11 @@ export function readName(text: string, v: Vocabulary): NameReading {
   };
   // of equal ones, one not cut through by a vocabulary phrase ("Agua de Colonia Acqua di Parma Colonia": the second Colonia)
   const crosses = (p: Phrase) => wordPhrases.some((o) => o.i < p.i + p.len && p.i < o.i + o.len && !(o.i >= p.i && o.i + o.len <= p.i + p.len));
-  const candidates = knownIn(brand)
-    .sort((a, b) => Number(generic(a)) - Number(generic(b)) || b.len - a.len || Number(crosses(a)) - Number(crosses(b)) ||
-      Number(overlapsFirst(a)) - Number(overlapsFirst(b)));
-  const known = candidates[0] ?? null;
+  // (each candidate's tests once, not once per comparison: titles are read on the ingest's hot path)
+  const candidates = knownIn(brand).map((p) => ({ p, generic: generic(p), crosses: crosses(p), overlaps: overlapsFirst(p) }))
+    .sort((a, b) => Number(a.generic) - Number(b.generic) || b.p.len - a.p.len || Number(a.crosses) - Number(b.crosses) ||
+      Number(a.overlaps) - Number(b.overlaps));
+  const known = candidates[0]?.p ?? null;
   if (known) {
     if (!brand && !knownIn(null).some((o) => o.name === known.name && o.brand !== known.brand)) brand = known.brand;
     take(known.i, known.len, "name");
