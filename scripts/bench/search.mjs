@@ -71,6 +71,33 @@ async function writeEmbeddings(sql) {
     cross join lateral (select v from noise where i > 0 order by random() limit 1) n`).map((r) => r.v);
 }
 
+/**
+ * Recall@10 of a filtered search's vector list (as search_fragrances builds it: sketches, exact or
+ * HNSW) against the exact nearest rows of the filter, over the given query vectors. As the owner.
+ */
+async function filteredVectorRecall(sql, vectors, filters) {
+  await sql`
+    create or replace function pg_temp.vector_list(v extensions.vector, filters jsonb) returns uuid[] language plpgsql as $$
+    declare
+      t private.search_terms := private.search_terms('zzqx', v, 'use-lite-512', filters, 'EUR', 1, 20, 0, 0, 1, 20, 0, 0);
+      ids uuid[];
+    begin
+      execute format('select array_agg(l.fragrance_id order by l.rnk) from (%s) l(fragrance_id, rnk)',
+                     private.search_vector_sql(t, private.search_filter_sql(t))) into ids using t;
+      return ids[1:10];
+    end $$`;
+  let found = 0;
+  for (const v of vectors) {
+    const [{ got, truth }] = await sql`
+      select pg_temp.vector_list(${v}::extensions.vector, ${sql.json(filters)}) as got,
+             array(select x.fragrance_id from public.fragrance_embeddings x
+                   where x.facets @> (private.search_terms('zzqx', null, null, ${sql.json(filters)}, 'EUR', 1, 20, 0, 0, 1, 20, 0, 0)).facets
+                   order by extensions.cosine_distance(x.embedding, ${v}::extensions.vector), x.fragrance_id limit 10) as truth`;
+    found += truth.filter((id) => got.includes(id)).length;
+  }
+  return r2(found / (10 * vectors.length));
+}
+
 async function timeQueries(sql, queries, run) {
   const times = [];
   for (const [i, q] of queries.entries()) {
@@ -265,6 +292,14 @@ async function main() {
       select count(*)::int as n from public.search_fragrances(q => 'zzqx', query_embedding => ${queryVectors[0]}::extensions.vector,
         embedding_model => 'use-lite-512', filters => ${sql.json({ gender: "feminine", family: "floral" })}, keyword_weight => 0, trigram_weight => 0)`;
 
+    await sql`reset role`;
+    log("recall@10 of the filtered vector lists against the exact sort of the filter's rows");
+    const filteredRecall = {
+      brand: await filteredVectorRecall(sql, queryVectors.slice(0, 30), { brand }),
+      gender_family: await filteredVectorRecall(sql, queryVectors.slice(0, 30), { gender: "feminine", family: "floral" }),
+    };
+    await sql`set role anon`;
+
     log("similar_fragrances_live (uncached \"smells like\") and the cache fill the embed pipeline runs");
     const someFragrances = (await sql`select fragrance_id from public.fragrance_embeddings order by md5(fragrance_id::text) limit 30`)
       .map((r) => r.fragrance_id);
@@ -296,6 +331,7 @@ async function main() {
       search_unfiltered: unfiltered,
       search_filtered_brand: { ...byBrand, filter_share: share },
       search_filtered_gender_family: { ...byGenderFamily, filter_share: gshare, vector_only_page_rows: pageFull[0].n },
+      filtered_vector_recall_at_10: filteredRecall,
       similar_fragrances: { ...similar, live_p50_vs_knn_p50: r2(similar.live.p50_ms / pct(annTimes, 50)) },
       recommend_for_me: recommend,
       model: model,
@@ -304,11 +340,12 @@ async function main() {
     };
     const g = summary.goal;
     summary.goal_met = unfiltered.p95_ms <= g.unfiltered_p95_ms && Math.max(byBrand.p95_ms, byGenderFamily.p95_ms) <= g.filtered_p95_ms &&
-      recall >= g.recall_at_10 && fn.cached_concurrent.p95_ms <= g.function_concurrent_p95_ms;
+      Math.min(recall, filteredRecall.brand, filteredRecall.gender_family) >= g.recall_at_10 && fn.cached_concurrent.p95_ms <= g.function_concurrent_p95_ms;
     console.log(`HNSW over ${vectors.toLocaleString("en")} vectors: built in ${summary.hnsw_build_s} s, ${summary.hnsw_size_mb} MB ` +
       `(maintenance_work_mem ${build.maintenance_work_mem_mb} MB, ${build.parallel_workers} parallel workers, graph ${build.graph_fit_in_memory ? "fit in memory" : "did not fit in memory"})`);
     console.log(`vector recall@10 vs exact: ${summary.vector_recall_at_10}; kNN p50 ${summary.knn_hnsw_p50_ms} ms vs exact ${summary.knn_exact_p50_ms} ms (${summary.knn_speedup_vs_exact}x)`);
     console.log(`search_fragrances p50/p95: unfiltered ${unfiltered.p50_ms}/${unfiltered.p95_ms} ms; brand filter (${share}) ${byBrand.p50_ms}/${byBrand.p95_ms} ms; gender+family filter (${gshare}) ${byGenderFamily.p50_ms}/${byGenderFamily.p95_ms} ms`);
+    console.log(`filtered vector list recall@10 vs the exact sort of the filter's rows: brand ${filteredRecall.brand}, gender+family ${filteredRecall.gender_family}`);
     console.log(`similar_fragrances_live p50/p95: ${similar.live.p50_ms}/${similar.live.p95_ms} ms ` +
       `(${summary.similar_fragrances.live_p50_vs_knn_p50}x the kNN alone); cache fill ${similar.cache_fill_per_s} fragrances/s`);
     console.log(`recommend_for_me(10) p50/p95: ${Object.entries(recommend).map(([k, v]) => `${k} ${v.p50_ms}/${v.p95_ms} ms`).join("; ")}`);

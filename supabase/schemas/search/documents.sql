@@ -98,6 +98,33 @@ comment on function private.fragrance_facets(public.gender, text, uuid, public.c
 revoke execute on function private.fragrance_facets(public.gender, text, uuid, public.concentration) from public;
 grant execute on function private.fragrance_facets(public.gender, text, uuid, public.concentration) to anon, authenticated, service_role;
 
+/**
+ * The facet of one kind in a facets array: facet_of('{gender:feminine,family:floral}', 'family') is
+ * 'family:floral'; null when it has none. Immutable: the key of the embeddings' covering indexes.
+ * PL/pgSQL, not SQL: a SQL function reading unnest() costs 1.7 us a row to evaluate, this one 1 us.
+ */
+create or replace function private.facet_of(facets text[], kind text)
+returns text
+language plpgsql
+immutable
+parallel safe
+set search_path = ''
+as $$
+declare
+  facet text;
+begin
+  foreach facet in array facets loop
+    if starts_with(facet, kind || ':') then
+      return facet;
+    end if;
+  end loop;
+  return null;
+end;
+$$;
+comment on function private.facet_of(text[], text) is 'The facet of one kind (gender, family, brand, concentration) in a facets array, or null.';
+revoke execute on function private.facet_of(text[], text) from public;
+grant execute on function private.facet_of(text[], text) to anon, authenticated, service_role;
+
 -- The document of every live fragrance, computed from the catalog.
 create or replace view private.fragrance_document_source with (security_invoker = true) as
 with parts as (
