@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(92);
+select plan(93);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -262,6 +262,9 @@ select is(pg_temp.vector_list('{"brand": "dior"}', 60), pg_temp.nearest(array['b
   'a brand with no more than 4 x depth embeddings gets the exact nearest, in order');
 select is(pg_temp.vector_list('{"gender": "feminine", "family": "floral"}', 40), pg_temp.nearest('{gender:feminine,family:floral}', 40),
   'so does a family and gender');
+select is(pg_temp.vector_list('{"brand": "dior", "gender": "masculine"}', 60),
+          pg_temp.nearest(array['brand:' || (select id from public.brands where slug = 'dior'), 'gender:masculine'], 60),
+  'a brand and a gender: the brand''s sketches, each tested for the gender');
 select ok((select count(*) from public.fragrance_embeddings where facets @> '{gender:feminine,family:floral}') > 4 * 3,
   'more feminine florals than 4 x 3 (the case below is real)');
 select is((select array_agg(id order by extensions.cosine_distance(x.embedding, pg_temp.vec(0.7)), id)

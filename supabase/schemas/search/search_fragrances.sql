@@ -670,12 +670,18 @@ set search_path = ''
 as $$
 declare
   -- the index's keys: the brand; or the family, and the gender when the filter names one
-  keys text := concat_ws(' and ', variadic array(
-    select format('private.facet_of(x.facets, %1$L) = private.facet_of(($1).facets, %1$L)', k)
-    from unnest(case when private.facet_of(t.facets, 'brand') is not null then array['brand']
-                     else array['family', 'gender'] end) as k
-    where private.facet_of(t.facets, k) is not null));
+  keys text[] := array(
+    select k from unnest(case when private.facet_of(t.facets, 'brand') is not null then array['brand']
+                              else array['family', 'gender'] end) as k
+    where private.facet_of(t.facets, k) is not null);
+  rest private.search_terms := t;
 begin
+  if cardinality(keys) = cardinality(t.facets) then
+    -- the keys are the whole facet filter: the rest of it, without testing each row's facets again
+    -- (a third of the time at 32k rows)
+    rest.facets := '{}';
+    predicate := private.search_filter_sql(rest);
+  end if;
   return format($q$
     select c.fragrance_id, extensions.cosine_distance(e.embedding, ($1).query_embedding) as distance
     from (select x.fragrance_id from public.fragrance_embeddings x
@@ -683,7 +689,9 @@ begin
           order by x.sketch operator(extensions.<~>) extensions.binary_quantize(($1).query_embedding)::bit(512), x.fragrance_id
           limit 4 * ($1).depth) c
     join public.fragrance_embeddings e on e.fragrance_id = c.fragrance_id
-    order by 2 limit ($1).depth $q$, keys, predicate);
+    order by 2 limit ($1).depth $q$,
+    (select string_agg(format('private.facet_of(x.facets, %1$L) = private.facet_of(($1).facets, %1$L)', k), ' and ') from unnest(keys) as k),
+    predicate);
 end;
 $$;
 comment on function private.search_sketch_sql(private.search_terms, text) is
