@@ -2,7 +2,7 @@
 -- semantics, hybrid search and "smells like" under the API roles.
 begin;
 \ir helpers.sql
-select plan(93);
+select plan(94);
 
 -- A deterministic unit vector per seed, standing in for a model's output.
 create function pg_temp.vec(seed double precision) returns extensions.vector
@@ -234,9 +234,9 @@ reset enable_bitmapscan;
 reset hnsw.ef_search;
 reset hnsw.max_scan_tuples;
 
--- A brand or family filter ranks its embeddings by their binary sketches (read from a covering
--- index), then re-ranks the 4 x depth nearest exactly. pg_temp.vector_list is the vector list a
--- search builds, with the list's depth set.
+-- A brand or family filter ranks its embeddings from a covering index, in half precision, then
+-- re-ranks the 2 x depth nearest exactly. pg_temp.vector_list is the vector list a search builds,
+-- with the list's depth set.
 create function pg_temp.vector_list(filters jsonb, depth integer) returns uuid[] language plpgsql as $$
 declare
   t private.search_terms := private.search_terms('zzzz', pg_temp.vec(0.7), 'use-lite-512', filters, 'EUR', 1, 20, 0, 0, 1, 20, 0, 0);
@@ -254,28 +254,23 @@ create function pg_temp.nearest(want text[], n integer) returns uuid[] language 
 select is(private.facet_of('{gender:feminine,family:floral}', 'family'), 'family:floral', 'facet_of finds the facet of a kind');
 select is(private.facet_of('{gender:feminine,family:floral}', 'brand'), null, '... and is null when the facets have none');
 select ok(private.search_vector_sql(private.search_terms('zzzz', pg_temp.vec(0.7), 'use-lite-512', f, 'EUR', 1, 20, 0, 0, 1, 20, 0, 0), 'true')
-            like '%x.sketch%', format('a %s filter ranks by sketches', f))
+            like '%x.embedding_half%', format('a %s filter ranks from a covering index', f))
 from unnest(array['{"brand": "dior"}', '{"family": "floral"}', '{"gender": "feminine", "family": "floral"}']::jsonb[]) as f;
 select ok(private.search_vector_sql(private.search_terms('zzzz', pg_temp.vec(0.7), 'use-lite-512', '{"gender": "feminine"}', 'EUR', 1, 20, 0, 0, 1, 20, 0, 0), 'true')
-            not like '%sketch%', '... and a gender filter does not (no covering index leads with it)');
+            not like '%embedding_half%', '... and a gender filter does not (no covering index leads with it)');
 select is(pg_temp.vector_list('{"brand": "dior"}', 60), pg_temp.nearest(array['brand:' || (select id from public.brands where slug = 'dior')], 60),
-  'a brand with no more than 4 x depth embeddings gets the exact nearest, in order');
+  'a brand''s list is the exact nearest, in order');
 select is(pg_temp.vector_list('{"gender": "feminine", "family": "floral"}', 40), pg_temp.nearest('{gender:feminine,family:floral}', 40),
   'so does a family and gender');
 select is(pg_temp.vector_list('{"brand": "dior", "gender": "masculine"}', 60),
           pg_temp.nearest(array['brand:' || (select id from public.brands where slug = 'dior'), 'gender:masculine'], 60),
-  'a brand and a gender: the brand''s sketches, each tested for the gender');
-select ok((select count(*) from public.fragrance_embeddings where facets @> '{gender:feminine,family:floral}') > 4 * 3,
-  'more feminine florals than 4 x 3 (the case below is real)');
-select is((select array_agg(id order by extensions.cosine_distance(x.embedding, pg_temp.vec(0.7)), id)
-           from unnest(pg_temp.vector_list('{"gender": "feminine", "family": "floral"}', 3)) as id
-           join public.fragrance_embeddings x on x.fragrance_id = id
-           where x.facets @> '{gender:feminine,family:floral}' and x.sketch = extensions.binary_quantize(x.embedding)::bit(512)
-             and id in (select y.fragrance_id from public.fragrance_embeddings y where y.facets @> '{gender:feminine,family:floral}'
-                        order by y.sketch operator(extensions.<~>) extensions.binary_quantize(pg_temp.vec(0.7))::bit(512), y.fragrance_id limit 12)
-           having count(*) = 3),
-          pg_temp.vector_list('{"gender": "feminine", "family": "floral"}', 3),
-  'with more matches than 4 x depth: depth rows, from the nearest 4 x depth by sketch, in exact distance order');
+  'a brand and a gender: the brand''s rows, each tested for the gender');
+select ok((select count(*) from public.fragrance_embeddings where facets @> '{gender:feminine,family:floral}') > 2 * 3,
+  'more feminine florals than 2 x 3 (the case below is real)');
+select is(pg_temp.vector_list('{"gender": "feminine", "family": "floral"}', 3), pg_temp.nearest('{gender:feminine,family:floral}', 3),
+  'with more matches than 2 x depth: the exact nearest, in order');
+select ok((select bool_and(x.embedding_half = x.embedding::extensions.halfvec(512)) from public.fragrance_embeddings x),
+  'every embedding''s half-precision copy is its vector');
 
 -- The page's cards (private.search_cards) ------------------------------------------
 -- What a card must say, read as the table owner; then the same through search, as anon.

@@ -233,14 +233,14 @@ isOneToOne: true
                   ]
                 },"fragrance_embeddings": {
                   Row: {
-                    "content_hash": string,"created_at": string,"dimension": number,"embedding": string,"facets": (string)[],"fragrance_id": string,"model": string,"sketch": unknown,"updated_at": string
+                    "content_hash": string,"created_at": string,"dimension": number,"embedding": string,"embedding_half": unknown,"facets": (string)[],"fragrance_id": string,"model": string,"updated_at": string
                   }
                   ComputedFields: never
                   Insert: {
-                    "content_hash": string,"created_at"?: string,"dimension"?: number,"embedding": string,"facets"?: (string)[],"fragrance_id": string,"model": string,"sketch"?: never,"updated_at"?: string
+                    "content_hash": string,"created_at"?: string,"dimension"?: number,"embedding": string,"embedding_half"?: never,"facets"?: (string)[],"fragrance_id": string,"model": string,"updated_at"?: string
                   }
                   Update: {
-                    "content_hash"?: string,"created_at"?: string,"dimension"?: number,"embedding"?: string,"facets"?: (string)[],"fragrance_id"?: string,"model"?: string,"sketch"?: never,"updated_at"?: string
+                    "content_hash"?: string,"created_at"?: string,"dimension"?: number,"embedding"?: string,"embedding_half"?: never,"facets"?: (string)[],"fragrance_id"?: string,"model"?: string,"updated_at"?: string
                   }
                   Relationships: [
                     {

@@ -1,7 +1,7 @@
 -- Embeddings of fragrance documents: one unit-length 512-d vector per live
 -- fragrance from the current model, with an HNSW index for kNN and the
 -- document's facets (copied by triggers) for filtered kNN without a join,
--- and a binary sketch of it in a covering index per common filter.
+-- and the vector in half precision in a covering index per common filter.
 -- Written only by the embed pipeline (embedding_queue.sql).
 
 create table public.fragrance_embeddings (
@@ -14,8 +14,8 @@ create table public.fragrance_embeddings (
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now(),
   facets text[] not null default '{}',
-  -- 64 bytes, the sign of each dimension: the first pass of a filtered kNN (search_sketch_sql).
-  sketch bit(512) generated always as (extensions.binary_quantize(embedding)::bit(512)) stored,
+  -- The vector in half precision (1 kB, kept out of line): what a filter's covering index holds (search_filter_knn_sql).
+  embedding_half extensions.halfvec(512) generated always as (embedding::extensions.halfvec(512)) stored,
   -- Cosine search and the similar-fragrances re-ranking assume unit vectors; a zero vector has no cosine (NaN).
   constraint fragrance_embeddings_unit_length check (abs(extensions.vector_norm(embedding) - 1) < 0.001)
 );
@@ -29,22 +29,24 @@ comment on column public.fragrance_embeddings.content_hash is 'content_hash of t
 comment on column public.fragrance_embeddings.embedding is 'Unit-length 512-d vector; compared by cosine distance through the HNSW index.';
 comment on column public.fragrance_embeddings.facets is
   'Denormalized: fragrance_documents.facets (set on write and when the document''s facets change), for filtered kNN without a join.';
-comment on column public.fragrance_embeddings.sketch is
-  'Binary quantization of the embedding (generated): a filtered kNN ranks by its Hamming distance, then re-ranks the nearest exactly.';
+comment on column public.fragrance_embeddings.embedding_half is
+  'The embedding in half precision (generated): a filtered kNN ranks by it from a covering index, then re-ranks the nearest exactly.';
 create index fragrance_embeddings_hnsw_idx on public.fragrance_embeddings
   using hnsw (embedding extensions.vector_cosine_ops) with (m = 16, ef_construction = 64);
 comment on index public.fragrance_embeddings_hnsw_idx is 'Approximate nearest neighbours by cosine distance (pgvector HNSW).';
 create index fragrance_embeddings_facets_idx on public.fragrance_embeddings using gin (facets);
 comment on index public.fragrance_embeddings_facets_idx is 'Filtered kNN: the embeddings of a filter, sorted exactly when they are few.';
 -- A covering index per common filter: a brand's, or a family's (and gender's), rows with their facets
--- and sketches, read without the table. The table's rows are 2 kB and a filter's lie on as many pages
--- as it has rows; 5,402 of them cost 14.6 ms by the table and 1.5 ms by this index (100k catalog).
-create index fragrance_embeddings_brand_sketch_idx on public.fragrance_embeddings
-  (model, private.facet_of(facets, 'brand')) include (fragrance_id, facets, sketch);
-comment on index public.fragrance_embeddings_brand_sketch_idx is 'Filtered kNN by brand: its embeddings'' sketches, read by index-only scan.';
-create index fragrance_embeddings_family_sketch_idx on public.fragrance_embeddings
-  (model, private.facet_of(facets, 'family'), private.facet_of(facets, 'gender')) include (fragrance_id, facets, sketch);
-comment on index public.fragrance_embeddings_family_sketch_idx is 'Filtered kNN by family (and gender): its embeddings'' sketches, read by index-only scan.';
+-- and half-precision vectors, read without the table. The table's rows are 2 kB and a filter's lie on
+-- as many pages as it has rows; a brand's 5,402 cost 14.7 ms by the table (100k catalog), and 3.6 ms
+-- by this index. (A 64-byte binary sketch was half as fast again, but ranked a family's rows, which
+-- share its centroid's signs, too coarsely: recall@10 0.44-0.84 at 1M; see docs/BENCHMARKS.md.)
+create index fragrance_embeddings_brand_knn_idx on public.fragrance_embeddings
+  (model, private.facet_of(facets, 'brand')) include (fragrance_id, facets, embedding_half);
+comment on index public.fragrance_embeddings_brand_knn_idx is 'Filtered kNN by brand: its embeddings in half precision, read by index-only scan.';
+create index fragrance_embeddings_family_knn_idx on public.fragrance_embeddings
+  (model, private.facet_of(facets, 'family'), private.facet_of(facets, 'gender')) include (fragrance_id, facets, embedding_half);
+comment on index public.fragrance_embeddings_family_knn_idx is 'Filtered kNN by family (and gender): its embeddings in half precision, read by index-only scan.';
 -- Readable by all: rows exist only for live fragrances (deleting or soft-deleting one removes them),
 -- so the policy needs no per-row lookup of the fragrance.
 call private.make_catalog_table('public.fragrance_embeddings');

@@ -7,10 +7,10 @@
 --   private.search_words      the query's words read: exclusions, keywords, boosts, known name, scent words
 --   private.search_filter_sql the filters, as one predicate every list applies
 --   private.search_keyword_sql / _trigram_sql / _name_sql / _scent_sql / _vector_sql   each list's query
---   (the vector list's: private.search_sketch_sql or private.search_knn_sql)
+--   (the vector list's: private.search_filter_knn_sql or private.search_knn_sql)
 -- then one query fuses the lists, adds the boosts and prices the page. Every list reads the facets of documents and
--- embeddings (no join to fragrances); a selective filter ranks its few vectors by their sketches
--- (a brand or family) or exactly instead of walking HNSW. The lists are dynamic SQL on purpose: each call is planned for its own filters and
+-- embeddings (no join to fragrances); a selective filter ranks its few vectors from a covering
+-- index (a brand or family) or exactly instead of walking HNSW. The lists are dynamic SQL on purpose: each call is planned for its own filters and
 -- words, so no generic plan is reused across very different ones. They read the search's terms by
 -- name, as ($1).field of one private.search_terms parameter (the planner folds each to a constant).
 -- See docs/SEARCH.md.
@@ -656,13 +656,12 @@ comment on function private.search_knn_sql(boolean, text) is
 
 /**
  * The kNN of a filter that names a brand or a family, from that facet's covering index
- * (fragrance_embeddings_brand_sketch_idx, _family_sketch_idx: keys, facets and the binary sketch,
- * no table rows): every row passing the filter ranked by the Hamming distance of its sketch to the
- * query's, the 4 x depth nearest re-ranked by exact cosine distance, at most ($1).depth of them, as
- * (fragrance_id, distance). A filter of no more than 4 x depth rows gets the exact answer; the list
- * is never shorter than the rows that match allow.
+ * (fragrance_embeddings_brand_knn_idx, _family_knn_idx: keys, facets and the vector in half
+ * precision, no table rows): every row passing the filter ranked by its half-precision cosine
+ * distance, the 2 x depth nearest re-ranked by exact distance, at most ($1).depth of them, as
+ * (fragrance_id, distance). Never shorter than the rows that match allow.
  */
-create or replace function private.search_sketch_sql(t private.search_terms, predicate text)
+create or replace function private.search_filter_knn_sql(t private.search_terms, predicate text)
 returns text
 language plpgsql
 immutable
@@ -686,23 +685,23 @@ begin
     select c.fragrance_id, extensions.cosine_distance(e.embedding, ($1).query_embedding) as distance
     from (select x.fragrance_id from public.fragrance_embeddings x
           where x.model = ($1).embedding_model and %s and %s
-          order by x.sketch operator(extensions.<~>) extensions.binary_quantize(($1).query_embedding)::bit(512), x.fragrance_id
-          limit 4 * ($1).depth) c
+          order by x.embedding_half operator(extensions.<=>) ($1).query_embedding::extensions.halfvec(512), x.fragrance_id
+          limit 2 * ($1).depth) c
     join public.fragrance_embeddings e on e.fragrance_id = c.fragrance_id
     order by 2 limit ($1).depth $q$,
     (select string_agg(format('private.facet_of(x.facets, %1$L) = private.facet_of(($1).facets, %1$L)', k), ' and ') from unnest(keys) as k),
     predicate);
 end;
 $$;
-comment on function private.search_sketch_sql(private.search_terms, text) is
-  'The kNN query of a search''s vector list for a brand or family filter: binary sketches from a covering index, the nearest re-ranked exactly.';
+comment on function private.search_filter_knn_sql(private.search_terms, text) is
+  'The kNN query of a search''s vector list for a brand or family filter: half-precision vectors from a covering index, the nearest re-ranked exactly.';
 
 /**
  * Vectors: cosine kNN of the query's embedding among the vectors of its model. A filter naming a
  * brand or a family that the statistics put at 50,000 embeddings or fewer reads that facet's
- * sketches (search_sketch_sql: an index-only scan, ~0.3 us a row); another filter put at 10,000 or
- * fewer is sorted exactly (a table row, ~2.5 us, each); a broader one, or none, walks HNSW
- * (search_knn_sql). The outer row_number() restores exact distance order.
+ * covering index (search_filter_knn_sql: an index-only scan, ~0.7 us a row); another filter put
+ * at 10,000 or fewer is sorted exactly (a table row, ~2.7 us, each); a broader one, or none, walks
+ * HNSW (search_knn_sql). The outer row_number() restores exact distance order.
  */
 create or replace function private.search_vector_sql(t private.search_terms, predicate text)
 returns text
@@ -723,11 +722,11 @@ begin
     select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
     from (%s) s $q$,
     case when estimate <= 50000 and (private.facet_of(t.facets, 'brand') is not null or private.facet_of(t.facets, 'family') is not null)
-         then private.search_sketch_sql(t, predicate)
+         then private.search_filter_knn_sql(t, predicate)
          else private.search_knn_sql(coalesce(estimate <= 10000, false), predicate) end);
 end;
 $$;
-comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (sketches for a brand or family filter, exact for another selective one, HNSW otherwise), or null when it takes no part.';
+comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (a covering index for a brand or family filter, exact for another selective one, HNSW otherwise), or null when it takes no part.';
 
 /**
  * The result cards of a page of search: name, brand, family, top notes and the best current offer
@@ -915,7 +914,7 @@ revoke execute on function private.scent_words(text[]) from public;
 revoke execute on function private.search_scent_sql(private.search_terms, text) from public;
 revoke execute on function private.estimated_embeddings(text[]) from public;
 revoke execute on function private.search_knn_sql(boolean, text) from public;
-revoke execute on function private.search_sketch_sql(private.search_terms, text) from public;
+revoke execute on function private.search_filter_knn_sql(private.search_terms, text) from public;
 revoke execute on function private.search_vector_sql(private.search_terms, text) from public;
 revoke execute on function public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision) from public;
 grant execute on function
@@ -937,7 +936,7 @@ grant execute on function
   private.search_scent_sql(private.search_terms, text),
   private.estimated_embeddings(text[]),
   private.search_knn_sql(boolean, text),
-  private.search_sketch_sql(private.search_terms, text),
+  private.search_filter_knn_sql(private.search_terms, text),
   private.search_vector_sql(private.search_terms, text),
   public.search_fragrances(text, extensions.vector, text, jsonb, text, integer, integer, double precision, double precision, double precision, integer, double precision, double precision)
   to anon, authenticated, service_role;
