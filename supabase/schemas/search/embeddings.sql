@@ -38,9 +38,9 @@ create index fragrance_embeddings_facets_idx on public.fragrance_embeddings usin
 comment on index public.fragrance_embeddings_facets_idx is 'Filtered kNN: the embeddings of a filter, sorted exactly when they are few.';
 -- A covering index per common filter: a brand's, or a family's (and gender's), rows with their facets
 -- and half-precision vectors, read without the table. The table's rows are 2 kB and a filter's lie on
--- as many pages as it has rows; a brand's 5,402 cost 14.7 ms by the table (100k catalog), and 3.6 ms
--- by this index. (A 64-byte binary sketch was half as fast again, but ranked a family's rows, which
--- share its centroid's signs, too coarsely: recall@10 0.44-0.84 at 1M; see docs/BENCHMARKS.md.)
+-- as many pages as it has rows; a brand's 5,402 cost 11.1 ms by the table (100k catalog), and 5.5 ms
+-- by this index. (A 64-byte binary sketch was faster again, but ranked a family's rows, which share
+-- its centroid's signs, too coarsely: recall@10 0.44-0.84 at 1M; see docs/BENCHMARKS.md.)
 create index fragrance_embeddings_brand_knn_idx on public.fragrance_embeddings
   (model, private.facet_of(facets, 'brand')) include (fragrance_id, facets, embedding_half);
 comment on index public.fragrance_embeddings_brand_knn_idx is 'Filtered kNN by brand: its embeddings in half precision, read by index-only scan.';
