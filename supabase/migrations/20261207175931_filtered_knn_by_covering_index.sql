@@ -32,23 +32,23 @@ begin
 end;
 $function$;
 
-CREATE OR REPLACE FUNCTION private.search_filter_knn_sql (
-  t         private.search_terms,
-  predicate text
-)
-  RETURNS text
-  LANGUAGE plpgsql
-  IMMUTABLE
-  SET search_path TO ''
-  AS $function$
+create or replace function private.search_filter_knn_sql(t private.search_terms, predicate text)
+returns text
+language plpgsql
+immutable
+set search_path = ''
+as $$
 declare
-  -- the index's keys: the brand; or the family, and the gender when the filter names one
+  -- the index's keys: the brand; or the family, and the gender when the filter names one; or none
   keys text[] := array(
     select k from unnest(case when private.facet_of(t.facets, 'brand') is not null then array['brand']
-                              else array['family', 'gender'] end) as k
+                              when private.facet_of(t.facets, 'family') is not null then array['family', 'gender'] end) as k
     where private.facet_of(t.facets, k) is not null);
   rest private.search_terms := t;
 begin
+  if cardinality(keys) = 0 then
+    return null;
+  end if;
   if cardinality(keys) = cardinality(t.facets) then
     -- the keys are the whole facet filter: the rest of it, without testing each row's facets again
     -- (a third of the time at 32k rows)
@@ -66,16 +66,14 @@ begin
     (select string_agg(format('private.facet_of(x.facets, %1$L) = private.facet_of(($1).facets, %1$L)', k), ' and ') from unnest(keys) as k),
     predicate);
 end;
-$function$;
+$$;
 
-CREATE OR REPLACE FUNCTION private.search_vector_sql (
-  t         private.search_terms,
-  predicate text
-)
-  RETURNS text
-  LANGUAGE plpgsql
-  SET search_path TO ''
-  AS $function$
+create or replace function private.search_vector_sql(t private.search_terms, predicate text)
+returns text
+language plpgsql
+volatile
+set search_path = ''
+as $$
 declare
   estimate numeric;
 begin
@@ -88,17 +86,16 @@ begin
   return format($q$
     select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
     from (%s) s $q$,
-    case when estimate <= 50000 and (private.facet_of(t.facets, 'brand') is not null or private.facet_of(t.facets, 'family') is not null)
-         then private.search_filter_knn_sql(t, predicate)
-         else private.search_knn_sql(coalesce(estimate <= 10000, false), predicate) end);
+    coalesce(case when estimate <= 50000 then private.search_filter_knn_sql(t, predicate) end,
+             private.search_knn_sql(coalesce(estimate <= 10000, false), predicate)));
 end;
-$function$;
+$$;
 
 COMMENT ON COLUMN "public"."fragrance_embeddings"."embedding_half" IS 'The embedding in half precision (generated): a filtered kNN ranks by it from a covering index, then re-ranks the nearest exactly.';
 
 COMMENT ON FUNCTION "private"."facet_of"(text[], text) IS 'The facet of one kind (gender, family, brand, concentration) in a facets array, or null.';
 
-COMMENT ON FUNCTION "private"."search_filter_knn_sql"(private.search_terms, text) IS 'The kNN query of a search''s vector list for a brand or family filter: half-precision vectors from a covering index, the nearest re-ranked exactly.';
+COMMENT ON FUNCTION "private"."search_filter_knn_sql"(private.search_terms, text) IS 'The kNN query of a search''s vector list for a brand or family filter: half-precision vectors from a covering index, the nearest re-ranked exactly; null for another filter.';
 
 COMMENT ON FUNCTION "private"."search_vector_sql"(private.search_terms, text) IS 'The vector kNN list of a search (a covering index for a brand or family filter, exact for another selective one, HNSW otherwise), or null when it takes no part.';
 

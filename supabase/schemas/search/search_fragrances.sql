@@ -659,7 +659,8 @@ comment on function private.search_knn_sql(boolean, text) is
  * (fragrance_embeddings_brand_knn_idx, _family_knn_idx: keys, facets and the vector in half
  * precision, no table rows): every row passing the filter ranked by its half-precision cosine
  * distance, the 2 x depth nearest re-ranked by exact distance, at most ($1).depth of them, as
- * (fragrance_id, distance). Never shorter than the rows that match allow.
+ * (fragrance_id, distance). Never shorter than the rows that match allow. Null when the filter
+ * names neither (no covering index leads with it).
  */
 create or replace function private.search_filter_knn_sql(t private.search_terms, predicate text)
 returns text
@@ -668,13 +669,16 @@ immutable
 set search_path = ''
 as $$
 declare
-  -- the index's keys: the brand; or the family, and the gender when the filter names one
+  -- the index's keys: the brand; or the family, and the gender when the filter names one; or none
   keys text[] := array(
     select k from unnest(case when private.facet_of(t.facets, 'brand') is not null then array['brand']
-                              else array['family', 'gender'] end) as k
+                              when private.facet_of(t.facets, 'family') is not null then array['family', 'gender'] end) as k
     where private.facet_of(t.facets, k) is not null);
   rest private.search_terms := t;
 begin
+  if cardinality(keys) = 0 then
+    return null;
+  end if;
   if cardinality(keys) = cardinality(t.facets) then
     -- the keys are the whole facet filter: the rest of it, without testing each row's facets again
     -- (a third of the time at 32k rows)
@@ -694,7 +698,7 @@ begin
 end;
 $$;
 comment on function private.search_filter_knn_sql(private.search_terms, text) is
-  'The kNN query of a search''s vector list for a brand or family filter: half-precision vectors from a covering index, the nearest re-ranked exactly.';
+  'The kNN query of a search''s vector list for a brand or family filter: half-precision vectors from a covering index, the nearest re-ranked exactly; null for another filter.';
 
 /**
  * Vectors: cosine kNN of the query's embedding among the vectors of its model. A filter naming a
@@ -721,9 +725,8 @@ begin
   return format($q$
     select s.fragrance_id, (row_number() over (order by s.distance, s.fragrance_id))::int
     from (%s) s $q$,
-    case when estimate <= 50000 and (private.facet_of(t.facets, 'brand') is not null or private.facet_of(t.facets, 'family') is not null)
-         then private.search_filter_knn_sql(t, predicate)
-         else private.search_knn_sql(coalesce(estimate <= 10000, false), predicate) end);
+    coalesce(case when estimate <= 50000 then private.search_filter_knn_sql(t, predicate) end,
+             private.search_knn_sql(coalesce(estimate <= 10000, false), predicate)));
 end;
 $$;
 comment on function private.search_vector_sql(private.search_terms, text) is 'The vector kNN list of a search (a covering index for a brand or family filter, exact for another selective one, HNSW otherwise), or null when it takes no part.';
