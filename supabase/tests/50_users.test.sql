@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(169);
+select plan(175);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -189,6 +189,89 @@ select is(array(select fragrance_id from public.recommend_for_me(8)),
 select tests.clear_authentication();
 delete from public.fragrances where slug like 'twin-%';
 delete from public.brands where slug like 'twin-house-%';
+-- The nearest are 200, not the 40 an HNSW index answers by default: a user who only likes gets a
+-- full page of 100 (the index is made to answer, even on this small catalog).
+select tests.create_user('lia@example.com', 'ffffffff-0000-0000-0000-000000000001');
+insert into public.collection_entries (user_id, fragrance_id, status) values
+  ('ffffffff-0000-0000-0000-000000000001', tests.fragrance('dior-sauvage-edt'), 'owned'),
+  ('ffffffff-0000-0000-0000-000000000001', tests.fragrance('chanel-n-5-edp'), 'wishlist');
+select tests.authenticate_as('ffffffff-0000-0000-0000-000000000001'::uuid);
+set local enable_seqscan = off;
+set local enable_bitmapscan = off;
+set local enable_sort = off;
+discard plans;  -- (the earlier calls' plans, made without these settings)
+select is((select count(*)::int from public.recommend_for_me(100)), 100, 'a user who only likes gets a full page of 100 from the 200 nearest');
+reset enable_seqscan;
+reset enable_bitmapscan;
+reset enable_sort;
+discard plans;
+select tests.clear_authentication();
+-- Candidates the answers bring are read and scored only when they can make the page: the pages
+-- are the ones scoring every candidate gives (this catalog is under 200, so every fragrance is
+-- among the nearest of a user who likes something), for users with likes, dislikes (by status
+-- and by rating), families and notes in several mixes, at several k.
+select tests.create_user('fay@example.com', 'ffffffff-0000-0000-0000-000000000002'),
+       tests.create_user('gus@example.com', 'ffffffff-0000-0000-0000-000000000003');
+insert into public.collection_entries (user_id, fragrance_id, status, rating) values
+  ('ffffffff-0000-0000-0000-000000000002', tests.fragrance('dior-sauvage-edt'), 'disliked', null),
+  ('ffffffff-0000-0000-0000-000000000003', tests.fragrance('chanel-n-5-edp'), 'tried', 2);
+insert into public.onboarding_answers (user_id, step, answer) values
+  ('ffffffff-0000-0000-0000-000000000002', 'families', '{"families": ["woody", "floral"]}'),
+  ('ffffffff-0000-0000-0000-000000000003', 'notes', '{"notes": ["bergamot", "vanilla", "rose"]}');
+create function pg_temp.every_candidate_scored(me uuid, k integer) returns text[] language sql as $$
+  with mine as (
+    select c.fragrance_id, (c.status <> 'disliked' and coalesce(c.rating, 3) >= 3) as likes from public.collection_entries c where c.user_id = me
+  ), liked as (
+    select extensions.avg(e.embedding) as v from mine m join public.fragrance_embeddings e on e.fragrance_id = m.fragrance_id where m.likes
+  ), families as (
+    select jsonb_array_elements_text(a.answer -> 'families') as slug from public.onboarding_answers a where a.user_id = me and a.step = 'families'
+  ), picked as (
+    select fn.fragrance_id, count(*)::int as n from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
+    where nt.slug in (select jsonb_array_elements_text(a.answer -> 'notes') from public.onboarding_answers a where a.user_id = me and a.step = 'notes')
+    group by fn.fragrance_id
+  ), scored as (
+    select f.id, f.name, 1 - (e.embedding operator(extensions.<=>) (select v from liked)) as sim,
+           coalesce((select max(1 - (e.embedding operator(extensions.<=>) d.embedding)) from mine m
+                     join public.fragrance_embeddings d on d.fragrance_id = m.fragrance_id where not m.likes), 0) as dsim,
+           coalesce(p.n, 0) as picked, f.family_slug in (select slug from families) as family_match
+    from public.fragrances f
+    left join public.fragrance_embeddings e on e.fragrance_id = f.id
+    left join picked p on p.fragrance_id = f.id
+    where f.deleted_at is null and f.id not in (select fragrance_id from mine)
+      and ((select v from liked) is not null or p.n is not null or f.family_slug in (select slug from families))
+  )
+  select array_agg(s.id || ' ' || s.score order by s.score desc, s.name, s.id) from (
+    select id, name, round((coalesce(sim, 0) - 0.5 * greatest(dsim - 0.5, 0) + 0.1 * least(picked, 3)
+                            + case when family_match then 0.15 else 0 end)::numeric, 4)::double precision as score
+    from scored order by 3 desc, name, id limit k) s
+$$;
+create temporary table every_candidate as
+select u.id as user_id, k.k, pg_temp.every_candidate_scored(u.id, k.k) as page
+from (values ('aaaaaaaa-0000-0000-0000-000000000000'::uuid), ('bbbbbbbb-0000-0000-0000-000000000000'),
+             ('eeeeeeee-0000-0000-0000-000000000000'), ('ffffffff-0000-0000-0000-000000000002'),
+             ('ffffffff-0000-0000-0000-000000000003')) u (id),
+     (values (1), (3), (10), (40)) k (k);
+grant select on every_candidate to authenticated;
+create function pg_temp.recommended(me uuid) returns text[] language plpgsql as $$
+declare
+  pages text[] := '{}';
+  k integer;
+begin
+  perform tests.authenticate_as(me);
+  foreach k in array array[1, 3, 10, 40] loop
+    pages := pages || coalesce((select array_agg(r.fragrance_id || ' ' || r.score order by r.score desc, r.name, r.fragrance_id)
+                                from public.recommend_for_me(k) r), '{}')::text;
+  end loop;
+  perform tests.clear_authentication();
+  return pages;
+end;
+$$;
+select is(pg_temp.recommended(u.id), (select array_agg(coalesce(c.page, '{}')::text order by c.k) from every_candidate c where c.user_id = u.id), u.label)
+from (values ('aaaaaaaa-0000-0000-0000-000000000000'::uuid, 'the same pages as scoring every candidate: likes, a dislike, a family and a note'),
+             ('bbbbbbbb-0000-0000-0000-000000000000', '... a like and a family'),
+             ('eeeeeeee-0000-0000-0000-000000000000', '... four notes'),
+             ('ffffffff-0000-0000-0000-000000000002', '... a dislike and two families'),
+             ('ffffffff-0000-0000-0000-000000000003', '... a dislike by rating and three notes')) u (id, label);
 select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
 
 -- Feedback.
