@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(175);
+select plan(176);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -164,15 +164,25 @@ select is((select array_agg(r.score || ' ' || r.reason order by r.fragrance_id) 
           (select array_agg(round(0.1 * least(cardinality(p.names), 3), 4)::double precision || ' '
                             || format('has %s, which you picked', array_to_string(p.names[1:2], ' and ')) order by r.fragrance_id)
            from note_recs r cross join lateral (
-             select array_agg(n.name order by fn.tier, fn.position) as names from public.fragrance_notes fn
-             join public.notes n on n.id = fn.note_id
-             where fn.fragrance_id = r.fragrance_id and n.slug in ('bergamot', 'jasmine', 'vetiver', 'vanilla')) p),
+             select array_agg(n.name order by n.tier, n.position) as names from (
+               select distinct on (n.id) n.name, fn.tier, fn.position from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+               where fn.fragrance_id = r.fragrance_id and n.slug in ('bergamot', 'jasmine', 'vetiver', 'vanilla')
+               order by n.id, fn.tier, fn.position) n) p),
   'picked notes: a pick scores 0.1 a picked note it has (up to three), and its reason names two of them, most prominent first');
 select ok((select min(score) from note_recs) >= (select max(round(0.1 * least(c.n, 3), 4)::double precision) from (
-             select count(*) as n from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
+             select count(distinct n.id) as n from public.fragrance_notes fn join public.notes n on n.id = fn.note_id
              where n.slug in ('bergamot', 'jasmine', 'vetiver', 'vanilla') and fn.fragrance_id not in (select fragrance_id from note_recs)
              group by fn.fragrance_id) c),
   '... and no fragrance left out has more of them');
+-- A note listed in two tiers (Phantom's and Libre's lavender, top and heart) is one picked note.
+select tests.create_user('hal@example.com', 'ffffffff-0000-0000-0000-000000000004');
+insert into public.onboarding_answers (user_id, step, answer) values ('ffffffff-0000-0000-0000-000000000004', 'notes', '{"notes": ["lavender"]}');
+select tests.authenticate_as('ffffffff-0000-0000-0000-000000000004'::uuid);
+select is((select array_agg(r.score || ' ' || r.reason order by r.name) from public.recommend_for_me(100) r
+           where r.fragrance_id in (tests.fragrance('paco-rabanne-phantom-edt'), tests.fragrance('yves-saint-laurent-libre-edp'))),
+          array['0.1 has Lavender, which you picked', '0.1 has Lavender, which you picked'],
+  'a picked note listed in two tiers counts once, and is named once');
+select tests.clear_authentication();
 -- Equal scores and names go by id: eight "Twin"s, each owned by two users, lead a new user's cold start.
 select tests.clear_authentication();
 insert into public.brands (slug, name) select 'twin-house-' || i, 'Twin House ' || i from generate_series(1, 8) i;
@@ -226,7 +236,7 @@ create function pg_temp.every_candidate_scored(me uuid, k integer) returns text[
   ), families as (
     select jsonb_array_elements_text(a.answer -> 'families') as slug from public.onboarding_answers a where a.user_id = me and a.step = 'families'
   ), picked as (
-    select fn.fragrance_id, count(*)::int as n from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
+    select fn.fragrance_id, count(distinct nt.id)::int as n from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
     where nt.slug in (select jsonb_array_elements_text(a.answer -> 'notes') from public.onboarding_answers a where a.user_id = me and a.step = 'notes')
     group by fn.fragrance_id
   ), scored as (

@@ -4,6 +4,7 @@
 -- notes and family give, so those are read only when they can outscore the k-th nearest, and scored
 -- only above the bar the first k set; the same pages (docs/BENCHMARKS.md). The 200 nearest are now
 -- 200: the HNSW index answered 40 (its ef_search), so a user with only likes got 40 of k = 100.
+-- A picked or shared note listed in two tiers counts once ("has Lavender and Lavender" before).
 
 set local check_function_bodies = off;
 select '[1]'::extensions.vector;  -- (loads pgvector, whose hnsw.ef_search a function below sets)
@@ -70,11 +71,9 @@ begin
   t := private.taste_of(me, current_model);
   near := array(select r from private.recommendations_near(t, current_model) r);
   page := near;
-  -- the answers' candidates score at most this (a note can be listed in more than one tier, and
-  -- each listing counts): read them only when the k-th nearest does not beat it
+  -- the answers' candidates score at most this: read them only when the k-th nearest does not beat it
   if coalesce((select r.score from unnest(near) r order by r.score desc offset k - 1 limit 1) <=
-              private.recommendation_score(null, 0, case when cardinality(t.picked_notes) > 0 then 3 else 0 end, cardinality(t.families) > 0),
-              true) then
+              private.recommendation_score(null, 0, cardinality(t.picked_notes), cardinality(t.families) > 0), true) then
     page := page || array(select r from private.recommendations_from_answers(t, current_model, k, near) r);
   end if;
   page := array(select r from unnest(page) r order by r.score desc, r.name, r.fragrance_id limit k);
@@ -89,22 +88,25 @@ begin
          end
   from unnest(page) with ordinality r
   join public.brands b on b.id = r.brand_id
-  -- the picked notes a pick has, most prominent first
+  -- the picked notes a pick has, most prominent first (a note listed in two tiers, once)
   left join lateral (
-    select array_agg(nt.name order by fn.tier, fn.position) as names
-    from public.fragrance_notes fn join public.notes nt on nt.id = fn.note_id
-    where r.picked > 0 and fn.fragrance_id = r.fragrance_id and fn.note_id = any (t.picked_notes)
+    select array_agg(nt.name order by pk.tier, pk.position) as names
+    from (select distinct on (fn.note_id) fn.note_id, fn.tier, fn.position from public.fragrance_notes fn
+          where r.picked > 0 and fn.fragrance_id = r.fragrance_id and fn.note_id = any (t.picked_notes)
+          order by fn.note_id, fn.tier, fn.position) pk
+    join public.notes nt on nt.id = pk.note_id
   ) pn on true
   -- the liked fragrance sharing most notes with the pick, and up to two of those notes (most prominent first)
   left join lateral (
-    select lf.name as liked_name, (array_agg(nt.name order by cn.tier, cn.position))[1:2] as notes
-    from public.fragrance_notes cn
-    join public.fragrance_notes ln on ln.fragrance_id = any (t.liked_ids) and ln.note_id = cn.note_id
+    select lf.name as liked_name, (array_agg(nt.name order by pk.tier, pk.position))[1:2] as notes
+    from (select distinct on (fn.note_id) fn.note_id, fn.tier, fn.position from public.fragrance_notes fn
+          where fn.fragrance_id = r.fragrance_id order by fn.note_id, fn.tier, fn.position) pk
+    join (select distinct ln.fragrance_id, ln.note_id from public.fragrance_notes ln where ln.fragrance_id = any (t.liked_ids)) ln
+      on ln.note_id = pk.note_id
     join public.fragrances lf on lf.id = ln.fragrance_id
-    join public.notes nt on nt.id = cn.note_id
-    where cn.fragrance_id = r.fragrance_id
-    group by lf.name
-    order by count(*) desc, lf.name
+    join public.notes nt on nt.id = pk.note_id
+    group by lf.id, lf.name
+    order by count(*) desc, lf.name, lf.id
     limit 1
   ) sh on true
   order by r.ordinality;
@@ -161,7 +163,8 @@ declare
 begin
   return query
   with picked as materialized (
-    select fn.fragrance_id, count(*)::int as n from public.fragrance_notes fn where fn.note_id = any (t.picked_notes) group by fn.fragrance_id
+    select fn.fragrance_id, count(distinct fn.note_id)::int as n from public.fragrance_notes fn
+    where fn.note_id = any (t.picked_notes) group by fn.fragrance_id
   ),
   in_families as materialized (
     select f.id, f.name, f.brand_id, f.family_slug from public.fragrances f where f.deleted_at is null and f.family_slug = any (t.families)
@@ -239,7 +242,7 @@ begin
         order by e.embedding operator(extensions.<=>) t.liked
         limit 200) n
   join public.fragrances f on f.id = n.fragrance_id and f.deleted_at is null
-  cross join lateral (select count(*)::int as n from public.fragrance_notes fn
+  cross join lateral (select count(distinct fn.note_id)::int as n from public.fragrance_notes fn
                       where fn.fragrance_id = n.fragrance_id and fn.note_id = any (t.picked_notes)) p
   where n.fragrance_id <> all (t.collection);
 end;
