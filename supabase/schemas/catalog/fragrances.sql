@@ -41,6 +41,8 @@ comment on index public.fragrances_identity_unique is 'A brand has one live frag
 create index fragrances_brand_id_idx on public.fragrances (brand_id);
 create index fragrances_line_id_idx on public.fragrances (line_id, brand_id);
 create index fragrances_family_slug_idx on public.fragrances (family_slug);
+-- (a new user's recommendations read the catalog in this order: private.recommendations_cold_start)
+create index fragrances_launch_order_idx on public.fragrances (launch_year, name, id) where deleted_at is null;
 create index fragrances_name_trgm_idx on public.fragrances using gin (name_normalized extensions.gin_trgm_ops);
 -- Matching's candidates of a known brand: nearest names within the brand, one index scan.
 create index fragrances_brand_name_trgm_idx on public.fragrances

@@ -214,6 +214,47 @@ comment on function private.recommendations_from_answers(private.taste, text, in
   'The first k fragrances a user''s onboarding answers name, scored (private.recommendation), leaving out the ones already scored.';
 
 /**
+ * A new user's recommendations (nothing liked, no answers): what most users own, then well-known
+ * fragrances (the earliest launched first), leaving out `collection`. The ones nobody owns are read
+ * in that order from an index, k at most, not sorted from the whole catalog (~0.5 s at 1M).
+ */
+create or replace function private.recommendations_cold_start(collection uuid[], k integer)
+returns table (fragrance_id uuid, name text, brand text, score double precision, reason text)
+language plpgsql
+stable
+set search_path = ''
+as $$
+begin
+  return query
+  with owned as materialized (
+    select c.fragrance_id, count(*) as owners from public.collection_entries c where c.status = 'owned' group by c.fragrance_id
+  ), firsts as (
+    (select f.id, f.name, f.brand_id, f.launch_year, o.owners
+     from owned o join public.fragrances f on f.id = o.fragrance_id and f.deleted_at is null
+     where f.id <> all (collection)
+     order by o.owners desc, f.launch_year nulls last, f.name, f.id
+     limit k)
+    union all
+    (select f.id, f.name, f.brand_id, f.launch_year, 0
+     from public.fragrances f
+     where f.deleted_at is null and f.id <> all (collection) and not exists (select from owned o where o.fragrance_id = f.id)
+     order by f.launch_year nulls last, f.name, f.id
+     limit k)
+  )
+  select x.id, x.name, b.name, x.owners::double precision,
+         case when x.owners = 1 then 'owned by 1 ScentMatch user'
+              when x.owners > 1 then format('owned by %s ScentMatch users', x.owners)
+              else 'a well-known fragrance to start with' end
+  from firsts x
+  join public.brands b on b.id = x.brand_id
+  order by x.owners desc, x.launch_year nulls last, x.name, x.id
+  limit k;
+end;
+$$;
+comment on function private.recommendations_cold_start(uuid[], integer) is
+  'The first k recommendations for a user with nothing liked and no answers: the most-owned fragrances, then the earliest launched.';
+
+/**
  * Recommendations for the caller, best first (private.recommendation_score): the 200 fragrances
  * nearest the centroid of what they like, and the ones their onboarding answers name (read only
  * when they can outscore the k-th nearest). Never a fragrance already in the collection. Cold
@@ -283,20 +324,7 @@ begin
   order by r.ordinality;
 
   if not found then
-    -- Cold start: what most users own, minus what the caller has already.
-    return query
-    select f.id, f.name, b.name, coalesce(o.owners, 0)::double precision,
-           case when coalesce(o.owners, 0) = 1 then 'owned by 1 ScentMatch user'
-                when o.owners > 1 then format('owned by %s ScentMatch users', o.owners)
-                else 'a well-known fragrance to start with' end
-    from public.fragrances f
-    join public.brands b on b.id = f.brand_id
-    left join (select c.fragrance_id, count(*) as owners from public.collection_entries c where c.status = 'owned' group by 1) o
-      on o.fragrance_id = f.id
-    where f.deleted_at is null
-      and f.id <> all (t.collection)
-    order by coalesce(o.owners, 0) desc, f.launch_year nulls last, f.name, f.id
-    limit k;
+    return query select * from private.recommendations_cold_start(t.collection, k);
   end if;
 end;
 $$;
@@ -304,7 +332,8 @@ comment on function private.recommend_for_me(integer) is 'Recommendations for au
 revoke execute on function private.recommend_for_me(integer) from public;
 revoke execute on function private.taste_of(uuid, text), private.recommendation_score(double precision, double precision, integer, boolean),
   private.closeness_to_dislikes(extensions.vector, extensions.vector[]), private.recommendations_near(private.taste, text),
-  private.recommendations_from_answers(private.taste, text, integer, private.recommendation[]) from public;
+  private.recommendations_from_answers(private.taste, text, integer, private.recommendation[]),
+  private.recommendations_cold_start(uuid[], integer) from public;
 grant execute on function private.recommend_for_me(integer) to authenticated;
 
 create or replace function public.recommend_for_me(k integer default 10)
