@@ -7,6 +7,8 @@
 // against a baseline in the same run:
 //   - price_history (a year, daily buckets) and best_offers, p50/p95 over 50 variants / fragrances,
 //     against the same answers computed from the raw observations;
+//   - deals (one offer in 25 is one), p50/p95 of the first page unfiltered, by family and by brand,
+//     against reading the deals' offers alone;
 //   - the price-facts pipeline after a day of new observations, against computing every day (what
 //     refreshing the materialized views it replaced cost); dashboard_price_index p50/p95;
 //   - the freshness job, and the rollup of the oldest month past the horizon (retention), against a
@@ -89,11 +91,15 @@ async function generate(sql, listings) {
          generate_series(0, (${DAYS - 1} + b.n % ${PERIOD("b.n")}) / ${PERIOD("b.n")}) s,
          lateral (select ${PRICE("b.n", "s")} as price) p`);
   log("current offers");
+  // One offer in 25 is a deal (at its 30-day low, 20 % under its median); one in 25 is at its low but
+  // only 5 % under its median (not a deal at 10 %); the rest are above their low.
   await sql.unsafe(`
     insert into public.current_offers (listing_id, retailer_id, variant_id, price, currency, price_base, price_per_100ml_base, in_stock,
                                        observed_at, batch_id, low_30d_base, median_30d_base)
     select b.id, b.retailer_id, b.variant_id, p.price, 'EUR', p.price, round(p.price * 100 / b.volume_ml, 2), true,
-           current_date - 1 + make_interval(secs => b.n % 86400), (select max(id) from private.ingest_batches), round(p.price * 0.9, 2), p.price
+           current_date - 1 + make_interval(secs => b.n % 86400), (select max(id) from private.ingest_batches),
+           case when b.n % 25 in (0, 1) then p.price else round(p.price * 0.9, 2) end,
+           case when b.n % 25 = 0 then round(p.price * 1.25, 2) when b.n % 25 = 1 then round(p.price * 1.05, 2) else p.price end
     from bench_listings b, lateral (select ${PRICE("b.n", `(${DAYS - 1} + b.n % ${PERIOD("b.n")}) / ${PERIOD("b.n")}`)} as price) p
 `);
   await sql`reset role`;
@@ -165,6 +171,36 @@ async function main() {
     summary.best_offers_ms = best;
     summary.best_offers_raw_ms = bestRaw;
     log(`best_offers: p50 ${best.p50} ms, p95 ${best.p95} ms; latest observations from raw p50 ${bestRaw.p50} ms (${r2(bestRaw.p50 / best.p50)}x)`);
+
+    // deals: the first page, unfiltered (pages 1-3) and by family and by brand (the ones with most
+    // deals); the baseline reads the deals' offers alone, unjoined and unsorted
+    const dealFilters = {
+      unfiltered: [1, 2, 3].map((page) => ({ page })),
+      family: (await sql`select fr.family_slug as family from public.current_offers o join public.variants v on v.id = o.variant_id
+                         join public.fragrances fr on fr.id = v.fragrance_id
+                         where o.price_base <= o.low_30d_base and o.price_base <= o.median_30d_base * 0.9 and fr.family_slug is not null
+                         group by 1 order by count(*) desc limit 10`).map((r) => ({ filters: { family: r.family } })),
+      brand: (await sql`select b.slug as brand from public.current_offers o join public.variants v on v.id = o.variant_id
+                        join public.fragrances fr on fr.id = v.fragrance_id join public.brands b on b.id = fr.brand_id
+                        where o.price_base <= o.low_30d_base and o.price_base <= o.median_30d_base * 0.9
+                        group by 1 order by count(*) desc limit 10`).map((r) => ({ filters: { brand: r.brand } })),
+    };
+    summary.deals_ms = {};
+    for (const [kind, calls] of Object.entries(dealFilters)) {
+      const params = Array.from({ length: 30 }, (_, i) => JSON.stringify(calls[i % calls.length]));
+      summary.deals_ms[kind] = await latency(sql,
+        `select * from public.deals(coalesce($1::jsonb -> 'filters', '{}'), 'EUR', 10, coalesce(($1::jsonb ->> 'page')::int, 1))`, params);
+    }
+    const [{ deals }] = await sql`select count(*)::int as deals from public.current_offers
+                                  where in_stock and not stale and price_base <= low_30d_base and price_base <= median_30d_base * 0.9`;
+    const dealsScan = await latency(sql, `select count(*) from public.current_offers
+                                          where in_stock and not stale and price_base <= low_30d_base and price_base <= median_30d_base * $1`,
+      Array(30).fill(0.9), "service_role");
+    summary.deals_offers = deals;
+    summary.deals_scan_ms = dealsScan;
+    log(`deals (${deals.toLocaleString("en")} of ${summary.listings.toLocaleString("en")} offers), p50 / p95: ` +
+      Object.entries(summary.deals_ms).map(([k, v]) => `${k} ${v.p50} / ${v.p95} ms`).join(", ") +
+      `; reading the deals' offers alone p50 ${dealsScan.p50} ms (${r2(summary.deals_ms.unfiltered.p50 / dealsScan.p50)}x)`);
 
     // price-facts: computing every day (what the migration does, and what a refresh of the
     // materialized views it replaced cost) is the baseline; then a run of the pipeline after a day
