@@ -102,7 +102,7 @@ select ok(not has_table_privilege('anon', 'private.data_quality_results', 'selec
 select ok(not has_table_privilege('authenticated', 'private.data_quality_results', 'select'), 'authenticated cannot read data-quality results');
 select is((select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['best_offer_for_alert', 'create_price_alert', 'erase_my_account', 'estimated_embeddings', 'export_my_data', 'facet_of', 'fragrance_facets', 'fragrances_named', 'gender_words_pattern', 'name_core', 'name_core_sql',
+  array['best_offer_for_alert', 'create_price_alert', 'deals_in_page_order', 'erase_my_account', 'estimated_embeddings', 'export_my_data', 'facet_of', 'fragrance_facets', 'fragrances_named', 'gender_words_pattern', 'name_core', 'name_core_sql',
         'name_matches', 'name_tokens', 'number_words', 'pause_price_alert', 'read_name', 'recommend_for_me', 'require_user', 'scent_carriers',
         'scent_words', 'search_arguments', 'search_boosts_sql', 'search_cards', 'search_filter_knn_sql', 'search_filter_sql', 'search_filters', 'search_keyword_sql', 'search_knn_sql', 'search_name_sql', 'search_scent_sql',
         'search_terms', 'search_trigram_sql', 'search_vector_sql', 'search_words', 'set_notification_webhook', 'take_rate_limit',

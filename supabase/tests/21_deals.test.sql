@@ -4,7 +4,7 @@
 -- ingest and review write them.
 begin;
 \ir helpers.sql
-select plan(21);
+select plan(24);
 
 -- Six bottles of Sauvage EDP (sizes 101-106 ml), each listed once at Notino, with a known history.
 create temporary table bottle (code text primary key, size_ml numeric, listing_id uuid, variant_id uuid);
@@ -100,6 +100,45 @@ select is((select (b.shipping, b.total)::text from public.best_offers(tests.frag
 -- through nested loops: 2.5 s at 277k offers (docs/BENCHMARKS.md); each call is planned with its own.
 select ok((select proconfig from pg_catalog.pg_proc where oid = 'public.deals(jsonb, text, numeric, integer, integer)'::regprocedure)
           @> array['plan_cache_mode=force_custom_plan'], 'deals is planned for each call''s filters');
+
+-- Without a brand, a page's deals are found by walking the deals from the top of the page order.
+-- Every seeded offer made a deal (a few drops and prices per 100 ml, some unknown, so pages break
+-- inside ties; several offers a variant), the walked pages are the whole ranking, page after page.
+select tests.clear_authentication();
+update public.current_offers set in_stock = true, stale = false, low_30d_base = price_base,
+  median_30d_base = price_base * (1.2 + abs(hashtext(listing_id::text)) % 3 * 0.3),
+  price_per_100ml_base = (array[50.00, 80.00, null])[1 + abs(hashtext(listing_id::text || 'ml')) % 3];
+create function pg_temp.ranked_deals(filters jsonb) returns text[] language sql as $$
+  select array(select d.listing_id::text from (
+    select distinct on (v.id) o.listing_id, o.price_base, o.median_30d_base, o.price_per_100ml_base, fr.slug, v.id as variant_id
+    from public.current_offers o
+    join public.variants v on v.id = o.variant_id
+    join public.fragrances fr on fr.id = v.fragrance_id and fr.deleted_at is null
+    join public.retailer_listings l on l.id = o.listing_id and l.status = 'matched' and l.variant_id = v.id
+    join public.retailers r on r.id = o.retailer_id and r.active
+    where o.in_stock and not o.stale and o.price_base <= o.low_30d_base and o.price_base <= o.median_30d_base * 0.9
+      and (filters ->> 'family' is null or fr.family_slug = filters ->> 'family')
+    order by v.id, o.price_base, o.listing_id) d
+  order by d.price_base / d.median_30d_base, d.price_per_100ml_base nulls last, d.slug, d.variant_id) $$;
+create function pg_temp.walked_deals(filters jsonb, page_size integer) returns text[] language plpgsql as $$
+declare
+  pages text[] := '{}';
+  got text[];
+  p integer := 1;
+begin
+  loop
+    got := array(select d.listing_id::text from public.deals(filters, 'EUR', 10, p, page_size) d);
+    exit when cardinality(got) = 0;
+    pages := pages || got;
+    p := p + 1;
+  end loop;
+  return pages;
+end $$;
+select tests.authenticate_as_anon();
+select ok(cardinality(pg_temp.ranked_deals('{}')) > 3 * 7, 'the seeded offers, all deals, fill more than three pages of 7');
+select is(pg_temp.walked_deals('{}', 7), pg_temp.ranked_deals('{}'),
+  'deals walked from the top are the whole ranking, page by page: one a variant (its cheapest), ties by drop, price per 100 ml and name');
+select is(pg_temp.walked_deals('{"family": "woody"}', 2), pg_temp.ranked_deals('{"family": "woody"}'), '... and with a family filter');
 
 select * from finish();
 rollback;

@@ -113,11 +113,11 @@ select is((select count(*)::int from cron.job where jobname in ('event-partition
 select is((select display_name from public.profiles where id = 'aaaaaaaa-0000-0000-0000-000000000000'), 'Ann', 'a new auth user gets a profile with their name');
 select is((select array_agg(p.proname::text order by p.proname) from pg_proc p join pg_namespace n on n.oid = p.pronamespace
            where n.nspname = 'private' and has_function_privilege('anon', p.oid, 'execute')),
-  array['estimated_embeddings', 'facet_of', 'fragrance_facets', 'fragrances_named', 'gender_words_pattern', 'name_core', 'name_core_sql', 'name_matches', 'name_tokens',
+  array['deals_in_page_order', 'estimated_embeddings', 'facet_of', 'fragrance_facets', 'fragrances_named', 'gender_words_pattern', 'name_core', 'name_core_sql', 'name_matches', 'name_tokens',
         'number_words', 'read_name', 'scent_carriers', 'scent_words', 'search_arguments', 'search_boosts_sql', 'search_cards', 'search_filter_knn_sql', 'search_filter_sql', 'search_filters', 'search_keyword_sql',
         'search_knn_sql', 'search_name_sql', 'search_scent_sql', 'search_terms', 'search_trigram_sql', 'search_vector_sql', 'search_words',
         'take_rate_limit', 'track_affiliate_click'],
-  'anon can execute only the private helpers of its RPCs (search and its name reading, affiliate clicks)');
+  'anon can execute only the private helpers of its RPCs (search and its name reading, deals, affiliate clicks)');
 select throws_ok($$insert into public.onboarding_answers (user_id, step, answer) values ('bbbbbbbb-0000-0000-0000-000000000000', 'budget', '{"max_price": -3}')$$,
   '23514', null, 'a malformed onboarding answer is refused');
 select throws_ok($$insert into public.collection_entries (user_id, fragrance_id, status, rating) values ('bbbbbbbb-0000-0000-0000-000000000000', tests.fragrance('dior-sauvage-edt'), 'owned', 6)$$,
