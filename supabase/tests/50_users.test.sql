@@ -2,7 +2,7 @@
 -- recommendations, feedback, affiliate clicks, export and erase.
 begin;
 \ir helpers.sql
-select plan(177);
+select plan(183);
 
 -- Fixture: users A and B (profiles by trigger), D (an auth user whose profile service_role creates).
 select tests.create_user('ann@example.com', 'aaaaaaaa-0000-0000-0000-000000000000', '{"name": "Ann"}'),
@@ -375,6 +375,46 @@ select tests.authenticate_as_anon();
 select throws_ok($$select public.erase_my_account()$$, '42501', null, 'anon cannot erase');
 select tests.clear_authentication();
 
+-- The owner counts the cold start reads are kept as collections change (private.fragrance_owners).
+create function pg_temp.counted_owners() returns text[] language sql as $$
+  select array(select o.fragrance_id || ' ' || o.owners from private.fragrance_owners o order by 1) $$;
+create function pg_temp.owned_entries() returns text[] language sql as $$
+  select array(select c.fragrance_id || ' ' || count(*) from public.collection_entries c where c.status = 'owned' group by c.fragrance_id order by 1) $$;
+create function pg_temp.owners_of(slug text) returns int language sql as $$
+  select coalesce((select o.owners from private.fragrance_owners o where o.fragrance_id = tests.fragrance(slug)), 0) $$;
+select is(pg_temp.counted_owners(), pg_temp.owned_entries(), 'the kept owner counts are the owned collection entries (seed, tests above, an erasure)');
+create temporary table libre_owners as select pg_temp.owners_of('yves-saint-laurent-libre-edp') as n;
+select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
+select public.save_to_collection(tests.fragrance('yves-saint-laurent-libre-edp'), 'owned');
+select tests.authenticate_as('ffffffff-0000-0000-0000-000000000002'::uuid);
+select public.save_to_collection(tests.fragrance('yves-saint-laurent-libre-edp'), 'owned');
+select tests.clear_authentication();
+select is(pg_temp.owners_of('yves-saint-laurent-libre-edp'), (select n + 2 from libre_owners), 'saving a fragrance as owned adds an owner to its count');
+select tests.authenticate_as('bbbbbbbb-0000-0000-0000-000000000000'::uuid);
+select public.save_to_collection(tests.fragrance('yves-saint-laurent-libre-edp'), 'tried');
+select tests.authenticate_as('ffffffff-0000-0000-0000-000000000002'::uuid);
+delete from public.collection_entries where fragrance_id = tests.fragrance('yves-saint-laurent-libre-edp');
+select tests.clear_authentication();
+select is(pg_temp.owners_of('yves-saint-laurent-libre-edp'), (select n from libre_owners),
+  'an entry no longer owned, or deleted, takes its owner away (a count of none is no row: owners > 0)');
+insert into public.brands (slug, name) values ('counted-house', 'Counted House');
+insert into public.fragrances (brand_id, slug, name, concentration)
+select b.id, 'counted-' || i, 'Counted ' || i, 'edp' from public.brands b, generate_series(1, 2) i where b.slug = 'counted-house';
+insert into public.collection_entries (user_id, fragrance_id, status)
+select u, f.id, 'owned' from public.fragrances f,
+  unnest(array['bbbbbbbb-0000-0000-0000-000000000000', 'ffffffff-0000-0000-0000-000000000002', 'ffffffff-0000-0000-0000-000000000001']::uuid[]) u
+where f.slug = 'counted-1' or f.slug = 'counted-2' and u <> 'ffffffff-0000-0000-0000-000000000001';
+update public.collection_entries set status = 'wishlist'
+where fragrance_id = tests.fragrance('counted-1') and user_id <> 'bbbbbbbb-0000-0000-0000-000000000000';
+update public.collection_entries set fragrance_id = tests.fragrance('counted-2'), status = 'owned'
+where fragrance_id = tests.fragrance('counted-1') and user_id = 'ffffffff-0000-0000-0000-000000000001';
+select ok(pg_temp.counted_owners() = pg_temp.owned_entries()
+          and pg_temp.owners_of('counted-1') = 1 and pg_temp.owners_of('counted-2') = 3,
+  'statements of many entries keep the counts (status and fragrance changed)');
+delete from public.fragrances where slug like 'counted-%';
+delete from public.brands where slug = 'counted-house';
+select is(pg_temp.counted_owners(), pg_temp.owned_entries(), 'a fragrance deleted with its owned entries leaves no count');
+
 -- Audit of sensitive changes.
 update private.settings set value = '0.6' where key = 'anomaly_jump_share';
 select is((select count(*)::int from private.audit_log where action = 'setting.changed' and details ->> 'key' = 'anomaly_jump_share'), 1,
@@ -383,6 +423,9 @@ update private.retailer_webhooks set previous_secret = secret, previous_valid_un
 where retailer_id = (select id from public.retailers where slug = 'notino-de');
 select is((select count(*)::int from private.audit_log where action = 'webhook.secret_rotated'), 1, 'a secret rotation is audited');
 select ok((select bool_and(details::text not like '%whsec%') from private.audit_log), 'the audit log holds no secret');
+
+truncate public.collection_entries;
+select is(pg_temp.counted_owners(), '{}', 'emptying the collections (truncate) empties the counts');
 
 select * from finish();
 rollback;

@@ -215,8 +215,10 @@ comment on function private.recommendations_from_answers(private.taste, text, in
 
 /**
  * A new user's recommendations (nothing liked, no answers): what most users own, then well-known
- * fragrances (the earliest launched first), leaving out `collection`. The ones nobody owns are read
- * in that order from an index, k at most, not sorted from the whole catalog (~0.5 s at 1M).
+ * fragrances (the earliest launched first), leaving out `collection`. The owned ones are read from
+ * the kept counts, most owned first (private.fragrance_owners), and the ones nobody owns in launch
+ * order from an index: k of each at most (and the ties of the k-th), however many users and
+ * fragrances there are.
  */
 create or replace function private.recommendations_cold_start(collection uuid[], k integer)
 returns table (fragrance_id uuid, name text, brand text, score double precision, reason text)
@@ -226,18 +228,16 @@ set search_path = ''
 as $$
 begin
   return query
-  with owned as materialized (
-    select c.fragrance_id, count(*) as owners from public.collection_entries c where c.status = 'owned' group by c.fragrance_id
-  ), firsts as (
+  with firsts as (
     (select f.id, f.name, f.brand_id, f.launch_year, o.owners
-     from owned o join public.fragrances f on f.id = o.fragrance_id and f.deleted_at is null
+     from private.fragrance_owners o join public.fragrances f on f.id = o.fragrance_id and f.deleted_at is null
      where f.id <> all (collection)
      order by o.owners desc, f.launch_year nulls last, f.name, f.id
      limit k)
     union all
     (select f.id, f.name, f.brand_id, f.launch_year, 0
      from public.fragrances f
-     where f.deleted_at is null and f.id <> all (collection) and not exists (select from owned o where o.fragrance_id = f.id)
+     where f.deleted_at is null and f.id <> all (collection) and not exists (select from private.fragrance_owners o where o.fragrance_id = f.id)
      order by f.launch_year nulls last, f.name, f.id
      limit k)
   )
