@@ -7,8 +7,9 @@
 // latency of both (exact search is the baseline); p50/p95 of
 // public.search_fragrances unfiltered and with a selective filter; the `search`
 // edge function over HTTP: a cold query (the local model embeds it) and, on
-// cached query embeddings, one client against 8 concurrent ones; and the local
-// model's throughput on real documents. Ends with one JSON line.
+// cached query embeddings, one client against 8 concurrent ones; recommend_for_me
+// among --users users' collections (100k); and the local model's throughput on
+// real documents. Ends with one JSON line.
 import { spawnSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
@@ -22,7 +23,7 @@ import { pct, r2, timed } from "./measure.mjs";
 const { values } = parseArgs({
   options: {
     fragrances: { type: "string", default: "100000" }, queries: { type: "string", default: "200" },
-    clients: { type: "string", default: "8" },
+    clients: { type: "string", default: "8" }, users: { type: "string", default: "100000" },
   },
 });
 const QUERIES = Number(values.queries);
@@ -170,9 +171,27 @@ async function searchFunction(url, clients) {
 /**
  * recommend_for_me at catalog scale, for four kinds of signed-in user: likes, a dislike and quiz
  * answers; likes only; quiz answers only (a family and notes); nothing yet (the cold start).
- * 10 calls each, as `authenticated` with the user's claims, as PostgREST calls it.
+ * 10 calls each, as `authenticated` with the user's claims, as PostgREST calls it. First a
+ * community of `users` with six collection entries each (two in five owned), written through the
+ * triggers that keep the owner counts, and the cold start's baseline: counting the owned entries.
  */
-async function recommendations(sql) {
+async function recommendations(sql, users) {
+  await sql`insert into auth.users (id, email, aud, role)
+            select ('c0000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid, 'member-' || i || '@example.com', 'authenticated', 'authenticated'
+            from generate_series(1, ${users}::int) i`;
+  await sql`insert into public.profiles (id) select ('c0000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid
+            from generate_series(1, ${users}::int) i on conflict do nothing`;
+  await sql`insert into public.collection_entries (user_id, fragrance_id, status)
+            select distinct on (m.id, f.id) m.id, f.id, (array['owned', 'owned', 'wishlist', 'tried', 'disliked'])[1 + (m.i + j) % 5]::public.collection_status
+            from (select ('c0000000-0000-0000-0000-' || lpad(to_hex(i), 12, '0'))::uuid as id, i from generate_series(1, ${users}::int) i) m
+            cross join generate_series(1, 6) j
+            cross join lateral (select e.fragrance_id as id from public.fragrance_embeddings e
+                                where e.fragrance_id >= md5(m.i || '-' || j)::uuid order by e.fragrance_id limit 1) f`;
+  await sql`analyze public.collection_entries`;
+  const [{ entries }] = await sql`select count(*)::int as entries from public.collection_entries`;
+  const counting = await timeQueries(sql, Array(10).fill(0), () => sql`
+    select c.fragrance_id, count(*) from public.collection_entries c where c.status = 'owned' group by 1 order by 2 desc limit 10`);
+
   const kinds = { "likes, a dislike, answers": "b0000000-0000-0000-0000-000000000001", "likes only": "b0000000-0000-0000-0000-000000000002",
     "answers only": "b0000000-0000-0000-0000-000000000003", "cold start": "b0000000-0000-0000-0000-000000000004" };
   const ids = Object.values(kinds);
@@ -194,7 +213,7 @@ async function recommendations(sql) {
       return tx`select * from public.recommend_for_me(10)`;
     }));
   }
-  return out;
+  return { ...out, community: { users, entries, counting_owned_entries: counting, cold_start_vs_counting: r2(out["cold start"].p50_ms / counting.p50_ms) } };
 }
 
 /**
@@ -319,8 +338,8 @@ async function main() {
       [{ filled }] = await sql`select private.refresh_similar_cache(50) as filled`;
     })) / 1000;
     const similar = { live: similarLive, cache_fill_per_s: r2(filled / cacheFillS) };
-    log("recommend_for_me for four kinds of user");
-    const recommend = await recommendations(sql);
+    log(`recommend_for_me for four kinds of user, among ${Number(values.users).toLocaleString("en")} users' collections`);
+    const recommend = await recommendations(sql, Number(values.users));
 
     log(`the search function over HTTP: cold queries, then cached ones by 1 and by ${values.clients} concurrent clients`);
     let fnPort;
@@ -358,7 +377,10 @@ async function main() {
       `${k} recall@10 ${f.recall_at_10}, p50 ${f.list_p50_ms} vs ${f.exact_sort_p50_ms} ms (${f.ratio}x)`).join("; "));
     console.log(`similar_fragrances_live p50/p95: ${similar.live.p50_ms}/${similar.live.p95_ms} ms ` +
       `(${summary.similar_fragrances.live_p50_vs_knn_p50}x the kNN alone); cache fill ${similar.cache_fill_per_s} fragrances/s`);
-    console.log(`recommend_for_me(10) p50/p95: ${Object.entries(recommend).map(([k, v]) => `${k} ${v.p50_ms}/${v.p95_ms} ms`).join("; ")}`);
+    const { community, ...byUser } = recommend;
+    console.log(`recommend_for_me(10) p50/p95: ${Object.entries(byUser).map(([k, v]) => `${k} ${v.p50_ms}/${v.p95_ms} ms`).join("; ")}`);
+    console.log(`among ${community.users.toLocaleString("en")} users' ${community.entries.toLocaleString("en")} collection entries: ` +
+      `cold start p50 ${byUser["cold start"].p50_ms} ms vs counting the owned entries ${community.counting_owned_entries.p50_ms} ms (${community.cold_start_vs_counting}x)`);
     console.log(`local model: ${model.texts_per_second} texts/s (${model.texts} documents)`);
     console.log(`search function: first call ${fn.first_call_ms} ms; cold query p50/p95 ${fn.cold.p50_ms}/${fn.cold.p95_ms} ms; ` +
       `cached, 1 client ${fn.cached_one_client.p50_ms}/${fn.cached_one_client.p95_ms} ms (stages, mean ms: ${JSON.stringify(fn.cached_one_client.stages_mean_ms)}); ` +
