@@ -121,6 +121,7 @@ CREATE INDEX fragrance_owners_most_owned_idx ON private.fragrance_owners USING b
 -- The counts of the collections there are (the triggers below keep them from here on).
 insert into private.fragrance_owners (fragrance_id, owners)
 select c.fragrance_id, count(*) from public.collection_entries c where c.status = 'owned' group by c.fragrance_id;
+analyze private.fragrance_owners;  -- (read in order from its first call: planned with what it holds)
 
 CREATE TRIGGER set_updated_at
   BEFORE UPDATE ON private.fragrance_owners
