@@ -152,10 +152,13 @@ set search_path = ''
 as $$
 declare
   disliked extensions.vector[] := t.disliked;  -- (read once, not per candidate)
+  no_note varbit := repeat('0', cardinality(t.picked_notes))::varbit;  -- a bit per picked note
 begin
   return query
-  with picked as materialized (
-    select fn.fragrance_id, count(distinct fn.note_id)::int as n from public.fragrance_notes fn
+  with picked as materialized (  -- (the bits of the picked notes a fragrance has, counted: a note in two tiers once;
+                                 --  count(distinct) sorted each fragrance's rows, 3x the time)
+    select fn.fragrance_id, bit_count(bit_or(set_bit(no_note, array_position(t.picked_notes, fn.note_id) - 1, 1)))::int as n
+    from public.fragrance_notes fn
     where fn.note_id = any (t.picked_notes) group by fn.fragrance_id
   ),
   in_families as materialized (
