@@ -49,7 +49,7 @@ begin
   insert into private.fragrance_owners as o (fragrance_id, owners)
   select c.id, c.delta from unnest(change_ids, deltas) c (id, delta) where c.delta > 0 order by c.id
   on conflict (fragrance_id) do update set owners = o.owners + excluded.owners;
-  delete from private.fragrance_owners o  -- (before the update below, which would bring others to zero)
+  delete from private.fragrance_owners o  -- (first: once lowered, the counts the update keeps would look like ones to delete)
   using unnest(change_ids, deltas) c (id, delta)
   where o.fragrance_id = c.id and c.delta < 0 and o.owners + c.delta <= 0;
   update private.fragrance_owners o set owners = o.owners + c.delta
