@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(61);
+select plan(62);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -220,6 +220,23 @@ select is((select f.slug || ' ' || l.status || ' ' || o.price_per_100ml_base fro
            join public.variants v on v.id = l.variant_id join public.fragrances f on f.id = v.fragrance_id
            join public.current_offers o on o.listing_id = l.id where l.retailer_sku = 'MTH-ONE-WRITE'),
   'mth-royal-nuit matched 160.00', '... matched, and its offer current and priced per 100 ml');
+
+-- A new listing is written with its matched variant's volume (size x quantity), read with the match,
+-- whether matched by its attributes or by its GTIN; its offer's price per 100 ml divides by it.
+insert into public.variants (fragrance_id, size_ml, quantity, packaging, gtin)
+values (tests.fragrance('mth-nuit-royal'), 10, 3, 'retail', null), (tests.fragrance('mth-light-blue'), 30, 2, 'retail', '4006381333931');
+select private.ingest_price_batch(tests.retailer('notino-de'), null, repeat('d', 64), 'json', jsonb_build_array(
+  jsonb_build_object('row', 1, 'sku', 'MTH-VOL-1', 'title', 'Matching Test House Nuit Royal Eau de Parfum 3 x 10 ml',
+    'url', 'https://shop.example/vol1', 'price', 60, 'currency', 'EUR', 'in_stock', true, 'observed_at', now(),
+    'parsed', jsonb_build_object('brand', 'Matching Test House', 'name', 'Nuit Royal', 'concentration', 'edp', 'size_ml', 10, 'quantity', 3)),
+  jsonb_build_object('row', 2, 'sku', 'MTH-VOL-2', 'title', 'Light Blue Duo 2 x 30 ml', 'url', 'https://shop.example/vol2',
+    'gtin', '4006381333931', 'price', 90, 'currency', 'EUR', 'in_stock', true, 'observed_at', now(),
+    'parsed', jsonb_build_object('name', 'Light Blue Duo'))));
+select results_eq($$select l.retailer_sku, l.match_method::text, l.volume_ml, o.price_per_100ml_base
+                    from public.retailer_listings l join public.current_offers o on o.listing_id = l.id
+                    where l.retailer_sku like 'MTH-VOL-%' order by 1$$,
+  $$values ('MTH-VOL-1', 'attributes', 30::numeric, 200.00::numeric), ('MTH-VOL-2', 'gtin', 60::numeric, 150.00::numeric)$$,
+  'a new listing is written with its variant''s volume (size x quantity), matched by attributes or by GTIN, and priced per 100 ml by it');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';

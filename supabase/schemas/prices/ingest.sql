@@ -285,8 +285,8 @@ begin
     select distinct on (o.sku) m.listing_id, retailer, o.sku, o.title, o.url, o.gtin, min(o.observed_at) over (partition by o.sku),
            case when m.status = 'matched' then m.variant_id end, case when m.status = 'matched' then m.method end,
            case when m.status = 'matched' then m.confidence end, coalesce(m.status, 'unmatched'),
-           -- (the variant's volume, as the table's insert trigger would otherwise set it)
-           (select v.size_ml * v.quantity from public.variants v where v.id = m.variant_id and m.status = 'matched')
+           -- (the variant's volume, read with the match, as the table's insert trigger would otherwise set it)
+           case when m.status = 'matched' then m.volume_ml end
     from _offers o join _to_match m on m.sku = o.sku
     where o.listing_id is null
     order by o.sku, o.observed_at desc, o."row" desc

@@ -26,7 +26,9 @@ create type private.listing_to_match as (
   -- the parse normalized once (not once per candidate row)
   name text, brand_given boolean, brand_ids uuid[], concentration text, size_ml numeric, packaging text, quantity integer, gender text,
   -- the decision: matched (variant, method, confidence), review (the best candidate and the runner-up) or unmatched
-  status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric
+  status public.listing_status, variant_id uuid, method public.match_method, confidence numeric, runner_up numeric,
+  -- the matched variant's total volume (size x quantity), read with it: a new listing is written with it
+  volume_ml numeric
 );
 comment on type private.listing_to_match is
   'Shape of the temporary _to_match table: one listing one matching decides on, its parse and the decision.';
@@ -94,7 +96,7 @@ begin
   left join (
     select k.brand, array_agg(distinct coalesce(b.id, a.brand_id)) as brand_ids
     from (select distinct m.parsed ->> 'brand' as brand from _to_match m where m.parsed ->> 'brand' is not null) k
-    cross join lateral (select public.normalize_name(k.brand) as key) n
+    cross join lateral (select public.normalize_name(k.brand) as key offset 0) n  -- (offset 0: once a brand, not once a join)
     left join public.brands b on b.name_normalized = n.key
     left join public.brand_aliases a on a.alias_normalized = n.key
     where b.id is not null or a.brand_id is not null
@@ -106,7 +108,7 @@ begin
 
   -- 1. GTIN: exact, confidence 1.
   update _to_match t
-  set status = 'matched', variant_id = v.id, method = 'gtin', confidence = 1
+  set status = 'matched', variant_id = v.id, method = 'gtin', confidence = 1, volume_ml = v.size_ml * v.quantity
   from public.variants v
   where t.gtin is not null and v.gtin = t.gtin;
   analyze _to_match (status, name, brand_ids, gender);
@@ -169,11 +171,11 @@ begin
   update _to_match d
   set status = case when c.best >= auto_threshold and (c.runner_up is null or c.best - c.runner_up >= min_margin) then 'matched'
                     when c.best >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
-      variant_id = c.variant_id, method = 'attributes', confidence = c.best, runner_up = c.runner_up
+      variant_id = c.variant_id, method = 'attributes', confidence = c.best, runner_up = c.runner_up, volume_ml = c.volume_ml
   from (
-    select distinct on (s.listing_id) s.listing_id, s.variant_id, s.score as best, lead(s.score) over ranked as runner_up
+    select distinct on (s.listing_id) s.listing_id, s.variant_id, s.volume_ml, s.score as best, lead(s.score) over ranked as runner_up
     from (
-      select t.listing_id, v.id as variant_id, round(
+      select t.listing_id, v.id as variant_id, v.size_ml * v.quantity as volume_ml, round(
           0.15 * case when t.brand_ids is null then 0.5 else 1 end
         + 0.45 * n.sim
         + 0.15 * case when t.concentration is null then 0.5 when n.concentration::text = t.concentration then 1 else 0 end
