@@ -86,3 +86,16 @@ Deno.test("extendVocabulary: a catalog name loaded after an alias of it keeps th
   assertEquals(namesOf(extendVocabulary(aliasFirst, { ...base, names })), namesOf(compileVocabulary({ ...base, names })));
   ok(namesOf(extendVocabulary(aliasFirst, { ...base, names })).some(([, key, list]) => key === "baccaratrouge540" && (list as string[])[0].endsWith("|Baccarat Rouge 540")));
 });
+
+Deno.test("readName: a text naming no brand finds a known name among every brand's, as the vocabulary grows", () => {
+  const base = { words: [], brands: [{ brand: "House A" }, { brand: "House B" }, { brand: "House C" }] };
+  const first = compileVocabulary({ ...base, names: { "House A": ["Foo Bar"] } });
+  const read = (x: Vocabulary, text: string) => { const r = readName(text, x); return [r.knownName, r.brand]; };
+  assertEquals(read(first, "baz qux intense"), [null, null]);
+  assertEquals(read(first, "foo bar intense"), ["foo bar", "House A"]);
+  const grown = extendVocabulary(first, { ...base, names: { "House A": ["Foo Bar"], "House B": ["Baz Qux"] } });
+  assertEquals(read(grown, "baz qux intense"), ["baz qux", "House B"], "the names an extension adds are read");
+  assertEquals(read(first, "baz qux intense"), [null, null], "the vocabulary extended reads as it did");
+  const shared = extendVocabulary(grown, { ...base, names: { "House A": ["Foo Bar"], "House B": ["Baz Qux"], "House C": ["Baz Qux"] } });
+  assertEquals(read(shared, "baz qux intense"), ["baz qux", null], "a name two brands have implies neither");
+});

@@ -217,6 +217,25 @@ function namesIn(all: Phrase[], names: Map<string, Known[]>, found: (Phrase & Kn
   }
 }
 
+/**
+ * Every brand's known names by their letters without spaces, in one map: how a text that names no
+ * brand is read (one lookup a phrase, not one a brand: with the names of the 2,000 brands of a 100k
+ * catalog loaded, reading such a title brand by brand took ~1.4 ms). Built once per vocabulary, when
+ * first needed.
+ */
+const ALL_NAMES = new WeakMap<Map<string, Map<string, Known[]>>, Map<string, Known[]>>();
+function allNames(v: Vocabulary): Map<string, Known[]> {
+  let all = ALL_NAMES.get(v.names);
+  if (!all) {
+    all = new Map();
+    for (const byBrand of v.names.values()) {
+      for (const [compact, known] of byBrand) all.set(compact, [...(all.get(compact) ?? []), ...known]);
+    }
+    ALL_NAMES.set(v.names, all);
+  }
+  return all;
+}
+
 const longestFirst = (a: { i: number; len: number }, b: { i: number; len: number }) => b.len - a.len || a.i - b.i;
 
 export type NameReading = {
@@ -259,7 +278,8 @@ export function readName(text: string, v: Vocabulary): NameReading {
 
   const knownIn = (of: string | null) => {
     const found: (Phrase & Known)[] = [];
-    for (const names of of ? [v.names.get(of)] : v.names.values()) if (names) namesIn(all, names, found);
+    const names = of ? v.names.get(of) : allNames(v);
+    if (names) namesIn(all, names, found);
     return found.sort((a, b) => longestFirst(a, b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.brand < b.brand ? -1 : a.brand > b.brand ? 1 : 0));
   };
   // a known name overlapping the brand's first mention only when no other is as long ("Narciso Rodriguez Narciso")
