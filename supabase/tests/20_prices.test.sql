@@ -1,7 +1,7 @@
 -- Prices: secrets out of reach, partitions, jobs, best offers, history, freshness, rollup.
 begin;
 \ir helpers.sql
-select plan(62);
+select plan(63);
 
 -- Secrets and internals are out of every API role's reach.
 select ok(not has_table_privilege(r, 'private.retailer_webhooks', 'select'), format('%s cannot read webhook secrets', r))
@@ -237,6 +237,27 @@ select results_eq($$select l.retailer_sku, l.match_method::text, l.volume_ml, o.
                     where l.retailer_sku like 'MTH-VOL-%' order by 1$$,
   $$values ('MTH-VOL-1', 'attributes', 30::numeric, 200.00::numeric), ('MTH-VOL-2', 'gtin', 60::numeric, 150.00::numeric)$$,
   'a new listing is written with its variant''s volume (size x quantity), matched by attributes or by GTIN, and priced per 100 ml by it');
+
+-- A title that names no brand: a catalog name it says exactly has that name's fragrances of every
+-- brand as its candidates (not names of the same words in another order); a name two brands have
+-- goes to review; any other name takes the nearest names of every brand.
+insert into public.brands (slug, name) values ('matching-test-annex', 'Matching Test Annex');
+insert into public.fragrances (brand_id, slug, name, concentration, gender)
+select b.id, 'mta-light-blue', 'Light Blue', 'edp', 'feminine' from public.brands b where b.slug = 'matching-test-annex';
+insert into public.variants (fragrance_id, size_ml, packaging) values (tests.fragrance('mta-light-blue'), 50, 'retail');
+select private.ingest_price_batch(tests.retailer('notino-de'), null, repeat('e', 64), 'json', (
+  select jsonb_agg(jsonb_build_object('row', n, 'sku', 'MTH-NB-' || n, 'title', t, 'url', 'https://shop.example/nb' || n,
+           'price', 70, 'currency', 'EUR', 'in_stock', true, 'observed_at', now(),
+           'parsed', jsonb_build_object('name', t, 'concentration', 'edp', 'size_ml', 50)))
+  from (values (1, 'Royal Nuit'), (2, 'Light Blue'), (3, 'Royal Nuitt')) x (n, t)));
+select results_eq($$select l.retailer_sku, l.status::text, f.name_normalized
+                    from public.retailer_listings l
+                    left join private.listing_match_candidates c on c.listing_id = l.id
+                    left join public.variants v on v.id = coalesce(l.variant_id, c.variant_id)
+                    left join public.fragrances f on f.id = v.fragrance_id
+                    where l.retailer_sku like 'MTH-NB-%' order by 1$$,
+  $$values ('MTH-NB-1', 'matched', 'royal nuit'), ('MTH-NB-2', 'review', 'light blue'), ('MTH-NB-3', 'review', 'royal nuit')$$,
+  'a title naming no brand is matched by the catalog name it says (every brand''s), to review when brands share it, else by the nearest names');
 
 -- Rollup: partitions past the horizon are aggregated, then dropped.
 update private.settings set value = '0' where key = 'observation_horizon_days';

@@ -114,7 +114,7 @@ begin
   analyze _to_match (status, name, brand_ids, gender);
 
   -- 2. Attributes: the candidate fragrances of each name, scored in step 3. Candidates come from
-  --    the brand's fragrances when the title names a known brand, else from the trigram index; they
+  --    the brand's fragrances when the title names a known brand, else from every brand's; they
   --    are found once per distinct (brands, name, gender) of the batch (a feed lists a fragrance in
   --    several sizes), each with its name similarity: trigram similarity, and when the title states
   --    the fragrance's gender also that of both names without their gender words, 0.02 below an exact
@@ -123,11 +123,13 @@ begin
   -- 2a. A title that names one of its brand's catalog names exactly (one of the title's gender, when it
   --     states one) has that name's fragrances as its candidates, similarity 1, found by the identity
   --     index (private.match_named_exactly); near names are not looked for ("Spicebomb" is not sent
-  --     to review for Spicebomb Extreme). The search below reads ~40 index pages a name, most of this
-  --     step's time.
+  --     to review for Spicebomb Extreme). So has a title that names no brand and a catalog name of
+  --     several brands. The search below reads ~40 index pages a name, most of this step's time.
   perform private.match_named_exactly();
   analyze _named;
-  -- 2b. Every other name: the nearest names of the brand (or the trigram-similar names, with no brand).
+  -- 2b. Every other name: the 20 nearest names of the brand, or of every brand when the title names none
+  --     (by KNN on the trigram GiST index: all names with a trigram in common were ~10,000 rows to
+  --     read and score for a name of common words at 100k fragrances, 45 ms a name).
   insert into _named
   select k.brand_ids, k.name, k.gender, f.id, f.concentration, f.gender, f.sim
   from (
@@ -135,7 +137,8 @@ begin
            btrim(regexp_replace(regexp_replace(t.name, gender_words, ' ', 'g'), '\s+', ' ', 'g')) as core
     from _to_match t
     where t.status = 'unmatched' and t.name <> '' and (not t.brand_given or t.brand_ids is not null)
-      and not exists (select from _named n where n.brand_ids = t.brand_ids and n.name = t.name and n.gender is not distinct from t.gender)
+      and not exists (select from _named n where n.brand_ids is not distinct from t.brand_ids and n.name = t.name
+                                              and n.gender is not distinct from t.gender)
   ) k
   cross join lateral (
     select g.id, g.concentration, g.gender, g.sim from (
@@ -155,9 +158,11 @@ begin
           limit 20
         ) f
         union all
-        select f.id, f.concentration, f.gender, f.name_normalized
-        from public.fragrances f
-        where k.brand_ids is null and f.deleted_at is null and f.name_normalized operator(extensions.%) k.name
+        (select f.id, f.concentration, f.gender, f.name_normalized
+         from public.fragrances f
+         where k.brand_ids is null and f.deleted_at is null
+         order by f.name_normalized operator(extensions.<->) k.name
+         limit 20)
       ) g
     ) g
     where g.sim >= 0.3
@@ -201,7 +206,8 @@ comment on function private.match_decide() is
 
 /**
  * Matching step 2a (private.match_decide): the candidates of each distinct (brands, name, gender) of
- * _to_match that names one of its brand's catalog names exactly, into _named with similarity 1.
+ * _to_match that names one of its brand's catalog names exactly, into _named with similarity 1; for
+ * a title that names no brand, the fragrances of every brand with that name (fragrances_name_compact_idx).
  * Each is one probe of the identity index (fragrances_identity_unique), so the step costs what the
  * batch holds, not what the catalog holds: joined with `=`, every fragrance was read and hashed
  * (37 ms a batch at 100k fragrances, ten times that at 1M). The comparisons are written `= any` and
@@ -225,12 +231,21 @@ begin
     from (select distinct t.brand_ids, t.name, t.gender from _to_match t where t.status = 'unmatched' and t.name <> '' and t.brand_ids is not null) k
     join public.fragrances f on f.brand_id = any (k.brand_ids) and f.name_normalized = any (array[k.name]) and f.deleted_at is null
     where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender)
+    union all
+    -- a title naming no brand: that name of every brand, by the name-without-spaces index
+    select null, k.name, k.gender, f.id, f.concentration, f.gender,
+           bool_or(k.gender is null or f.gender::text = k.gender) over (partition by k.name, k.gender)
+    from (select distinct t.name, t.gender from _to_match t
+          where t.status = 'unmatched' and t.name <> '' and t.brand_ids is null and not t.brand_given) k
+    join public.fragrances f on replace(f.name_normalized, ' ', '') = any (array[replace(k.name, ' ', '')])
+                            and f.name_normalized = k.name and f.deleted_at is null
+    where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender)
   ) e
   where e.named_exactly;
 end;
 $$;
 comment on function private.match_named_exactly() is
-  'Matching step 2a: the catalog fragrances each listing of _to_match names exactly (its brand, its normalized name, its gender), into _named; one identity-index probe a distinct name.';
+  'Matching step 2a: the catalog fragrances each listing of _to_match names exactly (its brand, or any brand when it names none; its normalized name; its gender), into _named; one index probe a distinct name.';
 
 /**
  * Writes the decisions of _to_match: the matches of listings already written (a new listing is
