@@ -6,12 +6,12 @@
  */
 import { ok } from "node:assert/strict";
 import { connect, type Sql } from "../_shared/db.ts";
-import { devTitles } from "../_shared/fixtures/dev-titles.ts";
+import { devTitles, TITLE_FIXTURES } from "../_shared/fixtures/dev-titles.ts";
 import { env } from "../_shared/testing.ts";
 import { handler } from "./index.ts";
 import { sign } from "../_shared/signature.ts";
 
-type Truth = { title: string; variant_id: string };
+type Truth = { title: string; variant_id: string | null };
 type Outcome = { right: number; wrong: string[]; review: string[]; unmatched: string[] };
 
 /** Posts the titles as new listings of a retailer and compares where each went with its variant. */
@@ -88,3 +88,24 @@ Deno.test("matching the seed catalog written in other shops' styles: no wrong au
 
 Deno.test("matching hand-written titles in more languages and styles: no wrong auto-match, 98 % auto-matched", () =>
   matchDevSet("listing-titles-more.tsv", "notino-de", "more", "hand-written titles in more languages and styles"));
+
+Deno.test("matching: a multipack is auto-matched only to a variant of as many bottles, never to its single bottle", async () => {
+  const sql = connect(env("SUPABASE_DB_URL"), { max: 1 });
+  try {
+    // the dev sets' packs of two or more ("Creed Aventus 100ml EDP (Pack of 2)"), most of them no catalog variant
+    const packs = (await Promise.all(TITLE_FIXTURES.map(devTitles))).flat().filter((r) => Number(r.quantity) > 1);
+    ok(packs.length >= 25, `${packs.length} multipack titles`);
+    const o = await postAsNew(sql, packs.map((r) => ({ title: r.title, variant_id: null })), "notino-de", "packs");
+    report("multipacks", packs.length, o);
+    const matched = await sql<{ title: string; quantity: number }[]>`
+      select l.title, v.quantity from public.retailer_listings l join public.variants v on v.id = l.variant_id
+      where l.retailer_sku like 'EVAL-packs-%' and l.status = 'matched'`;
+    const bottles = new Map(packs.map((r) => [r.title, Number(r.quantity)]));
+    const wrong = matched.filter((m) => m.quantity !== bottles.get(m.title)).map((m) => `${m.title} (${m.quantity})`);
+    console.log(`report: ${matched.length} auto-matched, ${wrong.length} to another quantity`);
+    ok(wrong.length === 0, `auto-matched to a variant of another quantity: ${wrong.slice(0, 10).join(" | ")}`);
+    ok(o.review.length > packs.length / 2, "the ones whose bottle alone the catalog has go to review");
+  } finally {
+    await sql.end();
+  }
+});

@@ -173,14 +173,18 @@ begin
   where k.gender is null or k.gender = 'unisex' or f.gender in ('unisex', k.gender::public.gender);
 
   -- 3. Every plausible variant scored; the decision, from each listing's best and the runner-up's score.
+  --    A multipack the catalog lacks is not its single bottle ("2 x 50 ml" is no 50 ml variant: its
+  --    price is for both): a best candidate of another quantity goes to review at most.
   update _to_match d
-  set status = case when c.best >= auto_threshold and (c.runner_up is null or c.best - c.runner_up >= min_margin) then 'matched'
+  set status = case when c.best >= auto_threshold and (c.runner_up is null or c.best - c.runner_up >= min_margin)
+                         and c.same_quantity then 'matched'
                     when c.best >= review_threshold then 'review' else 'unmatched' end::public.listing_status,
       variant_id = c.variant_id, method = 'attributes', confidence = c.best, runner_up = c.runner_up, volume_ml = c.volume_ml
   from (
-    select distinct on (s.listing_id) s.listing_id, s.variant_id, s.volume_ml, s.score as best, lead(s.score) over ranked as runner_up
+    select distinct on (s.listing_id) s.listing_id, s.variant_id, s.volume_ml, s.same_quantity, s.score as best,
+           lead(s.score) over ranked as runner_up
     from (
-      select t.listing_id, v.id as variant_id, v.size_ml * v.quantity as volume_ml, round(
+      select t.listing_id, v.id as variant_id, v.size_ml * v.quantity as volume_ml, v.quantity = t.quantity as same_quantity, round(
           0.15 * case when t.brand_ids is null then 0.5 else 1 end
         + 0.45 * n.sim
         + 0.15 * case when t.concentration is null then 0.5 when n.concentration::text = t.concentration then 1 else 0 end
