@@ -4,7 +4,8 @@
 // against a scale catalog, and the raw COPY rate of the same rows into
 // private.price_observations measured in the same run. New listings (SKUs and titles the retailer
 // has not sent yet), known listings and COPY are measured in three interleaved rounds and reported
-// as medians, so a noisy moment on the machine skews neither side alone. Then the cost of price
+// as medians, so a noisy moment on the machine skews neither side alone. Then 2,000 new listings
+// whose titles name no brand (and where matching sent them), once. Then the cost of price
 // alerts: the same 10,000-offer batch (every price lower) without alerts and with 1M alerts
 // (--alerts; ten per fragrance; 0 skips this part) of which it fires about 1 %, three rounds each.
 // Ends with one JSON line.
@@ -187,6 +188,23 @@ async function main() {
       log(`${name} rounds: ${runs[name].map((r, i) => `${round(r)} offers/s (${(100 * r / copyRates[i]).toFixed(1)}% of that round's COPY)`).join(", ")}`);
     }
 
+    // Titles that name no brand (the brand cut off the front of catalog listings' titles): a feed's
+    // titles often do not, and at catalog scale many names belong to several brands. 2,000 new
+    // listings in batches of 1,000, once, after the rounds; with where matching sent them.
+    const unbranded = (await sql`
+      select l.title, b.name as brand from public.retailer_listings l join public.variants v on v.id = l.variant_id
+      join public.fragrances f on f.id = v.fragrance_id join public.brands b on b.id = f.brand_id
+      where l.retailer_sku like 'SKU-%' order by l.id desc limit 2000`)
+      .map((r, i) => ({ ...offers("NOBRAND", 1)[0], sku: `NOBRAND-${i}`, url: `https://www.notino.de/p/NOBRAND-${i}`,
+                        title: r.title.startsWith(r.brand) ? r.title.slice(r.brand.length).trim() : r.title }));
+    log("2,000 new listings whose titles name no brand, in batches of 1,000");
+    const brandless = { offers_per_s: round(await sendAll(url, unbranded, 1000, {})) };
+    const [decided] = await sql`
+      select count(*) filter (where status = 'matched')::int as matched, count(*) filter (where status = 'review')::int as review,
+             count(*) filter (where status = 'unmatched')::int as unmatched
+      from public.retailer_listings where retailer_sku like 'NOBRAND-%'`;
+    Object.assign(brandless, decided);
+
     const alerts = ALERTS > 0 ? await alertsCost(sql, url, b.slice(0, 10000)) : null;
 
     const summary = { fragrances: Number(values.fragrances), copy_rows_per_s: round(copy) };
@@ -199,6 +217,9 @@ async function main() {
       summary[`${name}_offers_per_s`] = round(rate);
       summary[`${name}_ratio`] = Number(ratio.toFixed(3));
     }
+    console.log(`webhook brandless_1000_new  ${brandless.offers_per_s.toLocaleString("en").padStart(8)} offers/s  = ${(100 * brandless.offers_per_s / copy).toFixed(1)}% of raw COPY   ` +
+      `(titles naming no brand; ${brandless.matched} matched, ${brandless.review} to review, ${brandless.unmatched} unmatched)`);
+    summary.brandless_1000_new = brandless;
     if (alerts) {
       console.log(`price alerts: a 10,000-offer batch (every price lower) ${alerts.without_s.toFixed(2)} s without alerts, ` +
         `${alerts.with_s.toFixed(2)} s with ${alerts.alerts.toLocaleString("en")} alerts firing ${alerts.fired.toLocaleString("en")} ` +
