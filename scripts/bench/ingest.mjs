@@ -191,12 +191,14 @@ async function main() {
     // Titles that name no brand (the brand cut off the front of catalog listings' titles): a feed's
     // titles often do not, and at catalog scale many names belong to several brands. 2,000 new
     // listings in batches of 1,000, once, after the rounds; with where matching sent them.
-    const unbranded = (await sql`
+    const branded = await sql`
       select l.title, b.name as brand from public.retailer_listings l join public.variants v on v.id = l.variant_id
       join public.fragrances f on f.id = v.fragrance_id join public.brands b on b.id = f.brand_id
-      where l.retailer_sku like 'SKU-%' order by l.id desc limit 2000`)
-      .map((r, i) => ({ ...offers("NOBRAND", 1)[0], sku: `NOBRAND-${i}`, url: `https://www.notino.de/p/NOBRAND-${i}`,
-                        title: r.title.startsWith(r.brand) ? r.title.slice(r.brand.length).trim() : r.title }));
+      where l.retailer_sku like 'SKU-%' order by l.id desc limit 2000`;
+    const unbranded = offers("NOBRAND", branded.length).map((o, i) => {
+      const { title, brand } = branded[i];
+      return { ...o, title: title.startsWith(brand) ? title.slice(brand.length).trim() : title };
+    });
     log("2,000 new listings whose titles name no brand, in batches of 1,000");
     const brandless = { offers_per_s: round(await sendAll(url, unbranded, 1000, {})) };
     const [decided] = await sql`
